@@ -3,11 +3,12 @@
  * `cdk8s import` writes one module per group, so every group's CRDs are first concatenated
  * into one YAML stream (importing file by file would overwrite the module each time).
  */
-import { execFileSync } from 'child_process';
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { REPO_ROOT, crdDir, loadCrdFiles } from './lib/crds';
+import { promisify } from 'util';
+import { REPO_ROOT, checksumMismatches, crdDir, loadCrdFiles } from './lib/crds';
 
 /** Groups whose kinds shadow TypeScript globals (`Object`, `Record`). */
 const CLASS_PREFIXES: Record<string, string> = {
@@ -15,11 +16,13 @@ const CLASS_PREFIXES: Record<string, string> = {
   'route53.aws.upbound.io': 'Route53',
 };
 
-function main(): void {
+async function main(): Promise<void> {
   const source = crdDir();
+  const mismatches = checksumMismatches(source);
+  if (mismatches.length) throw new Error(`refusing to import: the vendored CRDs do not match their SHA256SUMS:\n  ${mismatches.join('\n  ')}`);
   const byGroup = new Map<string, string[]>();
-  for (const { file } of loadCrdFiles(source)) {
-    const group = path.basename(file).split('_')[0];
+  for (const { file, crd } of loadCrdFiles(source)) {
+    const group = crd.spec.group;
     const files = byGroup.get(group) ?? [];
     if (!files.includes(file)) files.push(file);
     byGroup.set(group, files);
@@ -28,14 +31,15 @@ function main(): void {
   const out = path.join(work, 'out');
   const cli = path.join(REPO_ROOT, 'node_modules', '.bin', 'cdk8s');
   try {
-    for (const [group, files] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
+    const jobs = [...byGroup].sort(([a], [b]) => a.localeCompare(b)).map(([group, files]) => () => {
       const stream = path.join(work, `${group}.yaml`);
       fs.writeFileSync(stream, files.map((f) => fs.readFileSync(f, 'utf8')).join('\n---\n'));
       const prefix = CLASS_PREFIXES[group];
       const args = ['import', '--no-check-upgrade', '--language', 'typescript', '--output', out];
       if (prefix) args.push('--class-prefix', prefix);
-      execFileSync(cli, [...args, stream], { stdio: ['ignore', 'ignore', 'inherit'] });
-    }
+      return promisify(execFile)(cli, [...args, stream]);
+    });
+    await runWithConcurrency(jobs, Math.max(1, os.cpus().length));
     const target = path.join(REPO_ROOT, 'imports');
     for (const entry of fs.readdirSync(target)) {
       if (entry.endsWith('.ts')) fs.rmSync(path.join(target, entry));
@@ -47,4 +51,16 @@ function main(): void {
   }
 }
 
-main();
+/** Runs the jobs, at most `limit` at a time (cdk8s import is CPU-bound; one per core). */
+async function runWithConcurrency(jobs: ReadonlyArray<() => Promise<unknown>>, limit: number): Promise<void> {
+  const queue = [...jobs];
+  const worker = async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) await job();
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
@@ -57,4 +58,30 @@ export function loadCrdFiles(dir = crdDir()): CrdFile[] {
       .filter((doc): doc is Crd => doc?.kind === 'CustomResourceDefinition')
       .map((crd) => ({ file, crd })),
   );
+}
+
+/**
+ * Checks every file listed in each folder's SHA256SUMS (as `sha256sum -c` would) and returns the
+ * mismatches and missing files; an empty list means the vendored CRDs are the upstream bytes.
+ */
+export function checksumMismatches(dir = crdDir()): string[] {
+  const problems: string[] = [];
+  const sumFiles = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(dir, entry.name, 'SHA256SUMS')))
+    .map((entry) => path.join(dir, entry.name, 'SHA256SUMS'));
+  if (sumFiles.length === 0) problems.push(`${dir}: no SHA256SUMS files found`);
+  for (const sumFile of sumFiles) {
+    for (const line of fs.readFileSync(sumFile, 'utf8').split('\n').filter((l) => l.trim())) {
+      const [expected, name] = line.trim().split(/\s+\*?/);
+      const file = path.join(path.dirname(sumFile), name);
+      if (!fs.existsSync(file)) {
+        problems.push(`${file}: listed in SHA256SUMS but missing`);
+        continue;
+      }
+      const actual = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+      if (actual !== expected) problems.push(`${file}: sha256 ${actual} does not match SHA256SUMS ${expected}`);
+    }
+  }
+  return problems;
 }

@@ -37,7 +37,8 @@ async function main(): Promise<void> {
       const prefix = CLASS_PREFIXES[group];
       const args = ['import', '--no-check-upgrade', '--language', 'typescript', '--output', out];
       if (prefix) args.push('--class-prefix', prefix);
-      return promisify(execFile)(cli, [...args, stream]);
+      // cwd: the scratch folder, because `cdk8s import` records every import in ./cdk8s.yaml.
+      return promisify(execFile)(cli, [...args, stream], { cwd: work });
     });
     await runWithConcurrency(jobs, Math.max(1, os.cpus().length));
     const target = path.join(REPO_ROOT, 'imports');

@@ -9,6 +9,7 @@ import { EnvironmentConfig } from './types';
 export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
   {
     environmentSuffix: 'dev',
+    awsAccountId: '111122223333',
     organisationPrefix: 'examplepay',
     production: false,
     dns: { hostedZoneId: 'Z0EXAMPLE0DEV0ZONE01', domain: 'dev.payments.example.com' },

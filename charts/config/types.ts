@@ -30,6 +30,11 @@ export interface DatabaseConfig {
 export interface EnvironmentConfig {
   /** Lowercase alphanumeric; appears in every AWS name (`{type}-{region}-{environmentSuffix}`). */
   readonly environmentSuffix: string;
+  /**
+   * The AWS account the environment lives in (12 digits). IAM policies name exact resource ARNs
+   * (tables, secrets, log groups, topics), which contain it.
+   */
+  readonly awsAccountId: string;
   /** Lowercase prefix for globally unique names (S3 buckets), e.g. the company's short name. */
   readonly organisationPrefix: string;
   /** `true` for production: NAT mode 'single' is refused. */

@@ -72,6 +72,7 @@ export function environmentProblems(env: EnvironmentConfig): ConfigProblem[] {
   const fail = (field: string, value: unknown, rule: string) => problems.push({ environment, field, value, rule });
 
   if (!/^[a-z0-9]+$/.test(env.environmentSuffix)) fail('environmentSuffix', env.environmentSuffix, 'must be lowercase alphanumeric (a-z, 0-9), at least one character');
+  if (!/^\d{12}$/.test(env.awsAccountId)) fail('awsAccountId', env.awsAccountId, 'must be a 12-digit AWS account id');
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(env.organisationPrefix)) {
     fail('organisationPrefix', env.organisationPrefix, 'must be lowercase letters, digits and single hyphens (it starts S3 bucket names)');
   }

@@ -16,6 +16,7 @@ describe('environment config validation', () => {
   test.each([
     ['environmentSuffix', 'Dev', /lowercase alphanumeric/],
     ['environmentSuffix', 'dev-1', /lowercase alphanumeric/],
+    ['awsAccountId', '12345', /12-digit AWS account id/],
     ['organisationPrefix', 'Example_Pay', /lowercase letters, digits and single hyphens/],
     ['dns.hostedZoneId', 'zone-1', /hosted zone id/],
     ['dns.domain', 'payments..example.com', /DNS name/],

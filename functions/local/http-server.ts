@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { HttpResponse } from '../shared/http';
+import { errorResponse, NOT_FOUND } from '../shared/http';
+import { localContext } from './lambda-context';
+
+export type LambdaHttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>;
+
+/** Lambda's synchronous invocation payload limit. */
+const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+const INVOCATION_TIMEOUT_MS = 10_000;
+/** API Gateway passes these as text; any other body arrives base64-encoded. */
+const TEXT_CONTENT = /^(text\/|application\/(json|xml|x-www-form-urlencoded)\b)/i;
+
+export interface LocalServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves Lambda HTTP handlers like an API Gateway HTTP API (payload format 2.0, `$default`
+ * stage): each request becomes an APIGatewayProxyEventV2 for the handler owning its path.
+ */
+export async function serveHandlers(routes: Record<string, LambdaHttpHandler>, host: string, port: number): Promise<LocalServer> {
+  const server = createServer((request, response) => {
+    respond(routes, request, response).catch((error: unknown) => {
+      response.destroy(error instanceof Error ? error : undefined);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function respond(routes: Record<string, LambdaHttpHandler>, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const body = await readBody(request);
+  const path = new URL(request.url ?? '/', 'http://local').pathname.replace(/\/+$/, '');
+  const handler = routes[path];
+  let result: HttpResponse;
+  if (!body) result = errorResponse({ statusCode: 413, code: 'payload_too_large', message: 'request exceeds the Lambda payload limit' });
+  else if (!handler) result = errorResponse(NOT_FOUND);
+  else result = await handler(toApiGatewayEvent(request, body), localContext(`local${path.replace(/\//g, '-')}`, INVOCATION_TIMEOUT_MS));
+  response.writeHead(result.statusCode, result.headers as Record<string, string>);
+  response.end(result.body);
+}
+
+/** The request body, or undefined when it exceeds the payload limit. */
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
+  const url = new URL(request.url ?? '/', 'http://local');
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')]),
+  );
+  const text = TEXT_CONTENT.test(headers['content-type'] ?? '');
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: request.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body.length ? body.toString(text ? 'utf8' : 'base64') : undefined,
+    isBase64Encoded: body.length > 0 && !text,
+  };
+}

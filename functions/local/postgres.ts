@@ -1,0 +1,68 @@
+import type { ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { PostgresCommand, PostgresReply, PostgresRequest } from './postgres-process';
+
+export interface LocalPostgres {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  /** Stops the server, keeping its data (simulates an outage). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  start(): Promise<void>;
+  /** Stops the server and deletes its data directory. */
+  destroy(): Promise<void>;
+}
+
+/** Embedded PostgreSQL 14 (same major as Aurora PostgreSQL 14) in a temporary directory. */
+export async function startPostgres(port: number): Promise<LocalPostgres> {
+  const directory = await mkdtemp(path.join(tmpdir(), 'payments-dr-pg-'));
+  // As root, the server runs as `postgres`, which must reach the data directory inside
+  await chmod(directory, 0o755);
+  const user = 'payments';
+  const password = randomBytes(12).toString('hex');
+  const child = fork(path.join(__dirname, 'postgres-process.ts'), [path.join(directory, 'data'), String(port), user, password], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const run = commandRunner(child);
+  const destroy = async () => {
+    if (child.connected) await run('stop');
+    child.disconnect();
+    await rm(directory, { recursive: true, force: true });
+  };
+  try {
+    await run('initialise');
+    await run('start');
+  } catch (error) {
+    await destroy().catch(() => undefined);
+    throw error;
+  }
+  return { host: '127.0.0.1', port, user, password, stop: () => run('stop'), start: () => run('start'), destroy };
+}
+
+function commandRunner(child: ChildProcess): (command: PostgresCommand) => Promise<void> {
+  let nextId = 0;
+  const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  child.on('message', (reply: PostgresReply) => {
+    const waiter = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (reply.error) waiter?.reject(new Error(reply.error));
+    else waiter?.resolve();
+  });
+  child.on('exit', (code) => {
+    for (const waiter of pending.values()) waiter.reject(new Error(`postgres process exited (code ${code})`));
+    pending.clear();
+  });
+  return (command) =>
+    new Promise((resolve, reject) => {
+      const request: PostgresRequest = { id: nextId++, command };
+      pending.set(request.id, { resolve, reject });
+      child.send(request);
+    });
+}

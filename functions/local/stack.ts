@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import type { LocalDynamoDb } from './dynamodb';
+import { createTables, startDynalite } from './dynamodb';
+import { applyMigrations } from './migrations';
+import type { LocalPostgres } from './postgres';
+import { startPostgres } from './postgres';
+
+const DB_NAME = 'payments';
+
+/** Everything the functions need, on this machine: dynalite + embedded PostgreSQL 14 + a secrets file. */
+export interface LocalStack {
+  /** A complete function configuration (see shared/config.ts), local overrides included. */
+  env: Record<string, string>;
+  /** Secret id → value, as Secrets Manager would hold them (also in the SECRETS_FILE of `env`). */
+  secrets: Record<string, string>;
+  /** The active webhook signing secrets, for signing test requests. */
+  signingSecrets: string[];
+  postgres: LocalPostgres;
+  dynamodb: LocalDynamoDb;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(): Promise<LocalStack> {
+  const [postgres, dynamodb, secretsDir] = await Promise.all([
+    freePort().then(startPostgres),
+    startDynalite(),
+    mkdtemp(path.join(tmpdir(), 'payments-dr-secrets-')),
+  ]);
+  const env: Record<string, string> = {
+    AWS_REGION: 'us-east-1',
+    REGION_SUFFIX: 'use1',
+    ENVIRONMENT_SUFFIX: 'local',
+    SESSIONS_TABLE: 'sessions-use1-local',
+    IDEMPOTENCY_TABLE: 'idempotency-use1-local',
+    DB_SECRET_ID: 'db-credentials-local',
+    SIGNING_SECRET_ID: 'webhook-signing-local',
+    DB_WRITER_ENDPOINT: postgres.host,
+    DB_LOCAL_ENDPOINT: postgres.host,
+    DB_NAME,
+    DB_PORT: String(postgres.port),
+    LOG_LEVEL: 'INFO',
+    DYNAMODB_ENDPOINT: dynamodb.endpoint,
+    SECRETS_FILE: path.join(secretsDir, 'secrets.json'),
+    DB_TLS: 'disable',
+  };
+  const signingSecrets = [`whsec_${randomBytes(24).toString('hex')}`];
+  const secrets = {
+    [env.DB_SECRET_ID]: JSON.stringify({ username: postgres.user, password: postgres.password, engine: 'postgres' }),
+    [env.SIGNING_SECRET_ID]: JSON.stringify(signingSecrets),
+  };
+  const stop = async () => {
+    await Promise.allSettled([postgres.destroy(), dynamodb.close(), rm(secretsDir, { recursive: true, force: true })]);
+  };
+  try {
+    await writeFile(env.SECRETS_FILE, JSON.stringify(secrets), { mode: 0o600 });
+    await createDatabase(postgres, DB_NAME);
+    await applyMigrations({ ...postgres, database: DB_NAME });
+    await createTables(dynamodb.endpoint, { sessionsTable: env.SESSIONS_TABLE, idempotencyTable: env.IDEMPOTENCY_TABLE });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { env, secrets, signingSecrets, postgres, dynamodb, stop };
+}
+
+async function createDatabase(postgres: LocalPostgres, name: string): Promise<void> {
+  const client = new Client({ host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database: 'postgres' });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A port that was free a moment ago (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

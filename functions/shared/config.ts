@@ -1,0 +1,119 @@
+/**
+ * Region-aware configuration, read from environment variables only and validated at cold start.
+ * The same bundle runs in us-east-1 and us-west-2; everything regional comes from here.
+ */
+
+const REGION_SUFFIXES = { 'us-east-1': 'use1', 'us-west-2': 'usw2' } as const;
+type Region = keyof typeof REGION_SUFFIXES;
+
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/** Variables that only make sense on a laptop or in tests; refused inside Lambda. */
+const LOCAL_ONLY_VARIABLES = ['DYNAMODB_ENDPOINT', 'SECRETS_FILE', 'DB_TLS'] as const;
+
+export interface Config {
+  region: Region;
+  regionSuffix: string;
+  environmentSuffix: string;
+  sessionsTable: string;
+  idempotencyTable: string;
+  dbSecretId: string;
+  signingSecretId: string;
+  /** Aurora global writer endpoint: follows the writer after a switchover/failover (webhook). */
+  dbWriterEndpoint: string;
+  /** This region's cluster endpoint (health): never the other region, never the shared writer. */
+  dbLocalEndpoint: string;
+  dbName: string;
+  dbPort: number;
+  logLevel: LogLevelName;
+  signatureToleranceSeconds: number;
+  /** Local only: DynamoDB endpoint URL (dynalite). */
+  dynamodbEndpoint?: string;
+  /** Local only: JSON file `{ "<secret id>": <secret value> }` read instead of Secrets Manager. */
+  secretsFile?: string;
+  /** `false` only locally (DB_TLS=disable); in AWS the connection always verifies the server certificate. */
+  dbTls: boolean;
+}
+
+export type Environment = Record<string, string | undefined>;
+
+/** Thrown at cold start; the message names every offending variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`invalid configuration: ${problems.map((p) => `${p.variable} ${p.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Environment): Config {
+  const problems: { variable: string; message: string }[] = [];
+  const problem = (variable: string, message: string) => problems.push({ variable, message });
+
+  const required = (variable: string): string => {
+    const value = env[variable]?.trim();
+    if (!value) problem(variable, 'is required');
+    return value ?? '';
+  };
+  const optional = (variable: string): string | undefined => env[variable]?.trim() || undefined;
+  const integer = (variable: string, fallback: number, min: number, max: number): number => {
+    const raw = optional(variable);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) problem(variable, `must be an integer from ${min} to ${max}`);
+    return value;
+  };
+  const oneOf = <T extends string>(variable: string, value: string, allowed: readonly T[]): T => {
+    if (value && !allowed.includes(value as T)) problem(variable, `must be one of ${allowed.join(', ')} (got "${value}")`);
+    return value as T;
+  };
+
+  const region = oneOf('AWS_REGION', required('AWS_REGION'), Object.keys(REGION_SUFFIXES) as Region[]);
+  const regionSuffix = oneOf('REGION_SUFFIX', required('REGION_SUFFIX'), Object.values(REGION_SUFFIXES));
+  if (REGION_SUFFIXES[region] && regionSuffix && REGION_SUFFIXES[region] !== regionSuffix) {
+    problem('REGION_SUFFIX', `must be ${REGION_SUFFIXES[region]} in ${region} (got "${regionSuffix}")`);
+  }
+  const environmentSuffix = required('ENVIRONMENT_SUFFIX');
+  if (environmentSuffix && !/^[a-z0-9][a-z0-9-]{0,19}$/.test(environmentSuffix)) {
+    problem('ENVIRONMENT_SUFFIX', 'must be 1-20 lowercase letters, digits or dashes');
+  }
+
+  const config: Config = {
+    region,
+    regionSuffix,
+    environmentSuffix,
+    sessionsTable: required('SESSIONS_TABLE'),
+    idempotencyTable: required('IDEMPOTENCY_TABLE'),
+    dbSecretId: regionalSecretId('DB_SECRET_ID', required('DB_SECRET_ID'), region, problem),
+    signingSecretId: regionalSecretId('SIGNING_SECRET_ID', required('SIGNING_SECRET_ID'), region, problem),
+    dbWriterEndpoint: required('DB_WRITER_ENDPOINT'),
+    dbLocalEndpoint: required('DB_LOCAL_ENDPOINT'),
+    dbName: required('DB_NAME'),
+    dbPort: integer('DB_PORT', 5432, 1, 65535),
+    logLevel: oneOf('LOG_LEVEL', (optional('LOG_LEVEL') ?? 'INFO').toUpperCase(), LOG_LEVELS),
+    signatureToleranceSeconds: integer('SIGNATURE_TOLERANCE_SECONDS', 300, 1, 3600),
+    dynamodbEndpoint: optional('DYNAMODB_ENDPOINT'),
+    secretsFile: optional('SECRETS_FILE'),
+    dbTls: oneOf('DB_TLS', optional('DB_TLS') ?? 'require', ['require', 'disable']) === 'require',
+  };
+
+  if (optional('AWS_LAMBDA_FUNCTION_NAME')) {
+    for (const variable of LOCAL_ONLY_VARIABLES) {
+      if (optional(variable)) problem(variable, 'is for local use only and is refused when running in Lambda');
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** A secret ARN must point at this region's replica, or /health would depend on the other region. */
+function regionalSecretId(
+  variable: string,
+  secretId: string,
+  region: string,
+  problem: (variable: string, message: string) => void,
+): string {
+  const arnRegion = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):/.exec(secretId)?.[1];
+  if (arnRegion && region && arnRegion !== region) problem(variable, `is an ARN in ${arnRegion}, not in ${region}`);
+  return secretId;
+}

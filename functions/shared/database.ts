@@ -1,0 +1,103 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { Pool } from 'pg';
+import type { SecretReader } from './secrets';
+
+/**
+ * In Lambda nodejs22.x the Amazon root CAs (which sign the RDS server certificates) are not
+ * loaded by default; the runtime ships them in this file. With it, `rejectUnauthorized: true`
+ * verifies the Aurora endpoint's certificate and host name.
+ */
+const LAMBDA_AMAZON_CA_BUNDLE = '/var/runtime/ca-cert.pem';
+
+export interface DbCredentials {
+  username: string;
+  password: string;
+}
+
+export interface PoolSettings {
+  host: string;
+  port: number;
+  database: string;
+  /** Verify the server certificate (always in AWS; only local engines run without TLS). */
+  tls: boolean;
+  max: number;
+  connectionTimeoutMs: number;
+  /** Server-side statement_timeout and client-side query timeout. */
+  statementTimeoutMs: number;
+  applicationName: string;
+}
+
+/** Parses the DB secret (`{"username": ..., "password": ..., ...}`) without echoing its content. */
+export function parseDbCredentials(secretString: string): DbCredentials {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(secretString);
+  } catch {
+    throw new Error('database secret is not JSON');
+  }
+  const { username, password } = (parsed ?? {}) as Record<string, unknown>;
+  if (typeof username !== 'string' || !username || typeof password !== 'string' || !password) {
+    throw new Error('database secret needs string fields username and password');
+  }
+  return { username, password };
+}
+
+export interface Database {
+  pool(): Promise<Pool>;
+  close(): Promise<void>;
+}
+
+/**
+ * A pg pool created on first use (the user name comes from the secret). The password is read
+ * through the (cached) secret reader for every new connection, so a rotated password is picked
+ * up without a cold start. Idle-client errors (e.g. a failover closing connections) go to
+ * `onIdleError` instead of crashing the process.
+ */
+export function lazyDatabase(
+  settings: PoolSettings,
+  secrets: SecretReader,
+  secretId: string,
+  onIdleError: (error: Error) => void,
+): Database {
+  let pool: Promise<Pool> | undefined;
+  const credentials = async () => parseDbCredentials(await secrets.read(secretId));
+  const create = async () => {
+    const { username } = await credentials();
+    const created = new Pool({
+      host: settings.host,
+      port: settings.port,
+      database: settings.database,
+      user: username,
+      password: async () => (await credentials()).password,
+      ssl: settings.tls ? tlsOptions() : false,
+      max: settings.max,
+      connectionTimeoutMillis: settings.connectionTimeoutMs,
+      statement_timeout: settings.statementTimeoutMs,
+      query_timeout: settings.statementTimeoutMs,
+      idleTimeoutMillis: 60_000,
+      allowExitOnIdle: true,
+      application_name: settings.applicationName,
+    });
+    created.on('error', onIdleError);
+    return created;
+  };
+  return {
+    pool() {
+      pool ??= create().catch((error: unknown) => {
+        pool = undefined;
+        throw error;
+      });
+      return pool;
+    },
+    async close() {
+      const current = pool;
+      pool = undefined;
+      if (current) await (await current.catch(() => undefined))?.end();
+    },
+  };
+}
+
+function tlsOptions() {
+  const ca = existsSync(LAMBDA_AMAZON_CA_BUNDLE) ? readFileSync(LAMBDA_AMAZON_CA_BUNDLE, 'utf8') : undefined;
+  return { rejectUnauthorized: true, ca };
+}

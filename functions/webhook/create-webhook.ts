@@ -1,0 +1,60 @@
+import { dynamoDbClient, regionalSecretReader } from '../shared/aws-clients';
+import type { Config } from '../shared/config';
+import { lazyDatabase } from '../shared/database';
+import type { HttpFunction } from '../shared/lambda';
+import { createLogger } from '../shared/logger';
+import type { SecretsManagerApi } from '../shared/secrets';
+import { cachedSecretReader } from '../shared/secrets';
+import { createPaymentEventApplier } from './apply-payment-event';
+import { handleWebhook } from './handle-webhook';
+import { parseSigningSecrets } from './signature';
+
+/** A rotated secret (signing or DB password) is picked up within this time. */
+const SECRET_CACHE_MS = 60_000;
+
+/**
+ * Wires the webhook from configuration: clients are created once (at cold start in Lambda) and
+ * reused by every invocation. `secretsManager` replaces the regional Secrets Manager client.
+ */
+export function createWebhook(config: Config, overrides: { secretsManager?: SecretsManagerApi } = {}): HttpFunction {
+  const logger = createLogger(config, 'payments-webhook');
+  const timeouts = { connectionTimeoutMs: 1000, requestTimeoutMs: 3000, maxAttempts: 3 };
+  const secrets = cachedSecretReader(regionalSecretReader(config, timeouts, overrides.secretsManager), SECRET_CACHE_MS);
+  const database = lazyDatabase(
+    {
+      host: config.dbWriterEndpoint,
+      port: config.dbPort,
+      database: config.dbName,
+      tls: config.dbTls,
+      max: 2,
+      connectionTimeoutMs: 3000,
+      statementTimeoutMs: 5000,
+      applicationName: `payments-webhook-${config.regionSuffix}`,
+    },
+    secrets,
+    config.dbSecretId,
+    (error) => logger.warn('idle database connection failed', { error }),
+  );
+  const dynamodb = dynamoDbClient(config, timeouts);
+  const applyEvent = createPaymentEventApplier({
+    database,
+    dynamodb,
+    sessionsTable: config.sessionsTable,
+    idempotencyTable: config.idempotencyTable,
+    region: config.region,
+  });
+  const deps = {
+    logger,
+    signingSecrets: async () => parseSigningSecrets(await secrets.read(config.signingSecretId)),
+    applyEvent,
+    signatureToleranceSeconds: config.signatureToleranceSeconds,
+  };
+  return {
+    handle: (request, invocation) => handleWebhook(request, invocation, deps),
+    logger,
+    async close() {
+      await database.close();
+      dynamodb.destroy();
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { performance } from 'node:perf_hooks';
+import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { elapsedMs } from '../shared/elapsed';
+import type { HttpError, HttpResponse } from '../shared/http';
+import { errorResponse, jsonResponse, routeError } from '../shared/http';
+import type { InvocationClock } from '../shared/lambda';
+import type { AppliedEvent } from './apply-payment-event';
+import type { PaymentEvent } from './payment-event';
+import { parsePaymentEvent } from './payment-event';
+import { SIGNATURE_HEADER, verifySignature } from './signature';
+
+export const WEBHOOK_ROUTE = { method: 'POST', path: '/webhooks/payments' };
+/** Payment events are a few hundred bytes; anything near this is not one. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface WebhookDependencies {
+  logger: Logger;
+  /** The active signing secrets (a JSON list in Secrets Manager), cached by the caller. */
+  signingSecrets(): Promise<string[]>;
+  applyEvent(event: PaymentEvent, invocation: InvocationClock): Promise<AppliedEvent>;
+  signatureToleranceSeconds: number;
+}
+
+type Outcome = 'applied' | 'duplicate' | 'rejected' | 'in_progress' | 'conflict' | 'dependency_failure';
+
+type Decision = { outcome: Outcome; eventId?: string; cause?: unknown } & (
+  | { applied: AppliedEvent; failure?: undefined }
+  | { failure: HttpError; applied?: undefined }
+);
+
+/**
+ * POST /webhooks/payments: route → size → signature → JSON → schema → apply exactly once.
+ * 2xx only once the event is durable in Aurora and on the session; 5xx when a dependency fails,
+ * so the sender retries. Logs one structured line per request (never the body or a secret).
+ */
+export async function handleWebhook(request: APIGatewayProxyEventV2, invocation: InvocationClock, deps: WebhookDependencies): Promise<HttpResponse> {
+  const started = performance.now();
+  const decision = await decide(request, invocation, deps);
+  const response = decision.applied
+    ? jsonResponse(200, { received: true, eventId: decision.eventId, duplicate: decision.applied.duplicate })
+    : errorResponse(decision.failure);
+  const entry = {
+    requestId: request.requestContext.requestId,
+    eventId: decision.eventId,
+    outcome: decision.outcome,
+    statusCode: response.statusCode,
+    errorCode: decision.failure?.code,
+    latencyMs: elapsedMs(started),
+  };
+  if (response.statusCode >= 500) deps.logger.error('webhook failed', { ...entry, error: decision.cause });
+  else if (response.statusCode >= 400) deps.logger.warn('webhook rejected', entry);
+  else deps.logger.info('webhook handled', entry);
+  return response;
+}
+
+async function decide(request: APIGatewayProxyEventV2, invocation: InvocationClock, deps: WebhookDependencies): Promise<Decision> {
+  const reject = (statusCode: number, code: string, message: string): Decision => ({
+    outcome: 'rejected',
+    failure: { statusCode, code, message },
+  });
+
+  const wrongRoute = routeError(request, WEBHOOK_ROUTE);
+  if (wrongRoute) return { outcome: 'rejected', failure: wrongRoute };
+
+  const rawBody = decodeBody(request);
+  if (!rawBody) return reject(413, 'payload_too_large', `body exceeds ${MAX_BODY_BYTES} bytes`);
+
+  let secrets: string[];
+  try {
+    secrets = await deps.signingSecrets();
+  } catch (cause) {
+    return { outcome: 'dependency_failure', failure: retryLater('signing secrets unavailable'), cause };
+  }
+  const signature = verifySignature({
+    header: headerValue(request, SIGNATURE_HEADER),
+    rawBody,
+    secrets,
+    nowSeconds: Math.floor(Date.now() / 1000),
+    toleranceSeconds: deps.signatureToleranceSeconds,
+  });
+  if (!signature.ok) return reject(401, signature.code, signature.message);
+
+  const parsed = parsePaymentEvent(rawBody);
+  if (!parsed.ok) return reject(400, parsed.code, parsed.message);
+  const eventId = parsed.event.id;
+
+  try {
+    const applied = await deps.applyEvent(parsed.event, invocation);
+    return { outcome: applied.duplicate ? 'duplicate' : 'applied', eventId, applied };
+  } catch (cause) {
+    if (cause instanceof IdempotencyAlreadyInProgressError) {
+      const failure = { statusCode: 409, code: 'event_in_progress', message: 'this event is being processed; retry later', headers: { 'retry-after': '1' } };
+      return { outcome: 'in_progress', eventId, failure };
+    }
+    if (cause instanceof IdempotencyValidationError) {
+      const failure = { statusCode: 422, code: 'event_id_conflict', message: 'this event id was already received with different content' };
+      return { outcome: 'conflict', eventId, failure };
+    }
+    return { outcome: 'dependency_failure', eventId, failure: retryLater('event could not be stored'), cause };
+  }
+}
+
+function retryLater(reason: string): HttpError {
+  return { statusCode: 503, code: 'dependency_unavailable', message: `${reason}; retry later`, headers: { 'retry-after': '5' } };
+}
+
+/** The raw body bytes (API Gateway base64-encodes non-text bodies), or undefined when too large. */
+function decodeBody(request: APIGatewayProxyEventV2): Buffer | undefined {
+  const body = request.body ?? '';
+  if (request.isBase64Encoded && body.length > Math.ceil(MAX_BODY_BYTES / 3) * 4) return undefined;
+  const bytes = Buffer.from(body, request.isBase64Encoded ? 'base64' : 'utf8');
+  return bytes.length > MAX_BODY_BYTES ? undefined : bytes;
+}
+
+function headerValue(request: APIGatewayProxyEventV2, name: string): string | undefined {
+  const key = Object.keys(request.headers ?? {}).find((candidate) => candidate.toLowerCase() === name);
+  return key ? request.headers[key] : undefined;
+}

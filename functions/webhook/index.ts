@@ -1,0 +1,6 @@
+import { loadConfig } from '../shared/config';
+import { lambdaHandler } from '../shared/lambda';
+import { createWebhook } from './create-webhook';
+
+// Cold start: configuration is validated and clients are created once per execution environment.
+export const handler = lambdaHandler(createWebhook(loadConfig(process.env)));

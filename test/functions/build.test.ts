@@ -1,0 +1,84 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
+import type { Artifact } from '../../functions/build';
+import { bundleFunctions, FUNCTION_NAMES, LAMBDA_HANDLER, LAMBDA_RUNTIME, MAX_ZIP_BYTES } from '../../functions/build';
+import { EXAMPLE_ENVIRONMENT } from '../../functions/local/example-environment';
+
+describe('function bundles', () => {
+  let first: Artifact[];
+  let second: Artifact[];
+
+  beforeAll(async () => {
+    first = await bundleFunctions();
+    second = await bundleFunctions();
+  });
+
+  test('both artifacts are built for the nodejs22.x runtime with index.handler', () => {
+    expect(first.map((artifact) => artifact.name)).toEqual(['webhook', 'health']);
+    expect(FUNCTION_NAMES).toEqual(['webhook', 'health']);
+    expect(LAMBDA_RUNTIME).toBe('nodejs22.x');
+    expect(LAMBDA_HANDLER).toBe('index.handler');
+  });
+
+  test('two builds are byte-identical', () => {
+    for (const [index, artifact] of first.entries()) {
+      expect(artifact.zip.equals(second[index].zip)).toBe(true);
+      expect(artifact.sha256).toBe(second[index].sha256);
+    }
+  });
+
+  test('each zip is at most 256 KiB, and its hashes and key describe it', () => {
+    for (const artifact of first) {
+      const digest = createHash('sha256').update(artifact.zip).digest();
+      expect(artifact.sizeBytes).toBe(artifact.zip.length);
+      expect(artifact.sizeBytes).toBeLessThanOrEqual(MAX_ZIP_BYTES);
+      expect(artifact.sha256).toBe(digest.toString('hex'));
+      expect(artifact.sourceCodeHash).toBe(digest.toString('base64'));
+      expect(artifact.key).toBe(`functions/${artifact.name}/${artifact.sha256}.zip`);
+    }
+  });
+
+  test('each zip holds only index.js, with no absolute build paths or source map comments', () => {
+    for (const artifact of first) {
+      const files = unzipSync(artifact.zip);
+      expect(Object.keys(files)).toEqual(['index.js']);
+      const code = Buffer.from(files['index.js']).toString('utf8');
+      expect(code).not.toContain(process.cwd());
+      expect(code).not.toContain('sourceMappingURL');
+    }
+  });
+
+  describe('loading a bundle the way Lambda does (cold start in a fresh node process)', () => {
+    let directory: string;
+    const load = (name: string, env: Record<string, string>) =>
+      execFileSync(process.execPath, ['-e', `console.log(typeof require(${JSON.stringify(path.join(directory, name, 'index.js'))}).handler)`], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+
+    beforeAll(() => {
+      directory = mkdtempSync(path.join(tmpdir(), 'payments-dr-bundle-'));
+      for (const artifact of first) {
+        const file = path.join(directory, artifact.name, 'index.js');
+        execFileSync('mkdir', ['-p', path.dirname(file)]);
+        writeFileSync(file, unzipSync(artifact.zip)['index.js']);
+      }
+    });
+
+    afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+    test.each(FUNCTION_NAMES)('%s exports handler when configured', (name) => {
+      expect(load(name, EXAMPLE_ENVIRONMENT).trim()).toBe('function');
+    });
+
+    test.each(FUNCTION_NAMES)('%s fails its cold start naming a missing variable', (name) => {
+      const { DB_NAME: _omitted, ...incomplete } = EXAMPLE_ENVIRONMENT;
+      expect(() => load(name, incomplete)).toThrow(/DB_NAME is required/);
+    });
+  });
+});

@@ -2,6 +2,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDbClient, regionalSecretReader } from '../shared/aws-clients';
 import type { Config } from '../shared/config';
 import { lazyDatabase } from '../shared/database';
+import { endpointResolver, lazyRdsClient, type RdsApi } from '../shared/endpoints';
 import type { HttpFunction } from '../shared/lambda';
 import { createLogger } from '../shared/logger';
 import type { SecretsManagerApi } from '../shared/secrets';
@@ -18,13 +19,17 @@ const DB_CREDENTIALS_CACHE_MS = 5 * 60_000;
  * Nothing here touches the other region or the global writer endpoint, so a dead primary cannot
  * make the secondary look unhealthy too. Clients fail fast: one attempt, bounded by the check timeout.
  */
-export function createHealth(config: Config, overrides: { secretsManager?: SecretsManagerApi } = {}): HttpFunction {
+export function createHealth(config: Config, overrides: { secretsManager?: SecretsManagerApi; rds?: RdsApi } = {}): HttpFunction {
   const logger = createLogger(config, 'payments-health');
   const timeouts = { connectionTimeoutMs: CHECK_TIMEOUT_MS, requestTimeoutMs: CHECK_TIMEOUT_MS, maxAttempts: 1 };
   const secrets = regionalSecretReader(config, timeouts, overrides.secretsManager);
+  const rds = overrides.rds ? () => overrides.rds as RdsApi : lazyRdsClient(config.region, CHECK_TIMEOUT_MS);
+  const databaseHost = endpointResolver(config.dbLocal, rds);
+  // Discover the endpoint during the cold start, not inside the first check's time budget.
+  databaseHost().catch((error: unknown) => logger.warn('database endpoint discovery failed; retried on the next check', { error }));
   const database = lazyDatabase(
     {
-      host: config.dbLocalEndpoint,
+      host: databaseHost,
       port: config.dbPort,
       database: config.dbName,
       tls: config.dbTls,

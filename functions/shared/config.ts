@@ -3,6 +3,8 @@
  * The same bundle runs in us-east-1 and us-west-2; everything regional comes from here.
  */
 
+import type { EndpointSource } from './endpoints';
+
 const REGION_SUFFIXES = { 'us-east-1': 'use1', 'us-west-2': 'usw2' } as const;
 type Region = keyof typeof REGION_SUFFIXES;
 
@@ -21,9 +23,9 @@ export interface Config {
   dbSecretId: string;
   signingSecretId: string;
   /** Aurora global writer endpoint: follows the writer after a switchover/failover (webhook). */
-  dbWriterEndpoint: string;
-  /** This region's cluster endpoint (health): never the other region, never the shared writer. */
-  dbLocalEndpoint: string;
+  dbWriter: EndpointSource;
+  /** This region's cluster (health): never the other region, never the shared writer. */
+  dbLocal: EndpointSource;
   dbName: string;
   dbPort: number;
   logLevel: LogLevelName;
@@ -86,8 +88,16 @@ export function loadConfig(env: Environment): Config {
     idempotencyTable: required('IDEMPOTENCY_TABLE'),
     dbSecretId: regionalSecretId('DB_SECRET_ID', required('DB_SECRET_ID'), region, problem),
     signingSecretId: regionalSecretId('SIGNING_SECRET_ID', required('SIGNING_SECRET_ID'), region, problem),
-    dbWriterEndpoint: required('DB_WRITER_ENDPOINT'),
-    dbLocalEndpoint: required('DB_LOCAL_ENDPOINT'),
+    dbWriter: endpointSource(
+      { variable: 'DB_WRITER_ENDPOINT', host: optional('DB_WRITER_ENDPOINT') },
+      { variable: 'GLOBAL_CLUSTER_ID', id: optional('GLOBAL_CLUSTER_ID'), kind: 'global-writer' },
+      problem,
+    ),
+    dbLocal: endpointSource(
+      { variable: 'DB_LOCAL_ENDPOINT', host: optional('DB_LOCAL_ENDPOINT') },
+      { variable: 'LOCAL_CLUSTER_ID', id: optional('LOCAL_CLUSTER_ID'), kind: 'regional-reader' },
+      problem,
+    ),
     dbName: required('DB_NAME'),
     dbPort: integer('DB_PORT', 5432, 1, 65535),
     logLevel: oneOf('LOG_LEVEL', (optional('LOG_LEVEL') ?? 'INFO').toUpperCase(), LOG_LEVELS),
@@ -104,6 +114,22 @@ export function loadConfig(env: Environment): Config {
   }
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/** A fixed endpoint wins; otherwise the cluster id to discover it from (in AWS: set by the Composition). */
+function endpointSource(
+  fixed: { variable: string; host?: string },
+  discovered: { variable: string; id?: string; kind: 'global-writer' | 'regional-reader' },
+  problem: (variable: string, message: string) => void,
+): EndpointSource {
+  if (fixed.host) return { kind: 'fixed', host: fixed.host };
+  if (discovered.id) {
+    return discovered.kind === 'global-writer'
+      ? { kind: 'global-writer', globalClusterId: discovered.id }
+      : { kind: 'regional-reader', clusterId: discovered.id };
+  }
+  problem(`${fixed.variable}/${discovered.variable}`, `one of them is required (${discovered.variable} discovers the endpoint through the RDS API)`);
+  return { kind: 'fixed', host: '' };
 }
 
 /** A secret ARN must point at this region's replica, or /health would depend on the other region. */

@@ -15,7 +15,8 @@ export interface DbCredentials {
 }
 
 export interface PoolSettings {
-  host: string;
+  /** Resolves the host name (fixed, or discovered once through the RDS API). */
+  host: () => Promise<string>;
   port: number;
   database: string;
   /** Verify the server certificate (always in AWS; only local engines run without TLS). */
@@ -63,8 +64,9 @@ export function lazyDatabase(
   const credentials = async () => parseDbCredentials(await secrets.read(secretId));
   const create = async () => {
     const { username } = await credentials();
+    const host = await settings.host();
     const created = new Pool({
-      host: settings.host,
+      host,
       port: settings.port,
       database: settings.database,
       user: username,

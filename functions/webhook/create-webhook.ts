@@ -1,6 +1,7 @@
 import { dynamoDbClient, regionalSecretReader } from '../shared/aws-clients';
 import type { Config } from '../shared/config';
 import { lazyDatabase } from '../shared/database';
+import { endpointResolver, lazyRdsClient, type RdsApi } from '../shared/endpoints';
 import type { HttpFunction } from '../shared/lambda';
 import { createLogger } from '../shared/logger';
 import type { SecretsManagerApi } from '../shared/secrets';
@@ -16,13 +17,15 @@ const SECRET_CACHE_MS = 60_000;
  * Wires the webhook from configuration: clients are created once (at cold start in Lambda) and
  * reused by every invocation. `secretsManager` replaces the regional Secrets Manager client.
  */
-export function createWebhook(config: Config, overrides: { secretsManager?: SecretsManagerApi } = {}): HttpFunction {
+export function createWebhook(config: Config, overrides: { secretsManager?: SecretsManagerApi; rds?: RdsApi } = {}): HttpFunction {
   const logger = createLogger(config, 'payments-webhook');
   const timeouts = { connectionTimeoutMs: 1000, requestTimeoutMs: 3000, maxAttempts: 3 };
   const secrets = cachedSecretReader(regionalSecretReader(config, timeouts, overrides.secretsManager), SECRET_CACHE_MS);
+  const rds = overrides.rds ? () => overrides.rds as RdsApi : lazyRdsClient(config.region, timeouts.requestTimeoutMs);
+  const databaseHost = endpointResolver(config.dbWriter, rds);
   const database = lazyDatabase(
     {
-      host: config.dbWriterEndpoint,
+      host: databaseHost,
       port: config.dbPort,
       database: config.dbName,
       tls: config.dbTls,

@@ -25,7 +25,7 @@ describe('configuration from environment variables', () => {
     expect(loadConfig(VALID)).toMatchObject({
       region: 'us-west-2',
       regionSuffix: 'usw2',
-      dbLocalEndpoint: VALID.DB_LOCAL_ENDPOINT,
+      dbLocal: { kind: 'fixed', host: VALID.DB_LOCAL_ENDPOINT },
       dbPort: 5432,
       logLevel: 'INFO',
       signatureToleranceSeconds: 300,
@@ -33,8 +33,22 @@ describe('configuration from environment variables', () => {
     });
   });
 
-  test.each(Object.keys(VALID))('a missing %s is an error naming it', (variable) => {
+  const ENDPOINT_VARIABLES = ['DB_WRITER_ENDPOINT', 'DB_LOCAL_ENDPOINT'];
+
+  test.each(Object.keys(VALID).filter((v) => !ENDPOINT_VARIABLES.includes(v)))('a missing %s is an error naming it', (variable) => {
     expect(problemsOf({ ...VALID, [variable]: undefined })).toContain(`${variable} is required`);
+  });
+
+  test('in AWS the cluster ids replace fixed endpoints: writer from the global cluster, local from this region\'s cluster', () => {
+    const config = loadConfig({ ...VALID, DB_WRITER_ENDPOINT: undefined, DB_LOCAL_ENDPOINT: undefined, GLOBAL_CLUSTER_ID: 'aurora-global-use1-dev', LOCAL_CLUSTER_ID: 'aurora-usw2-dev' });
+    expect(config.dbWriter).toEqual({ kind: 'global-writer', globalClusterId: 'aurora-global-use1-dev' });
+    expect(config.dbLocal).toEqual({ kind: 'regional-reader', clusterId: 'aurora-usw2-dev' });
+  });
+
+  test('without an endpoint or a cluster id the error names both variables', () => {
+    const message = problemsOf({ ...VALID, DB_WRITER_ENDPOINT: undefined, DB_LOCAL_ENDPOINT: undefined });
+    expect(message).toContain('DB_WRITER_ENDPOINT/GLOBAL_CLUSTER_ID one of them is required');
+    expect(message).toContain('DB_LOCAL_ENDPOINT/LOCAL_CLUSTER_ID one of them is required');
   });
 
   test('every problem is reported at once', () => {

@@ -92,7 +92,7 @@ describe('health on dynalite + embedded PostgreSQL 14 (mock Secrets Manager)', (
   test('a database endpoint that accepts TCP but never answers times out at the check bound (~400 ms)', async () => {
     const silent = await silentTcpServer();
     try {
-      const result = await probe(healthOf({ dbLocalEndpoint: '127.0.0.1', dbPort: silent.port }));
+      const result = await probe(healthOf({ dbLocal: { kind: 'fixed', host: '127.0.0.1' }, dbPort: silent.port }));
 
       expect(result.response.statusCode).toBe(503);
       expect(result.body.failing).toEqual(['database']);

@@ -4,4 +4,6 @@ import { ENVIRONMENTS } from './charts/config/environments';
 
 /** DIST_DIR redirects the output (tests use it so they never touch the committed dist/). */
 const outDir = process.env.DIST_DIR ? path.resolve(process.env.DIST_DIR) : path.resolve(__dirname, 'dist');
-process.exitCode = runSynth(ENVIRONMENTS, outDir);
+runSynth(ENVIRONMENTS, outDir).then((code) => {
+  process.exitCode = code;
+});

@@ -1,20 +1,22 @@
 import { App } from 'cdk8s';
+import { Artifact } from '../functions/build';
 import { BaseChart } from './base-chart';
+import { REGION_SUFFIXES } from './config/regions';
 import { EnvironmentConfig } from './config/types';
-import { PlatformChart } from './platform-chart';
+import { platformCharts } from './platform-chart';
+import { regionCharts } from './region-charts';
 
-/**
- * Builds every chart of every deployable unit. Environments must already be validated.
- * Later units (per-environment global/regional claims, Argo CD) are added here.
- */
-export function buildApp(environments: readonly EnvironmentConfig[]): App {
+/** Builds every chart of every deployable unit. Environments must already be validated. */
+export function buildApp(environments: readonly EnvironmentConfig[], artifacts: readonly Artifact[]): App {
   const app = new App();
-  new PlatformChart(app, 'platform');
-  void environments;
+  platformCharts(app);
+  for (const environment of environments) {
+    for (const region of REGION_SUFFIXES) regionCharts(app, { environment, region, artifacts });
+  }
   return app;
 }
 
-/** The charts of an app, each with the unit (dist/ folder) it is written to. */
+/** The charts of an app, each knowing the dist/ file it is written to. */
 export function chartsOf(app: App): BaseChart[] {
   return app.charts.filter((chart): chart is BaseChart => chart instanceof BaseChart);
 }

@@ -8,6 +8,8 @@ export interface BaseChartProps extends LabelScope {
    * "platform", "argocd", "<env>/global", "<env>/use1" or "<env>/usw2".
    */
   readonly unit: string;
+  /** File name (without .yaml) inside the unit's folder; one file per chart. */
+  readonly file: string;
 }
 
 /**
@@ -16,14 +18,15 @@ export interface BaseChartProps extends LabelScope {
  * human-readable name the construct gives it and a git diff shows only what changed.
  */
 export class BaseChart extends Chart {
-  /** Folder under dist/ this chart is written to. */
-  readonly unit: string;
+  /** dist-relative path of the chart's YAML file: `<unit>/<file>.yaml`. */
+  readonly outputPath: string;
 
   constructor(scope: Construct, id: string, props: BaseChartProps) {
     super(scope, id, { labels: projectLabels(props), disableResourceNameHashes: true });
     if (!/^[a-z0-9]+(\/[a-z0-9]+)?$/.test(props.unit)) {
       throw new Error(`BaseChart ${id}: unit "${props.unit}" must be "<name>" or "<env>/<name>" in lowercase alphanumerics`);
     }
-    this.unit = props.unit;
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(props.file)) throw new Error(`BaseChart ${id}: file "${props.file}" must be lowercase words joined by hyphens`);
+    this.outputPath = `${props.unit}/${props.file}.yaml`;
   }
 }

@@ -7,9 +7,9 @@ import { synthesize } from './synth';
  * code. `npx cdk8s synth` empties its own output folder first and expects the app to fill it
  * (CDK8S_OUTDIR); it gets a copy, while dist/ (which Argo CD watches) is only replaced atomically.
  */
-export function runSynth(environments: readonly EnvironmentConfig[], outDir: string, cdk8sOutDir = process.env.CDK8S_OUTDIR): number {
+export async function runSynth(environments: readonly EnvironmentConfig[], outDir: string, cdk8sOutDir = process.env.CDK8S_OUTDIR): Promise<number> {
   try {
-    const { files, objectCount } = synthesize({ environments, outDir });
+    const { files, objectCount } = await synthesize({ environments, outDir });
     if (cdk8sOutDir) replaceDirectory(cdk8sOutDir, files);
     console.log(`dist/: ${objectCount} objects in ${files.size} files for environments ${environments.map((e) => e.environmentSuffix).join(', ')}`);
     return 0;

@@ -9,6 +9,8 @@ export const LABEL = {
   region: `${API_GROUP}/region`,
   component: `${API_GROUP}/component`,
   zone: `${API_GROUP}/zone`,
+  /** Tells apart composed resources of one kind inside a composite (e.g. webhook vs health role, private vs public subnet). */
+  purpose: `${API_GROUP}/purpose`,
   partOf: 'app.kubernetes.io/part-of',
   managedBy: 'app.kubernetes.io/managed-by',
 } as const;

@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { PaymentRegionApi } from '../compositions/payment-region';
 import { BaseChart } from './base-chart';
 
 /** Namespace the operators' claims (PaymentRegion, PaymentGlobal) live in. */
@@ -7,11 +8,11 @@ export const CLAIM_NAMESPACE = 'payments-dr';
 
 /**
  * dist/platform/: what the control cluster needs once, whatever the environments — the claim
- * namespace now; Crossplane packages, XRDs and Compositions as their issues land.
+ * namespace (namespace.yaml) and each claim kind's XRD + Composition (<kind>-api.yaml).
  */
-export class PlatformChart extends BaseChart {
-  constructor(scope: Construct, id: string) {
-    super(scope, id, { unit: 'platform', component: 'platform' });
-    new kplus.Namespace(this, 'claims', { metadata: { name: CLAIM_NAMESPACE } });
-  }
+export function platformCharts(scope: Construct): void {
+  const namespace = new BaseChart(scope, 'platform-namespace', { unit: 'platform', file: 'namespace', component: 'platform' });
+  new kplus.Namespace(namespace, 'claims', { metadata: { name: CLAIM_NAMESPACE } });
+  const regionApi = new BaseChart(scope, 'platform-paymentregion', { unit: 'platform', file: 'paymentregion-api', component: 'platform' });
+  new PaymentRegionApi(regionApi, 'paymentregion');
 }

@@ -1,8 +1,10 @@
 import { stringify } from 'yaml';
+import { bundleFunctions } from '../functions/build';
 import { buildApp, chartsOf } from './app';
 import { replaceDirectory } from './atomic-dir';
 import { EnvironmentConfig } from './config/types';
 import { validateEnvironments } from './config/validate';
+import { Validator, type Problem } from '../scripts/validate/index';
 
 export interface SynthOptions {
   readonly environments: readonly EnvironmentConfig[];
@@ -16,30 +18,44 @@ export interface SynthResult {
   readonly objectCount: number;
 }
 
+/** The synthesized objects do not pass the CRD/XRD schemas (the API server would refuse or prune them). */
+export class InvalidManifestsError extends Error {
+  constructor(readonly problems: readonly Problem[]) {
+    super(`${problems.length} problem(s) in the synthesized manifests:\n${problems.map((p) => `  ${p.file} ${p.kind}/${p.name} ${p.path || '.'} ${p.message}`).join('\n')}`);
+    this.name = 'InvalidManifestsError';
+  }
+}
+
 /** One YAML stream per chart; no line folding, so long strings (zip payloads) stay on one line. */
 function toYamlStream(objects: readonly unknown[]): string {
   return objects.map((object) => stringify(object, { lineWidth: 0 })).join('---\n');
 }
 
-/** Renders every unit to memory: `dist/<unit>/<chart>.yaml`. Throws before anything is written. */
-export function renderFiles(environments: readonly EnvironmentConfig[]): SynthResult {
-  const app = buildApp(validateEnvironments(environments));
+/**
+ * Validates the environments, bundles the functions, renders every unit to memory
+ * (`dist/<unit>/<file>.yaml`) and validates every object against the vendored CRDs and the
+ * project's XRDs. Throws before anything is written.
+ */
+export async function renderFiles(environments: readonly EnvironmentConfig[]): Promise<SynthResult> {
+  validateEnvironments(environments);
+  const app = buildApp(environments, await bundleFunctions());
   const files = new Map<string, string>();
-  let objectCount = 0;
+  const documents: { file: string; doc: unknown }[] = [];
   for (const chart of chartsOf(app)) {
     const objects = chart.toJson();
     if (objects.length === 0) continue;
-    const file = `${chart.unit}/${chart.node.id.split('-').pop()}.yaml`;
-    if (files.has(file)) throw new Error(`two charts write ${file}: give them distinct ids`);
-    files.set(file, toYamlStream(objects));
-    objectCount += objects.length;
+    if (files.has(chart.outputPath)) throw new Error(`two charts write ${chart.outputPath}: give them distinct files`);
+    files.set(chart.outputPath, toYamlStream(objects));
+    documents.push(...objects.map((doc) => ({ file: `dist/${chart.outputPath}`, doc })));
   }
-  return { files, objectCount };
+  const { problems } = Validator.load().validateDocuments(documents);
+  if (problems.length) throw new InvalidManifestsError(problems);
+  return { files, objectCount: documents.length };
 }
 
 /** Validates the config, renders every unit and replaces outDir atomically. */
-export function synthesize(options: SynthOptions): SynthResult {
-  const result = renderFiles(options.environments);
+export async function synthesize(options: SynthOptions): Promise<SynthResult> {
+  const result = await renderFiles(options.environments);
   replaceDirectory(options.outDir, result.files);
   return result;
 }

@@ -14,19 +14,25 @@ function listFiles(dir: string, prefix = ''): string[] {
   );
 }
 
-const distDir = path.resolve(__dirname, '..', 'dist');
-const expected = renderFiles(ENVIRONMENTS).files;
-const actual = new Set(listFiles(distDir));
-const problems: string[] = [];
-for (const [file, content] of expected) {
-  if (!actual.has(file)) problems.push(`missing: dist/${file}`);
-  else if (fs.readFileSync(path.join(distDir, file), 'utf8') !== content) problems.push(`differs: dist/${file}`);
+async function main(): Promise<void> {
+  const distDir = path.resolve(__dirname, '..', 'dist');
+  const expected = (await renderFiles(ENVIRONMENTS)).files;
+  const actual = new Set(listFiles(distDir));
+  const problems: string[] = [];
+  for (const [file, content] of expected) {
+    if (!actual.has(file)) problems.push(`missing: dist/${file}`);
+    else if (fs.readFileSync(path.join(distDir, file), 'utf8') !== content) problems.push(`differs: dist/${file}`);
+  }
+  for (const file of actual) if (!expected.has(file)) problems.push(`not produced by synth: dist/${file}`);
+  if (problems.length) {
+    console.error(`dist/ is not up to date with the source — run \`npm run synth\` and commit dist/:\n  ${problems.join('\n  ')}`);
+    process.exitCode = 1;
+  } else {
+    console.log(`dist/ is up to date (${expected.size} files)`);
+  }
 }
-for (const file of actual) if (!expected.has(file)) problems.push(`not produced by synth: dist/${file}`);
 
-if (problems.length) {
-  console.error(`dist/ is not up to date with the source — run \`npm run synth\` and commit dist/:\n  ${problems.join('\n  ')}`);
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;
-} else {
-  console.log(`dist/ is up to date (${expected.size} files)`);
-}
+});

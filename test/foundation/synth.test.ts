@@ -30,11 +30,22 @@ function tempDir(): string {
 }
 
 describe('synth output', () => {
-  const { files } = renderFiles(ENVIRONMENTS);
-  const objects = [...files].flatMap(([file, text]) => parseAllDocuments(text).map((doc) => ({ file, object: doc.toJS() })));
+  let files: ReadonlyMap<string, string>;
+  let objects: { file: string; object: any }[];
+  beforeAll(async () => {
+    files = (await renderFiles(ENVIRONMENTS)).files;
+    objects = [...files].flatMap(([file, text]) => parseAllDocuments(text).map((doc) => ({ file, object: doc.toJS() })));
+  });
 
-  test('writes one folder per deployable unit, platform first', () => {
-    expect([...files.keys()]).toContain('platform/platform.yaml');
+  test('writes one folder per deployable unit: platform, then each environment region', () => {
+    expect([...files.keys()]).toEqual([
+      'platform/namespace.yaml',
+      'platform/paymentregion-api.yaml',
+      'dev/use1/paymentregion.yaml',
+      'dev/use1/function-artifacts.yaml',
+      'dev/usw2/paymentregion.yaml',
+      'dev/usw2/function-artifacts.yaml',
+    ]);
     for (const file of files.keys()) expect(file).toMatch(/^(platform|argocd|[a-z0-9]+\/(global|use1|usw2))\/[a-z0-9-]+\.yaml$/);
   });
 
@@ -49,38 +60,38 @@ describe('synth output', () => {
     }
   });
 
-  test('two runs produce byte-identical output', () => {
-    expect(renderFiles(ENVIRONMENTS).files).toEqual(files);
+  test('two runs produce byte-identical output', async () => {
+    expect((await renderFiles(ENVIRONMENTS)).files).toEqual(files);
   });
 });
 
 describe('atomic replace of the output directory', () => {
-  test('a valid synth replaces the directory completely (stale files disappear)', () => {
+  test('a valid synth replaces the directory completely (stale files disappear)', async () => {
     const out = tempDir();
     fs.writeFileSync(path.join(out, 'stale.yaml'), 'old');
-    synthesize({ environments: ENVIRONMENTS, outDir: out });
-    expect(Object.keys(snapshotTree(out))).toEqual([...renderFiles(ENVIRONMENTS).files.keys()]);
+    await synthesize({ environments: ENVIRONMENTS, outDir: out });
+    expect(Object.keys(snapshotTree(out)).sort()).toEqual([...(await renderFiles(ENVIRONMENTS)).files.keys()].sort());
   });
 
-  test('a bad value leaves the directory exactly as it was and names environment, field, value and rule', () => {
+  test('a bad value leaves the directory exactly as it was and names environment, field, value and rule', async () => {
     const out = tempDir();
     fs.mkdirSync(path.join(out, 'platform'));
     fs.writeFileSync(path.join(out, 'platform', 'platform.yaml'), 'previous content');
     const before = snapshotTree(out);
-    expect(() => synthesize({ environments: [devWith({ 'regions.use1.vpcCidr': '10.10.0.0/33' })], outDir: out })).toThrow(
+    await expect(synthesize({ environments: [devWith({ 'regions.use1.vpcCidr': '10.10.0.0/33' })], outDir: out })).rejects.toThrow(
       /environment "dev": regions\.use1\.vpcCidr = "10\.10\.0\.0\/33": prefix length must be 0-32/,
     );
-    expect(() => synthesize({ environments: [devWith({ lambdaMemoryMb: 2048 })], outDir: out })).toThrow(ConfigError);
+    await expect(synthesize({ environments: [devWith({ lambdaMemoryMb: 2048 })], outDir: out })).rejects.toThrow(ConfigError);
     expect(snapshotTree(out)).toEqual(before);
     expect(fs.readdirSync(path.dirname(out)).filter((name) => name.startsWith(path.basename(out) + '.'))).toEqual([]);
   });
 
-  test('runSynth returns exit code 1 and reports on stderr when config is invalid', () => {
+  test('runSynth returns exit code 1 and reports on stderr when config is invalid', async () => {
     const out = tempDir();
     const errors: string[] = [];
     const spy = jest.spyOn(console, 'error').mockImplementation((message: string) => errors.push(message));
     try {
-      expect(runSynth([devWith({ alertEmails: ['nope'] })], out, undefined)).toBe(1);
+      expect(await runSynth([devWith({ alertEmails: ['nope'] })], out, undefined)).toBe(1);
     } finally {
       spy.mockRestore();
     }
@@ -95,7 +106,7 @@ describe('atomic replace of the output directory', () => {
       script,
       `import { runSynth } from ${JSON.stringify(path.join(REPO, 'charts/cli'))};\n` +
         `import { devWith } from ${JSON.stringify(path.join(REPO, 'test/foundation/env-fixture'))};\n` +
-        `process.exitCode = runSynth([devWith({ 'healthCheck.failureThreshold': 0 })], ${JSON.stringify(path.join(dir, 'dist'))}, undefined);\n`,
+        `runSynth([devWith({ 'healthCheck.failureThreshold': 0 })], ${JSON.stringify(path.join(dir, 'dist'))}, undefined).then((code) => { process.exitCode = code; });\n`,
     );
     const result = spawnSync(path.join(REPO, 'node_modules/.bin/tsx'), [script], { encoding: 'utf8' });
     expect(result.status).toBe(1);
@@ -105,10 +116,10 @@ describe('atomic replace of the output directory', () => {
 });
 
 describe('cdk8s CLI', () => {
-  test('`npx cdk8s synth` runs the same app: DIST_DIR gets a fresh render, the CLI folder a copy', () => {
+  test('`npx cdk8s synth` runs the same app: DIST_DIR gets a fresh render, the CLI folder a copy', async () => {
     const dist = path.join(tempDir(), 'dist');
     execFileSync(path.join(REPO, 'node_modules/.bin/cdk8s'), ['synth', '--no-check-upgrade'], { cwd: REPO, stdio: 'pipe', env: { ...process.env, DIST_DIR: dist } });
-    const expected = Object.fromEntries(renderFiles(ENVIRONMENTS).files);
+    const expected = Object.fromEntries((await renderFiles(ENVIRONMENTS)).files);
     expect(snapshotTree(dist)).toEqual(expected);
     expect(snapshotTree(path.join(REPO, '.build', 'cdk8s.out'))).toEqual(expected);
   });

@@ -1,0 +1,45 @@
+/**
+ * IAM policy documents. The one place that lists the actions allowed to use `Resource: "*"`, each
+ * with the reason: AWS offers no resource-level permission for them. Every other statement names
+ * exact ARNs; wildcard actions (`*`, `service:*`, `service:Get*`) are refused at construction.
+ */
+export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: Readonly<Record<string, string>> = {
+  'ec2:DescribeNetworkInterfaces': 'EC2 Describe* actions support no resource-level permissions; Lambda needs it to manage its VPC network interfaces',
+};
+
+export interface Statement {
+  readonly Sid: string;
+  readonly Effect: 'Allow';
+  readonly Action: readonly string[];
+  readonly Resource: string | readonly string[];
+  readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
+}
+
+/** Problems of one statement against the project's IAM rules (empty when it complies). */
+export function statementProblems(statement: Statement): string[] {
+  const problems: string[] = [];
+  for (const action of statement.Action) {
+    if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(action)) problems.push(`statement ${statement.Sid}: action "${action}" is a wildcard or malformed`);
+  }
+  const resources = typeof statement.Resource === 'string' ? [statement.Resource] : statement.Resource;
+  if (resources.includes('*')) {
+    const notAllowed = statement.Action.filter((a) => !(a in ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS));
+    if (notAllowed.length) problems.push(`statement ${statement.Sid}: Resource "*" with actions that support resource-level permissions: ${notAllowed.join(', ')}`);
+  }
+  return problems;
+}
+
+/** An identity policy as the JSON string IAM expects; throws when a statement breaks the rules. */
+export function policyDocument(statements: readonly Statement[]): string {
+  const problems = statements.flatMap(statementProblems);
+  if (problems.length) throw new Error(`IAM policy refused:\n  ${problems.join('\n  ')}`);
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/** Trust policy letting one AWS service assume the role, only on behalf of the given account. */
+export function serviceTrustPolicy(service: string, accountIdToken: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': accountIdToken } } }],
+  });
+}

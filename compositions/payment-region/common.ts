@@ -1,0 +1,103 @@
+import { LABEL } from '../../charts/labels';
+import { ComposedResource } from '../lib/composition';
+import { Patch, combine, fromXr, patchSet } from '../lib/patches';
+
+/** XR field paths the PaymentRegion composition reads. */
+export const XR = {
+  environment: 'spec.environmentSuffix',
+  account: 'spec.awsAccountId',
+  region: 'spec.region',
+  regionSuffix: 'spec.regionSuffix',
+  role: 'spec.failoverRole',
+  peerRegion: 'spec.peer.region',
+  peerRegionSuffix: 'spec.peer.regionSuffix',
+  zone: (slot: number) => `spec.network.zones[${slot}]`,
+} as const;
+
+/** Zone slots: composition resource names use the letter, the XR's zones[] the index. */
+export const ZONE_SLOTS = [
+  { letter: 'a', index: 0 },
+  { letter: 'b', index: 1 },
+  { letter: 'c', index: 2 },
+] as const;
+
+export const PATCH_SETS = {
+  /** Environment and region labels on every composed resource (cross-claim selectors match them). */
+  labels: 'labels',
+  /** spec.forProvider.region, for every regional kind (not Route 53, not IAM). */
+  region: 'region',
+} as const;
+
+export const patchSets: Record<string, Patch[]> = {
+  [PATCH_SETS.labels]: [fromXr(XR.environment, `metadata.labels[${LABEL.environment}]`), fromXr(XR.regionSuffix, `metadata.labels[${LABEL.region}]`)],
+  [PATCH_SETS.region]: [fromXr(XR.region, 'spec.forProvider.region')],
+};
+
+/** `{type}-{region}-{env}` into toFieldPath — the naming convention, applied by the composition. */
+export function regionalName(type: string, toFieldPath = 'metadata.name'): Patch {
+  return combine(`${type}-%s-%s`, [XR.regionSuffix, XR.environment], toFieldPath);
+}
+
+/** Labels a base carries from the start (environment/region come from the labels patch set). */
+export interface BaseLabels {
+  readonly component: string;
+  readonly purpose?: string;
+}
+
+/** Adds the static part of the label set to a `Kind.manifest(...)` base. */
+export function withLabels(manifest: Record<string, unknown>, labels: BaseLabels): Record<string, unknown> {
+  const metadata = {
+    ...(manifest.metadata as Record<string, unknown>),
+    labels: {
+      [LABEL.partOf]: 'payments-dr',
+      [LABEL.managedBy]: 'crossplane',
+      [LABEL.component]: labels.component,
+      ...(labels.purpose ? { [LABEL.purpose]: labels.purpose } : {}),
+    },
+  };
+  return { ...manifest, metadata };
+}
+
+export interface RegionalResourceProps extends BaseLabels {
+  /** Composition resource name, e.g. "subnet-private-a". */
+  readonly name: string;
+  /** Resource type in the AWS/Kubernetes name, e.g. "subnet-private-a" → subnet-private-a-use1-dev. */
+  readonly type: string;
+  readonly manifest: Record<string, unknown>;
+  readonly patches?: readonly Patch[];
+  /** Route 53 and IAM kinds have no region field. Default true. */
+  readonly regional?: boolean;
+  /** Zone slot whose availability zone goes into the zone label. */
+  readonly zoneSlot?: number;
+  /** Replaces the default `{type}-{region}-{env}` metadata.name patch (e.g. the organisation-prefixed bucket). */
+  readonly namePatch?: Patch;
+}
+
+/** A composed resource with the project's labels, region and name patches. */
+export function regionalResource(props: RegionalResourceProps): ComposedResource {
+  return {
+    name: props.name,
+    base: withLabels(props.manifest, props),
+    patches: [
+      patchSet(PATCH_SETS.labels),
+      ...(props.regional === false ? [] : [patchSet(PATCH_SETS.region)]),
+      props.namePatch ?? regionalName(props.type),
+      ...(props.zoneSlot === undefined ? [] : [fromXr(`${XR.zone(props.zoneSlot)}.availabilityZone`, `metadata.labels[${LABEL.zone}]`)]),
+      ...(props.patches ?? []),
+    ],
+  };
+}
+
+/** Selector for a resource composed by the same XR, optionally narrowed by labels. */
+export function sameComposite(matchLabels?: Record<string, string>): Record<string, unknown> {
+  return { matchControllerRef: true, ...(matchLabels ? { matchLabels } : {}) };
+}
+
+/**
+ * The generated classes require forProvider.region, but in a Composition base it is patched from
+ * the XR (patch set "region", and spec.region is required by the XRD); no placeholder region is
+ * written into a base.
+ */
+export function regionFromXr<T extends { region: string }>(forProvider: Omit<T, 'region'>): T {
+  return forProvider as T;
+}

@@ -1,0 +1,180 @@
+import { LABEL } from '../../charts/labels';
+import { Group } from '../../imports/cloudwatchlogs.aws.upbound.io';
+import { Role, RolePolicy } from '../../imports/iam.aws.upbound.io';
+import { FunctionV1Beta2 } from '../../imports/lambda.aws.upbound.io';
+import { ComposedResource } from '../lib/composition';
+import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS, Statement, policyDocument, serviceTrustPolicy } from '../lib/iam';
+import { Patch, combine, fromXr, required, templated } from '../lib/patches';
+import { XR, regionFromXr, regionalName, regionalResource, sameComposite } from './common';
+
+/** Days Lambda and API access logs are kept. */
+export const LOG_RETENTION_DAYS = 30;
+
+/** XR fields the policy templates may use, by token. */
+const POLICY_FIELDS = {
+  account: XR.account,
+  region: XR.region,
+  regionSuffix: XR.regionSuffix,
+  env: XR.environment,
+  kmsKeyArn: 'status.kmsKeyArn',
+} as const;
+
+/** Resources homed in the primary (global tables, replicated secrets) keep their `use1` names in every region. */
+const TABLE_ARNS = ['sessions', 'idempotency'].map((table) => `arn:aws:dynamodb:{{region}}:{{account}}:table/${table}-use1-{{env}}`);
+/** Secrets Manager appends "-" and six random characters to a secret's ARN: `-??????` matches exactly that. */
+const secretArn = (name: string) => `arn:aws:secretsmanager:{{region}}:{{account}}:secret:${name}-use1-{{env}}-??????`;
+
+function logStatement(fn: string): Statement {
+  return {
+    Sid: 'OwnLogGroup',
+    Effect: 'Allow',
+    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    Resource: `arn:aws:logs:{{region}}:{{account}}:log-group:/aws/lambda/${fn}-{{regionSuffix}}-{{env}}:*`,
+  };
+}
+
+/** What a VPC-attached Lambda needs to manage its network interfaces in this region's account. */
+const VPC_NETWORKING: Statement[] = [
+  {
+    Sid: 'VpcNetworkInterfaces',
+    Effect: 'Allow',
+    Action: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+    Resource: ['network-interface', 'subnet', 'security-group'].map((type) => `arn:aws:ec2:{{region}}:{{account}}:${type}/*`),
+  },
+  { Sid: 'DescribeNetworkInterfaces', Effect: 'Allow', Action: Object.keys(ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS).filter((a) => a.startsWith('ec2:')), Resource: '*' },
+];
+
+/** Reading the database location: the global cluster (writer endpoint) and this region's cluster. */
+const DISCOVER_DATABASE: Statement = {
+  Sid: 'DiscoverDatabaseEndpoints',
+  Effect: 'Allow',
+  Action: ['rds:DescribeGlobalClusters', 'rds:DescribeDBClusters'],
+  Resource: ['arn:aws:rds::{{account}}:global-cluster:aurora-global-use1-{{env}}', 'arn:aws:rds:{{region}}:{{account}}:cluster:aurora-{{regionSuffix}}-{{env}}'],
+};
+
+const DECRYPT_VIA_SERVICES: Statement = {
+  Sid: 'DecryptSecretsAndTables',
+  Effect: 'Allow',
+  Action: ['kms:Decrypt'],
+  Resource: '{{kmsKeyArn}}',
+  Condition: { StringEquals: { 'kms:ViaService': ['secretsmanager.{{region}}.amazonaws.com', 'dynamodb.{{region}}.amazonaws.com'] } },
+};
+
+export interface LambdaSpec {
+  /** Function name stem: the AWS name is `{name}-{region}-{env}`. */
+  readonly name: 'webhook' | 'health';
+  /** Seconds; the health function must answer within Route 53's 2 s window, so it stays short. */
+  readonly timeoutSeconds: number;
+  readonly statements: readonly Statement[];
+}
+
+/** The two functions and exactly what each may do. */
+export const LAMBDAS: readonly LambdaSpec[] = [
+  {
+    name: 'webhook',
+    timeoutSeconds: 10,
+    statements: [
+      logStatement('webhook'),
+      { Sid: 'SessionAndIdempotencyItems', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], Resource: TABLE_ARNS },
+      { Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn('db-credentials'), secretArn('webhook-signing')] },
+      DECRYPT_VIA_SERVICES,
+      DISCOVER_DATABASE,
+      ...VPC_NETWORKING,
+    ],
+  },
+  {
+    name: 'health',
+    timeoutSeconds: 3,
+    statements: [
+      logStatement('health'),
+      { Sid: 'LocalTableAnswers', Effect: 'Allow', Action: ['dynamodb:DescribeTable', 'dynamodb:GetItem'], Resource: [TABLE_ARNS[0]] },
+      { Sid: 'LocalSecretReplicaReadable', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn('db-credentials')] },
+      DECRYPT_VIA_SERVICES,
+      DISCOVER_DATABASE,
+      ...VPC_NETWORKING,
+    ],
+  },
+];
+
+/** Environment variables both functions read (functions/shared/config.ts validates them at cold start). */
+function environmentPatches(): Patch[] {
+  const variable = (name: string) => `spec.forProvider.environment.variables[${name}]`;
+  const homeName = (type: string, name: string) => combine(`${type}-use1-%s`, [XR.environment], variable(name));
+  return [
+    fromXr(XR.regionSuffix, variable('REGION_SUFFIX')),
+    fromXr(XR.environment, variable('ENVIRONMENT_SUFFIX')),
+    homeName('sessions', 'SESSIONS_TABLE'),
+    homeName('idempotency', 'IDEMPOTENCY_TABLE'),
+    homeName('db-credentials', 'DB_SECRET_ID'),
+    homeName('webhook-signing', 'SIGNING_SECRET_ID'),
+    homeName('aurora-global', 'GLOBAL_CLUSTER_ID'),
+    regionalName('aurora', variable('LOCAL_CLUSTER_ID')),
+  ];
+}
+
+function lambdaResources(fn: LambdaSpec): ComposedResource[] {
+  const ownRole = sameComposite({ [LABEL.purpose]: fn.name });
+  const logGroupName = combine(`/aws/lambda/${fn.name}-%s-%s`, [XR.regionSuffix, XR.environment], 'metadata.annotations[crossplane.io/external-name]');
+  return [
+    regionalResource({
+      name: `log-group-${fn.name}`,
+      type: `lg-${fn.name}`,
+      component: 'compute',
+      purpose: fn.name,
+      manifest: Group.manifest({ spec: { forProvider: regionFromXr({ retentionInDays: LOG_RETENTION_DAYS, kmsKeyIdSelector: sameComposite() }) } }),
+      patches: [logGroupName],
+    }),
+    regionalResource({
+      name: `role-${fn.name}`,
+      type: `role-${fn.name}`,
+      component: 'compute',
+      purpose: fn.name,
+      regional: false,
+      manifest: Role.manifest({ spec: { forProvider: { description: `payments-dr ${fn.name} Lambda` } } }),
+      patches: [templated(serviceTrustPolicy('lambda.amazonaws.com', '{{account}}'), { account: XR.account }, 'spec.forProvider.assumeRolePolicy')],
+    }),
+    regionalResource({
+      name: `role-policy-${fn.name}`,
+      type: `policy-${fn.name}`,
+      component: 'compute',
+      purpose: fn.name,
+      regional: false,
+      manifest: RolePolicy.manifest({ spec: { forProvider: { roleSelector: ownRole } } }),
+      patches: [required(templated(policyDocument(fn.statements), POLICY_FIELDS, 'spec.forProvider.policy'))],
+    }),
+    regionalResource({
+      name: `function-${fn.name}`,
+      type: fn.name,
+      component: 'compute',
+      purpose: fn.name,
+      manifest: FunctionV1Beta2.manifest({
+        spec: {
+          forProvider: regionFromXr({
+            handler: 'index.handler',
+            architectures: ['arm64'],
+            timeout: fn.timeoutSeconds,
+            publish: false,
+            s3BucketSelector: sameComposite(),
+            roleSelector: ownRole,
+            vpcConfig: { subnetIdSelector: sameComposite({ [LABEL.purpose]: 'private' }), securityGroupIdSelector: sameComposite({ [LABEL.purpose]: 'lambda' }) },
+            environment: { variables: { DB_NAME: 'payments', LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: `payments-${fn.name}` } },
+            loggingConfig: { logFormat: 'JSON' },
+          }),
+        },
+      }),
+      patches: [
+        fromXr('spec.functions.runtime', 'spec.forProvider.runtime'),
+        fromXr('spec.functions.memoryMb', 'spec.forProvider.memorySize'),
+        fromXr(`spec.functions.${fn.name}.s3Key`, 'spec.forProvider.s3Key'),
+        fromXr(`spec.functions.${fn.name}.sourceCodeHash`, 'spec.forProvider.sourceCodeHash'),
+        combine(`/aws/lambda/${fn.name}-%s-%s`, [XR.regionSuffix, XR.environment], 'spec.forProvider.loggingConfig.logGroup'),
+        ...environmentPatches(),
+      ],
+    }),
+  ];
+}
+
+/** Per function: log group, IAM role + least-privilege inline policy, the Lambda function. */
+export function computeResources(): ComposedResource[] {
+  return LAMBDAS.flatMap(lambdaResources);
+}

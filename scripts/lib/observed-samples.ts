@@ -1,0 +1,34 @@
+/**
+ * Plausible observed state for composed resources, so the local render can run the two-phase
+ * patches (composed status → XR status → other resources) the way Crossplane does after the
+ * provider has created things. Values are shaped like AWS's, never real.
+ */
+type Json = Record<string, any>;
+
+const forProvider = (resource: Json): Json => resource.spec?.forProvider ?? {};
+const regionOf = (resource: Json): string => forProvider(resource).region ?? 'us-east-1';
+const ACCOUNT = '111122223333';
+
+/** atProvider samples per kind, for the fields the project's Compositions read back. */
+const SAMPLES: Record<string, (resource: Json) => Json> = {
+  VPC: () => ({ id: 'vpc-0a1b2c3d4e5f60718' }),
+  Key: (r) => ({ arn: `arn:aws:kms:${regionOf(r)}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, id: '1234abcd-12ab-34cd-56ef-1234567890ab' }),
+  API: (r) => ({ id: 'a1b2c3d4e5', apiEndpoint: `https://a1b2c3d4e5.execute-api.${regionOf(r)}.amazonaws.com`, executionArn: `arn:aws:execute-api:${regionOf(r)}:${ACCOUNT}:a1b2c3d4e5` }),
+  Certificate: (r) => ({
+    domainValidationOptions: [forProvider(r).domainName, ...(forProvider(r).subjectAlternativeNames ?? [])].map((domainName: string) => ({
+      domainName,
+      resourceRecordName: `_3b1c2d4e5f.${domainName}.`,
+      resourceRecordType: 'CNAME',
+      resourceRecordValue: '_6a7b8c9d0e.abcdefghij.acm-validations.aws.',
+    })),
+  }),
+  DomainName: (r) => ({ domainNameConfiguration: { targetDomainName: `d-abc123def4.execute-api.${regionOf(r)}.amazonaws.com`, hostedZoneId: 'Z1UJRXOUMOOFQ8' } }),
+  HealthCheck: () => ({ id: 'abcdef11-2222-3333-4444-555555fedcba' }),
+};
+
+/** The rendered resources with sample `status.atProvider` where a kind has one. */
+export function observedSamples(resources: readonly Json[]): Json[] {
+  return resources
+    .filter((resource) => SAMPLES[resource.kind])
+    .map((resource) => ({ ...resource, status: { atProvider: SAMPLES[resource.kind](resource), conditions: [{ type: 'Ready', status: 'True' }] } }));
+}

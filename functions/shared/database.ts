@@ -26,21 +26,35 @@ export interface PoolSettings {
   /** Server-side statement_timeout and client-side query timeout. */
   statementTimeoutMs: number;
   applicationName: string;
+  /** User name when the secret holds only the password (DB_USERNAME). */
+  username?: string;
 }
 
-/** Parses the DB secret (`{"username": ..., "password": ..., ...}`) without echoing its content. */
-export function parseDbCredentials(secretString: string): DbCredentials {
+/**
+ * Reads the DB secret without echoing its content. Two shapes are accepted: JSON
+ * `{"username": ..., "password": ...}`, or the bare password — what the replicated secret holds
+ * in AWS, fed from the Kubernetes Secret Crossplane generated the master password into — with the
+ * user name from DB_USERNAME.
+ */
+export function parseDbCredentials(secretString: string, username?: string): DbCredentials {
+  if (!secretString.trimStart().startsWith('{')) {
+    if (!username) throw new Error('database secret holds a bare password: DB_USERNAME must name the user');
+    if (!secretString) throw new Error('database secret is empty');
+    return { username, password: secretString };
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(secretString);
   } catch {
     throw new Error('database secret is not JSON');
   }
-  const { username, password } = (parsed ?? {}) as Record<string, unknown>;
-  if (typeof username !== 'string' || !username || typeof password !== 'string' || !password) {
+  const fields = (parsed ?? {}) as Record<string, unknown>;
+  const password = fields.password;
+  const user = fields.username ?? username;
+  if (typeof user !== 'string' || !user || typeof password !== 'string' || !password) {
     throw new Error('database secret needs string fields username and password');
   }
-  return { username, password };
+  return { username: user, password };
 }
 
 export interface Database {
@@ -61,7 +75,7 @@ export function lazyDatabase(
   onIdleError: (error: Error) => void,
 ): Database {
   let pool: Promise<Pool> | undefined;
-  const credentials = async () => parseDbCredentials(await secrets.read(secretId));
+  const credentials = async () => parseDbCredentials(await secrets.read(secretId), settings.username);
   const create = async () => {
     const { username } = await credentials();
     const host = await settings.host();

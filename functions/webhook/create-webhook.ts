@@ -28,6 +28,7 @@ export function createWebhook(config: Config, overrides: { secretsManager?: Secr
       host: databaseHost,
       port: config.dbPort,
       database: config.dbName,
+      username: config.dbUsername,
       tls: config.dbTls,
       max: 2,
       connectionTimeoutMs: 3000,

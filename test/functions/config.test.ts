@@ -1,3 +1,4 @@
+import { parseDbCredentials } from '../../functions/shared/database';
 import { ConfigError, loadConfig } from '../../functions/shared/config';
 import type { Environment } from '../../functions/shared/config';
 import { EXAMPLE_ENVIRONMENT } from '../../functions/local/example-environment';
@@ -75,5 +76,20 @@ describe('configuration from environment variables', () => {
     for (const variable of ['SECRETS_FILE', 'DYNAMODB_ENDPOINT', 'DB_TLS']) {
       expect(message).toContain(`${variable} is for local use only and is refused when running in Lambda`);
     }
+  });
+});
+
+describe('database secret shapes', () => {
+  test('JSON with username and password', () => {
+    expect(parseDbCredentials('{"username":"app","password":"s3cret"}')).toEqual({ username: 'app', password: 's3cret' });
+  });
+
+  test('a bare password (the replicated secret in AWS) takes the user from DB_USERNAME', () => {
+    expect(parseDbCredentials('s3cret-generated', 'paymentsadmin')).toEqual({ username: 'paymentsadmin', password: 's3cret-generated' });
+  });
+
+  test('a bare password without DB_USERNAME is a clear error that does not echo the secret', () => {
+    expect(() => parseDbCredentials('s3cret-generated')).toThrow('database secret holds a bare password: DB_USERNAME must name the user');
+    expect(() => parseDbCredentials('s3cret-generated')).not.toThrow(/s3cret/);
   });
 });

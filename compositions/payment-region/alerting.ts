@@ -2,7 +2,8 @@ import { MetricAlarmV1Beta2 } from '../../imports/cloudwatch.aws.upbound.io';
 import { Topic, TopicSubscription } from '../../imports/sns.aws.upbound.io';
 import { ComposedResource } from '../lib/composition';
 import { Patch, combine, fromXr, mapValues, required, templated } from '../lib/patches';
-import { XR, regionFromXr, regionalResource, sameComposite } from './common';
+import { regionFromXr, sameComposite } from '../lib/resources';
+import { XR, regionalResource } from './common';
 
 /** The XRD allows up to this many alert e-mail subscribers per region. */
 export const MAX_ALERT_EMAILS = 5;

@@ -6,7 +6,8 @@ import { Permission } from '../../imports/lambda.aws.upbound.io';
 import { Route53HealthCheck, Route53RecordV1Beta2 } from '../../imports/route53.aws.upbound.io';
 import { ComposedResource } from '../lib/composition';
 import { combine, fromXr, required, templated, toXr } from '../lib/patches';
-import { XR, regionFromXr, regionalName, regionalResource, sameComposite } from './common';
+import { regionFromXr, sameComposite } from '../lib/resources';
+import { XR, regionalName, regionalResource } from './common';
 import { LOG_RETENTION_DAYS } from './compute';
 
 /** The HTTP routes and the function behind each. */

@@ -6,7 +6,8 @@ import { ComposedResource } from '../lib/composition';
 import { DATABASE } from '../lib/database';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS, Statement, policyDocument, serviceTrustPolicy } from '../lib/iam';
 import { Patch, combine, fromXr, required, templated } from '../lib/patches';
-import { XR, regionFromXr, regionalName, regionalResource, sameComposite } from './common';
+import { regionFromXr, sameComposite } from '../lib/resources';
+import { XR, regionalName, regionalResource } from './common';
 
 /** Days Lambda and API access logs are kept. */
 export const LOG_RETENTION_DAYS = 30;

@@ -14,7 +14,8 @@ import {
 } from '../../imports/ec2.aws.upbound.io';
 import { ComposedResource } from '../lib/composition';
 import { fromXr, required, toXr } from '../lib/patches';
-import { XR, ZONE_SLOTS, regionFromXr, regionalName, regionalResource, sameComposite } from './common';
+import { regionFromXr, sameComposite } from '../lib/resources';
+import { XR, ZONE_SLOTS, regionalName, regionalResource } from './common';
 
 const NAME_TAG = 'spec.forProvider.tags[Name]';
 const zoneLabel = (field: string) => `spec.forProvider.${field}.matchLabels[${LABEL.zone}]`;

@@ -9,7 +9,8 @@ import {
 import { LABEL } from '../../charts/labels';
 import { ComposedResource } from '../lib/composition';
 import { combine, templated, toXr } from '../lib/patches';
-import { XR, regionFromXr, regionalResource, sameComposite } from './common';
+import { regionFromXr, sameComposite } from '../lib/resources';
+import { XR, regionalResource } from './common';
 
 /** Everything the key must allow besides the account: CloudWatch Logs (log groups) and CloudWatch alarms (encrypted SNS topic). */
 const KEY_USE = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'];

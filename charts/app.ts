@@ -3,6 +3,7 @@ import { Artifact } from '../functions/build';
 import { BaseChart } from './base-chart';
 import { REGION_SUFFIXES } from './config/regions';
 import { EnvironmentConfig } from './config/types';
+import { PaymentGlobalClaim } from './payment-global-claim';
 import { platformCharts } from './platform-chart';
 import { regionCharts } from './region-charts';
 
@@ -11,6 +12,9 @@ export function buildApp(environments: readonly EnvironmentConfig[], artifacts: 
   const app = new App();
   platformCharts(app);
   for (const environment of environments) {
+    const env = environment.environmentSuffix;
+    const global = new BaseChart(app, `${env}-global-claim`, { unit: `${env}/global`, file: 'paymentglobal', component: 'global', environment: env });
+    new PaymentGlobalClaim(global, 'claim', environment);
     for (const region of REGION_SUFFIXES) regionCharts(app, { environment, region, artifacts });
   }
   return app;

@@ -158,7 +158,7 @@ const REGIONAL_TYPES: ReadonlyArray<[string, NameService]> = [
   ['securitygroup-lambda', 'security-group'],
   ['securitygroup-aurora', 'security-group'],
   ['aurora', 'rds-cluster'],
-  ['aurora-instance-15', 'rds-instance'],
+  ['aurora-instance-5', 'rds-instance'],
   ['aurora-pg14-tls', 'rds-parameter-group'],
   ['db-subnets', 'rds-subnet-group'],
   ['webhook', 'lambda-function'],

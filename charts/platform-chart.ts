@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { PaymentGlobalApi } from '../compositions/payment-global';
 import { PaymentRegionApi } from '../compositions/payment-region';
 import { BaseChart } from './base-chart';
 
@@ -15,4 +16,6 @@ export function platformCharts(scope: Construct): void {
   new kplus.Namespace(namespace, 'claims', { metadata: { name: CLAIM_NAMESPACE } });
   const regionApi = new BaseChart(scope, 'platform-paymentregion', { unit: 'platform', file: 'paymentregion-api', component: 'platform' });
   new PaymentRegionApi(regionApi, 'paymentregion');
+  const globalApi = new BaseChart(scope, 'platform-paymentglobal', { unit: 'platform', file: 'paymentglobal-api', component: 'platform' });
+  new PaymentGlobalApi(globalApi, 'paymentglobal');
 }

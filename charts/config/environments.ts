@@ -25,6 +25,7 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
       backupRetentionDays: 7,
       preferredBackupWindow: '03:00-04:00',
     },
+    tables: { pointInTimeRecoveryDays: 35 },
     lambdaMemoryMb: 1024,
     healthCheck: { intervalSeconds: 30, failureThreshold: 3 },
     replicationLagThresholdMs: 1000,

@@ -19,7 +19,7 @@ export interface DatabaseConfig {
   readonly engineVersion: string;
   /** Aurora instance class supported by Aurora Global Database, e.g. db.r6g.large. */
   readonly instanceClass: string;
-  /** Instances per regional cluster, 1–15 (writer + readers in the primary; readers in the secondary). */
+  /** Instances per regional cluster, 1–5 (writer + readers in the primary; readers in the secondary); the Composition has 5 instance slots per region. */
   readonly instancesPerRegion: number;
   /** Automated backup retention in days, 1–35 (point-in-time recovery covers this window). */
   readonly backupRetentionDays: number;
@@ -49,6 +49,10 @@ export interface EnvironmentConfig {
   readonly alertEmails: readonly string[];
   readonly regions: { readonly [S in RegionSuffix]: RegionNetworkConfig };
   readonly database: DatabaseConfig;
+  readonly tables: {
+    /** Point-in-time recovery period of the DynamoDB global tables, 1–35 days. */
+    readonly pointInTimeRecoveryDays: number;
+  };
   /** Lambda memory in MB; the requirement fixes it at 1024. */
   readonly lambdaMemoryMb: number;
   readonly healthCheck: {

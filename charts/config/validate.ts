@@ -1,3 +1,4 @@
+import { MAX_INSTANCES_PER_REGION } from '../../compositions/payment-global/aurora';
 import { NameService, nameViolations, plannedNames } from '../naming';
 import { REGIONS, REGION_SUFFIXES } from './regions';
 import { EnvironmentConfig } from './types';
@@ -116,7 +117,10 @@ export function environmentProblems(env: EnvironmentConfig): ConfigProblem[] {
   if (!GLOBAL_DB_INSTANCE_CLASS.test(db.instanceClass)) {
     fail('database.instanceClass', db.instanceClass, 'must be a memory-optimised class Aurora Global Database supports (db.r5/r6g/r6gd/r6i/r6id/r7g/r7i/r8g/x2g.<size>)');
   }
-  if (!isIntegerIn(db.instancesPerRegion, 1, 15)) fail('database.instancesPerRegion', db.instancesPerRegion, 'must be an integer 1-15 (Aurora cluster limit)');
+  if (!isIntegerIn(db.instancesPerRegion, 1, MAX_INSTANCES_PER_REGION)) {
+    fail('database.instancesPerRegion', db.instancesPerRegion, `must be an integer 1-${MAX_INSTANCES_PER_REGION} (the PaymentGlobal Composition's instance slots per region)`);
+  }
+  if (!isIntegerIn(env.tables.pointInTimeRecoveryDays, 1, 35)) fail('tables.pointInTimeRecoveryDays', env.tables.pointInTimeRecoveryDays, 'must be an integer 1-35 days');
   if (!isIntegerIn(db.backupRetentionDays, 1, 35)) fail('database.backupRetentionDays', db.backupRetentionDays, 'must be an integer 1-35 days');
   const window = BACKUP_WINDOW.exec(db.preferredBackupWindow);
   if (!window) fail('database.preferredBackupWindow', db.preferredBackupWindow, 'must be "hh:mm-hh:mm" in UTC');

@@ -28,6 +28,25 @@ function waitsForStatus(warning: string): boolean {
   return /but status\.\S+ is absent/.test(warning);
 }
 
+/** Reconciles a resource may need before every status-fed patch has its value (creation, then observed state). */
+const MAX_RECONCILES = 5;
+
+/**
+ * Renders like successive reconciles: first on creation, then with sample observed state of what
+ * the previous pass composed, until the set of composed resources stops growing (a resource whose
+ * Required patch reads a status another resource feeds appears one pass later).
+ */
+function renderUntilSettled(claim: Json, composition: Json) {
+  let result = renderComposition(claim, composition);
+  for (let pass = 1; pass < MAX_RECONCILES; pass++) {
+    const next = renderComposition(claim, composition, { observed: observedSamples(result.resources) });
+    const settled = next.resources.length === result.resources.length;
+    result = next;
+    if (settled) break;
+  }
+  return result;
+}
+
 function isClaimOf(doc: Json, xrd: Json): boolean {
   const [group] = String(doc.apiVersion).split('/');
   return xrd.spec?.claimNames?.kind === doc.kind && xrd.spec.group === group;
@@ -36,10 +55,10 @@ function isClaimOf(doc: Json, xrd: Json): boolean {
 /**
  * Validates every document, then renders every claim through the Composition it selects (its
  * compositionRef, else the XRD's default) — first as Crossplane would on creation, then again
- * with sample observed state so status-fed patches run — and validates each composed resource
+ * with sample observed state until nothing new appears — and validates each composed resource
  * with its CRD's full schema (required fields and CEL rules included). A resource that a
- * Required patch on a status field still holds back after the second pass is a problem: it would
- * never be created.
+ * Required patch on a status field still holds back at the end is a problem: it would never be
+ * created.
  */
 export function checkManifests(documents: readonly ManifestDocument[], validator: Validator = Validator.load()): ManifestCheck {
   const report = validator.validateDocuments([...documents]);
@@ -59,8 +78,7 @@ export function checkManifests(documents: readonly ManifestDocument[], validator
       continue;
     }
     try {
-      const created = renderComposition(doc, composition);
-      const result = renderComposition(doc, composition, { observed: observedSamples(created.resources) });
+      const result = renderUntilSettled(doc, composition);
       for (const warning of result.warnings.filter(waitsForStatus)) problems.push({ ...where, path: '', message: `never composed: ${warning}` });
       for (const resource of result.resources) {
         const label = `${file} → ${compositionName}/${(resource.metadata as Json | undefined)?.annotations?.['crossplane.io/composition-resource-name']}`;

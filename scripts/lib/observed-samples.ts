@@ -24,6 +24,14 @@ const SAMPLES: Record<string, (resource: Json) => Json> = {
   }),
   DomainName: (r) => ({ domainNameConfiguration: { targetDomainName: `d-abc123def4.execute-api.${regionOf(r)}.amazonaws.com`, hostedZoneId: 'Z1UJRXOUMOOFQ8' } }),
   HealthCheck: () => ({ id: 'abcdef11-2222-3333-4444-555555fedcba' }),
+  Alias: (r) => ({ targetKeyArn: `arn:aws:kms:${regionOf(r)}:${ACCOUNT}:key/5678abcd-12ab-34cd-56ef-1234567890ab` }),
+  GlobalCluster: (r) => ({ endpoint: `${r.metadata.name}.global-abc123def.global.rds.amazonaws.com` }),
+  Cluster: (r) => ({
+    endpoint: `${r.metadata.name}.cluster-abc123def456.${regionOf(r)}.rds.amazonaws.com`,
+    readerEndpoint: `${r.metadata.name}.cluster-ro-abc123def456.${regionOf(r)}.rds.amazonaws.com`,
+  }),
+  Table: (r) => ({ id: r.metadata.name, arn: `arn:aws:dynamodb:${regionOf(r)}:${ACCOUNT}:table/${r.metadata.name}` }),
+  Secret: (r) => ({ arn: `arn:aws:secretsmanager:${regionOf(r)}:${ACCOUNT}:secret:${forProvider(r).name}-AbCdEf` }),
 };
 
 /** The rendered resources with sample `status.atProvider` where a kind has one. */

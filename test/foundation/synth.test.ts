@@ -37,10 +37,12 @@ describe('synth output', () => {
     objects = [...files].flatMap(([file, text]) => parseAllDocuments(text).map((doc) => ({ file, object: doc.toJS() })));
   });
 
-  test('writes one folder per deployable unit: platform, then each environment region', () => {
+  test('writes one folder per deployable unit: platform, then each environment (global, then regional units)', () => {
     expect([...files.keys()]).toEqual([
       'platform/namespace.yaml',
       'platform/paymentregion-api.yaml',
+      'platform/paymentglobal-api.yaml',
+      'dev/global/paymentglobal.yaml',
       'dev/use1/paymentregion.yaml',
       'dev/use1/function-artifacts.yaml',
       'dev/usw2/paymentregion.yaml',

@@ -1,0 +1,41 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { PAYMENT_GLOBAL_KIND } from '../compositions/payment-global';
+import { REGION_SUFFIXES } from './config/regions';
+import { EnvironmentConfig } from './config/types';
+import { API_GROUP } from './labels';
+import { awsName } from './naming';
+import { CLAIM_NAMESPACE } from './platform-chart';
+
+/** The claim's spec, computed from a validated environment. */
+export function paymentGlobalSpec(env: EnvironmentConfig): Record<string, unknown> {
+  const regions = Object.fromEntries(
+    REGION_SUFFIXES.map((region) => [
+      region,
+      {
+        vpcCidr: env.regions[region].vpcCidr,
+        availabilityZones: [...env.regions[region].availabilityZones],
+        instanceClass: env.database.instanceClass,
+        instanceIdentifiers: Array.from({ length: env.database.instancesPerRegion }, (_, i) => awsName(`aurora-instance-${i + 1}`, region, env.environmentSuffix)),
+      },
+    ]),
+  );
+  return {
+    environmentSuffix: env.environmentSuffix,
+    database: { engineVersion: env.database.engineVersion, backupRetentionDays: env.database.backupRetentionDays, preferredBackupWindow: env.database.preferredBackupWindow },
+    tables: { pointInTimeRecoveryDays: env.tables.pointInTimeRecoveryDays },
+    regions,
+  };
+}
+
+/** The PaymentGlobal claim of one environment (namespace payments-dr, name `paymentglobal-{env}`). */
+export class PaymentGlobalClaim extends ApiObject {
+  constructor(scope: Construct, id: string, environment: EnvironmentConfig) {
+    super(scope, id, {
+      apiVersion: `${API_GROUP}/v1alpha1`,
+      kind: PAYMENT_GLOBAL_KIND,
+      metadata: { name: `paymentglobal-${environment.environmentSuffix}`, namespace: CLAIM_NAMESPACE },
+      spec: paymentGlobalSpec(environment),
+    });
+  }
+}

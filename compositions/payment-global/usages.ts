@@ -1,0 +1,76 @@
+import { REGION_SUFFIXES, RegionSuffix } from '../../charts/config/regions';
+import { API_GROUP, LABEL } from '../../charts/labels';
+import { Usage } from '../../imports/apiextensions.crossplane.io';
+import { ComposedResource } from '../lib/composition';
+import { Patch, fromXr, required } from '../lib/patches';
+import { XR, homedResource } from './common';
+import { MAX_INSTANCES_PER_REGION } from './aurora';
+
+interface UsedResource {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly matchLabels: Record<string, string>;
+  /** Composed by this XR (matchControllerRef), or by the environment's PaymentRegion claim (selected by environment label). */
+  readonly ownComposite: boolean;
+}
+
+const cluster = (region: RegionSuffix): UsedResource => ({
+  apiVersion: 'rds.aws.upbound.io/v1beta2',
+  kind: 'Cluster',
+  matchLabels: { [LABEL.region]: region, [LABEL.purpose]: 'cluster' },
+  ownComposite: true,
+});
+const globalCluster: UsedResource = { apiVersion: 'rds.aws.upbound.io/v1beta1', kind: 'GlobalCluster', matchLabels: { [LABEL.purpose]: 'global-cluster' }, ownComposite: true };
+const instance = (region: RegionSuffix, slot: number): UsedResource => ({
+  apiVersion: 'rds.aws.upbound.io/v1beta1',
+  kind: 'ClusterInstance',
+  matchLabels: { [LABEL.region]: region, [LABEL.purpose]: `instance-${slot + 1}` },
+  ownComposite: true,
+});
+const subnetGroup = (region: RegionSuffix): UsedResource => ({ apiVersion: 'rds.aws.upbound.io/v1beta1', kind: 'SubnetGroup', matchLabels: { [LABEL.region]: region, [LABEL.component]: 'database' }, ownComposite: false });
+const kmsKey = (region: RegionSuffix): UsedResource => ({ apiVersion: 'kms.aws.upbound.io/v1beta1', kind: 'Key', matchLabels: { [LABEL.region]: region, [LABEL.component]: 'kms' }, ownComposite: false });
+
+function selectorOf(resource: UsedResource, side: 'of' | 'by'): { reference: Record<string, unknown>; patches: Patch[] } {
+  const reference = { apiVersion: resource.apiVersion, kind: resource.kind, resourceSelector: { ...(resource.ownComposite ? { matchControllerRef: true } : {}), matchLabels: resource.matchLabels } };
+  const patches = resource.ownComposite ? [] : [fromXr(XR.environment, `spec.${side}.resourceSelector.matchLabels[${LABEL.environment}]`)];
+  return { reference, patches };
+}
+
+/** `of` cannot be deleted while `by` exists; when `by` goes, Crossplane replays the held deletion at once. */
+function usage(name: string, region: RegionSuffix, of: UsedResource, by: UsedResource, reason: string, extraPatches: Patch[] = []): ComposedResource {
+  const ofRef = selectorOf(of, 'of');
+  const byRef = selectorOf(by, 'by');
+  return homedResource({
+    name: `usage-${name}-${region}`,
+    type: `usage-${name}`,
+    region,
+    component: 'deletion-order',
+    manifest: Usage.manifest({ spec: { of: ofRef.reference, by: byRef.reference, reason, replayDeletion: true } as never }),
+    patches: [...ofRef.patches, ...byRef.patches, ...extraPatches],
+  });
+}
+
+/**
+ * Deletion order of the global database: instances before their cluster, the secondary cluster
+ * before the primary, the primary before the global cluster, and each cluster before the DB subnet
+ * group and KMS key (composed by the region claims) it lives on.
+ */
+export function usageResources(): ComposedResource[] {
+  const instanceUsages = REGION_SUFFIXES.flatMap((region) =>
+    Array.from({ length: MAX_INSTANCES_PER_REGION }, (_, slot) =>
+      usage(`instance-${slot + 1}-before-cluster`, region, cluster(region), instance(region, slot), 'an Aurora cluster is deleted after its instances', [
+        // Exists only for an instance slot in use; the annotation names the instance it protects.
+        required(fromXr(`${XR.region(region)}.instanceIdentifiers[${slot}]`, `metadata.annotations[${API_GROUP}/instance]`)),
+      ]),
+    ),
+  );
+  return [
+    usage('secondary-before-primary', 'use1', cluster('use1'), cluster('usw2'), 'the secondary cluster leaves the global database before the primary is deleted'),
+    usage('primary-before-global', 'use1', globalCluster, cluster('use1'), 'the global cluster is deleted after its primary'),
+    ...instanceUsages,
+    ...REGION_SUFFIXES.flatMap((region) => [
+      usage('cluster-before-subnet-group', region, subnetGroup(region), cluster(region), 'the DB subnet group is deleted after the cluster in it'),
+      usage('cluster-before-kms-key', region, kmsKey(region), cluster(region), 'the KMS key is deleted after the cluster it encrypts'),
+    ]),
+  ];
+}

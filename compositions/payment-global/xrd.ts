@@ -1,0 +1,75 @@
+import { Construct } from 'constructs';
+import { ClaimXrd } from '../lib/xrd';
+import { PATTERNS, schema } from '../lib/schema';
+import { MAX_INSTANCES_PER_REGION } from './aurora';
+
+export const PAYMENT_GLOBAL_KIND = 'PaymentGlobal';
+export const PAYMENT_GLOBAL_COMPOSITION = 'paymentglobal-aws';
+
+const regionDatabase = (description: string) =>
+  schema.object(description, {
+    vpcCidr: schema.string('VPC CIDR of the region (the peer routes point at it).', { pattern: PATTERNS.cidr }),
+    availabilityZones: schema.array('The region\'s three AZs, in the order of its PaymentRegion zones (selects its private route tables).', schema.string('AZ name.', { pattern: PATTERNS.availabilityZone }), 3, 3),
+    instanceClass: schema.string('Aurora instance class of this region\'s cluster (memory-optimised; global databases do not support burstable classes).', {
+      pattern: '^db\\.(r5|r6g|r6gd|r6i|r6id|r7g|r7i|r8g|x2g)\\.(large|xlarge|[0-9]+xlarge)$',
+    }),
+    instanceIdentifiers: schema.array(
+      `Instance names, one per instance (the count is the length, 1-${MAX_INSTANCES_PER_REGION}); e.g. aurora-instance-1-use1-dev.`,
+      schema.string('Instance identifier.', { pattern: '^[a-z][a-z0-9-]{0,62}$' }),
+      1,
+      MAX_INSTANCES_PER_REGION,
+    ),
+  });
+
+/** The PaymentGlobal claim: what one environment shares across both regions. */
+export class PaymentGlobalXrd extends ClaimXrd {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, {
+      claimKind: PAYMENT_GLOBAL_KIND,
+      defaultComposition: PAYMENT_GLOBAL_COMPOSITION,
+      description:
+        'The shared layer of one environment: Aurora PostgreSQL 14 Global Database (writer us-east-1, reader us-west-2), DynamoDB global tables, replicated secrets, cross-region VPC peering, and the deletion order between them.',
+      spec: schema.object('Desired state of the environment\'s shared layer.', {
+        environmentSuffix: schema.string('Environment suffix carried by every AWS name.', { pattern: PATTERNS.environmentSuffix, maxLength: 34 }),
+        database: schema.object('Aurora Global Database settings.', {
+          engineVersion: schema.string('Aurora PostgreSQL 14 version, e.g. 14.15 (set at creation; upgrades are a runbook step).', { pattern: '^14\\.[0-9]+$' }),
+          backupRetentionDays: schema.integer('Automated backup retention; point-in-time recovery covers this window.', 1, 35),
+          preferredBackupWindow: schema.string('Daily backup window, UTC, hh:mm-hh:mm.', { pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+        }),
+        tables: schema.object('DynamoDB global tables.', {
+          pointInTimeRecoveryDays: schema.integer('Point-in-time recovery period of the tables.', 1, 35),
+        }),
+        regions: schema.object('Per-region placement (the peer CIDRs of the peering).', {
+          use1: regionDatabase('us-east-1: the writer cluster.'),
+          usw2: regionDatabase('us-west-2: the reader cluster.'),
+        }),
+      }),
+      specValidations: [{ rule: 'self.regions.use1.vpcCidr != self.regions.usw2.vpcCidr', message: 'the two regions need different VPC CIDRs (they are peered)' }],
+      status: schema.object(
+        'Observed state, for operators and applications.',
+        {
+          globalWriterEndpoint: schema.string('Aurora global writer endpoint (follows the writer across switchover and failover).'),
+          replicaKmsKeyArn: schema.string('us-west-2 KMS key encrypting the secret replicas.'),
+          clusters: schema.object(
+            'Regional cluster endpoints.',
+            Object.fromEntries(
+              ['use1', 'usw2'].map((region) => [region, schema.object(`${region} cluster.`, { endpoint: schema.string('Cluster (writer) endpoint.'), readerEndpoint: schema.string('Reader endpoint.') }, [])]),
+            ),
+            [],
+          ),
+          tables: schema.object(
+            'Global tables.',
+            Object.fromEntries(['sessions', 'idempotency'].map((table) => [table, schema.object(`${table} table.`, { name: schema.string('Table name.'), arn: schema.string('Table ARN (us-east-1).') }, [])])),
+            [],
+          ),
+          secrets: schema.object('Replicated secrets.', { dbCredentialsArn: schema.string('DB credentials secret ARN.'), webhookSigningArn: schema.string('Webhook signing secret ARN.') }, []),
+        },
+        [],
+      ),
+      printerColumns: [
+        { name: 'ENGINE', type: 'string', jsonPath: '.spec.database.engineVersion' },
+        { name: 'WRITER', type: 'string', jsonPath: '.status.globalWriterEndpoint' },
+      ],
+    });
+  }
+}

@@ -1,0 +1,185 @@
+import { ENVIRONMENTS } from '../../charts/config/environments';
+import { devWith } from '../foundation/env-fixture';
+import { RenderedEnvironments, byName, composedOf, ofKind, renderEnvironments, xrOf } from '../support/rendered';
+
+type Json = Record<string, any>;
+const GLOBAL = 'dev/global/paymentglobal.yaml';
+
+let dev: RenderedEnvironments;
+let global: Json[];
+beforeAll(async () => {
+  dev = await renderEnvironments(ENVIRONMENTS);
+  global = composedOf(dev, GLOBAL);
+});
+
+const forProvider = (r: Json) => r.spec.forProvider;
+const labels = (r: Json) => r.metadata.labels;
+
+describe('PaymentGlobal: Aurora PostgreSQL 14 Global Database', () => {
+  test('writer cluster in us-east-1, reader cluster in us-west-2, both aurora-postgresql 14.x joining the global cluster', () => {
+    const [primary, secondary] = [byName(global, 'cluster-use1'), byName(global, 'cluster-usw2')];
+    expect(forProvider(primary)).toMatchObject({ region: 'us-east-1', engine: 'aurora-postgresql', globalClusterIdentifier: 'aurora-global-use1-dev' });
+    expect(forProvider(secondary)).toMatchObject({ region: 'us-west-2', engine: 'aurora-postgresql', globalClusterIdentifier: 'aurora-global-use1-dev' });
+    for (const c of [primary, secondary, byName(global, 'global-cluster')]) expect(c.spec.initProvider.engineVersion).toMatch(/^14\.\d+$/);
+  });
+
+  test('only the primary carries credentials: master user, generated password into a Kubernetes Secret, database name', () => {
+    expect(forProvider(byName(global, 'cluster-use1'))).toMatchObject({
+      masterUsername: 'paymentsadmin',
+      autoGeneratePassword: true,
+      databaseName: 'payments',
+      masterPasswordSecretRef: { name: 'aurora-master-password-dev', namespace: 'crossplane-system', key: 'password' },
+    });
+    const secondary = forProvider(byName(global, 'cluster-usw2'));
+    for (const field of ['masterUsername', 'autoGeneratePassword', 'masterPasswordSecretRef', 'databaseName']) expect(secondary).not.toHaveProperty(field);
+  });
+
+  test('backups with PITR, encryption, log export, TLS forced, destroyable, in both regions', () => {
+    for (const region of ['use1', 'usw2']) {
+      expect(forProvider(byName(global, `cluster-${region}`))).toMatchObject({
+        backupRetentionPeriod: 7,
+        preferredBackupWindow: '03:00-04:00',
+        storageEncrypted: true,
+        deletionProtection: false,
+        skipFinalSnapshot: true,
+        enabledCloudwatchLogsExports: ['postgresql'],
+      });
+      expect(forProvider(byName(global, `cluster-parameter-group-${region}`)).parameter).toContainEqual(expect.objectContaining({ name: 'rds.force_ssl', value: '1' }));
+    }
+    expect(forProvider(byName(global, 'global-cluster'))).toMatchObject({ storageEncrypted: true, deletionProtection: false, forceDestroy: true });
+  });
+
+  test('no drift fight after a failover: no sourceDbClusterIdentifier, engineVersion only in initProvider, members without LateInitialize', () => {
+    expect(forProvider(byName(global, 'global-cluster'))).not.toHaveProperty('sourceDbClusterIdentifier');
+    for (const r of [...ofKind(global, 'Cluster'), ...ofKind(global, 'ClusterInstance')]) {
+      expect(forProvider(r)).not.toHaveProperty('engineVersion');
+      expect(r.spec.managementPolicies).toEqual(['Observe', 'Create', 'Update', 'Delete']);
+    }
+  });
+
+  test('each cluster sits on its region\'s subnet group, Aurora SG and KMS key, selected by labels', () => {
+    const primary = forProvider(byName(global, 'cluster-usw2'));
+    const usw2Dev = { 'payments-dr.io/region': 'usw2', 'payments-dr.io/environment': 'dev' };
+    expect(primary.dbSubnetGroupNameSelector.matchLabels).toEqual({ ...usw2Dev, 'payments-dr.io/component': 'database' });
+    expect(primary.vpcSecurityGroupIdSelector.matchLabels).toEqual({ ...usw2Dev, 'payments-dr.io/purpose': 'aurora' });
+    expect(primary.kmsKeyIdSelector.matchLabels).toEqual({ ...usw2Dev, 'payments-dr.io/component': 'kms' });
+  });
+
+  test('one instance per region by default; a count of 3 gives 3 instances and 3 instance Usages per region', async () => {
+    expect(ofKind(global, 'ClusterInstance').map((i) => i.metadata.name)).toEqual(['aurora-instance-1-use1-dev', 'aurora-instance-1-usw2-dev']);
+    const three = await renderEnvironments([devWith({ 'database.instancesPerRegion': 3 })]);
+    const resources = composedOf(three, GLOBAL);
+    expect(ofKind(resources, 'ClusterInstance')).toHaveLength(6);
+    expect(ofKind(resources, 'Usage').filter((u) => u.spec.by.kind === 'ClusterInstance')).toHaveLength(6);
+  });
+});
+
+describe('PaymentGlobal: DynamoDB global tables', () => {
+  test('sessions and idempotency: on-demand, PITR on the table and the us-west-2 replica, TTL, KMS, streams, no deletion protection', () => {
+    for (const [name, hashKey, ttl] of [['sessions', 'sessionId', 'expiresAt'], ['idempotency', 'id', 'expiration']]) {
+      const table = forProvider(byName(global, `table-${name}`));
+      expect(table).toMatchObject({
+        region: 'us-east-1',
+        billingMode: 'PAY_PER_REQUEST',
+        hashKey,
+        pointInTimeRecovery: { enabled: true, recoveryPeriodInDays: 35 },
+        ttl: { attributeName: ttl, enabled: true },
+        streamEnabled: true,
+        streamViewType: 'NEW_AND_OLD_IMAGES',
+        deletionProtectionEnabled: false,
+        serverSideEncryption: { enabled: true },
+      });
+      expect(table.replica).toEqual([expect.objectContaining({ regionName: 'us-west-2', pointInTimeRecovery: true })]);
+      expect(table.replica[0].kmsKeyArnSelector.matchLabels['payments-dr.io/region']).toBe('usw2');
+    }
+  });
+});
+
+describe('PaymentGlobal: replicated secrets', () => {
+  test('both secrets live in us-east-1 with a replica in us-west-2 under the us-west-2 key, recovery window 0', () => {
+    for (const name of ['db-credentials', 'webhook-signing']) {
+      const secret = forProvider(byName(global, `secret-${name}`));
+      expect(secret).toMatchObject({ region: 'us-east-1', name: `${name}-use1-dev`, recoveryWindowInDays: 0 });
+      expect(secret.replica).toEqual([{ region: 'us-west-2', kmsKeyId: expect.stringMatching(/^arn:aws:kms:us-west-2:/) }]);
+    }
+  });
+
+  test('the DB secret version reads the generated master password; the signing secret version reads the operator\'s Kubernetes Secret', () => {
+    expect(forProvider(byName(global, 'secret-version-db-credentials')).secretStringSecretRef).toEqual({ name: 'aurora-master-password-dev', namespace: 'crossplane-system', key: 'password' });
+    expect(forProvider(byName(global, 'secret-version-webhook-signing')).secretStringSecretRef).toEqual({ name: 'webhook-signing-dev', namespace: 'crossplane-system', key: 'secrets' });
+  });
+
+  test('the us-west-2 KMS alias is only observed, never managed', () => {
+    expect(byName(global, 'replica-kms-alias-observer').spec.managementPolicies).toEqual(['Observe']);
+  });
+});
+
+describe('PaymentGlobal: VPC peering', () => {
+  test('requester in use1 selecting both VPCs by labels, accepter in usw2', () => {
+    const requester = forProvider(byName(global, 'peering-requester'));
+    expect(requester).toMatchObject({ region: 'us-east-1', peerRegion: 'us-west-2' });
+    expect(requester.vpcIdSelector.matchLabels).toMatchObject({ 'payments-dr.io/region': 'use1', 'payments-dr.io/environment': 'dev' });
+    expect(requester.peerVpcIdSelector.matchLabels).toMatchObject({ 'payments-dr.io/region': 'usw2', 'payments-dr.io/environment': 'dev' });
+    expect(forProvider(byName(global, 'peering-accepter'))).toMatchObject({ region: 'us-west-2', autoAccept: true });
+  });
+
+  test('a route to the peer CIDR in all six private route tables, each selecting its table by region and zone', () => {
+    const routes = ofKind(global, 'Route').map(forProvider);
+    expect(routes).toHaveLength(6);
+    const keyOf = (r: Json) => `${r.region} ${r.routeTableIdSelector.matchLabels['payments-dr.io/zone']} -> ${r.destinationCidrBlock}`;
+    expect(routes.map(keyOf).sort()).toEqual([
+      'us-east-1 us-east-1a -> 10.20.0.0/16',
+      'us-east-1 us-east-1b -> 10.20.0.0/16',
+      'us-east-1 us-east-1c -> 10.20.0.0/16',
+      'us-west-2 us-west-2a -> 10.10.0.0/16',
+      'us-west-2 us-west-2b -> 10.10.0.0/16',
+      'us-west-2 us-west-2c -> 10.10.0.0/16',
+    ]);
+    for (const r of routes) expect(r.routeTableIdSelector.matchLabels['payments-dr.io/purpose']).toBe('private');
+  });
+
+  test('the route tables selected are the ones PaymentRegion composes (same labels)', () => {
+    const regionTables = ['use1', 'usw2'].flatMap((r) => ofKind(composedOf(dev, `dev/${r}/paymentregion.yaml`), 'RouteTable'));
+    for (const route of ofKind(global, 'Route')) {
+      const wanted = forProvider(route).routeTableIdSelector.matchLabels;
+      const matches = regionTables.filter((t) => Object.entries(wanted).every(([k, v]) => labels(t)[k] === v));
+      expect(matches).toHaveLength(1);
+    }
+  });
+});
+
+describe('PaymentGlobal: deletion order and lifecycle', () => {
+  const edges = () => ofKind(global, 'Usage').map((u) => `${u.spec.by.kind}(${u.spec.by.resourceSelector.matchLabels['payments-dr.io/region'] ?? ''}) holds ${u.spec.of.kind}(${u.spec.of.resourceSelector.matchLabels['payments-dr.io/region'] ?? ''})`);
+
+  test('Usages: secondary before primary before global cluster, instances before their cluster, clusters before subnet groups and KMS keys', () => {
+    expect(edges().sort()).toEqual(
+      [
+        'Cluster(usw2) holds Cluster(use1)',
+        'Cluster(use1) holds GlobalCluster()',
+        'ClusterInstance(use1) holds Cluster(use1)',
+        'ClusterInstance(usw2) holds Cluster(usw2)',
+        'Cluster(use1) holds SubnetGroup(use1)',
+        'Cluster(usw2) holds SubnetGroup(usw2)',
+        'Cluster(use1) holds Key(use1)',
+        'Cluster(usw2) holds Key(usw2)',
+      ].sort(),
+    );
+    for (const u of ofKind(global, 'Usage')) expect(u.spec.replayDeletion).toBe(true);
+  });
+
+  test('no Retain/Orphan anywhere; names follow {type}-{region}-{env}', () => {
+    for (const r of global) {
+      expect(r.spec.deletionPolicy ?? 'Delete').toBe('Delete');
+      expect(r.metadata.name).toMatch(/^[a-z0-9-]+-(use1|usw2)-dev$/);
+    }
+  });
+
+  test('status carries the writer endpoint, both cluster endpoints, table ARNs and the secret ARN', () => {
+    expect(xrOf(dev, GLOBAL).status).toMatchObject({
+      globalWriterEndpoint: expect.stringContaining('global.rds.amazonaws.com'),
+      clusters: { use1: { endpoint: expect.any(String) }, usw2: { readerEndpoint: expect.any(String) } },
+      tables: { sessions: { arn: expect.stringContaining(':table/sessions-use1-dev') } },
+      secrets: { dbCredentialsArn: expect.stringContaining(':secret:db-credentials-use1-dev') },
+    });
+  });
+});

@@ -48,14 +48,13 @@ function distFilesUnder(dir: string, prefix = 'dist'): { file: string; text: str
 }
 
 /**
- * Renders every claim in dist/ (scripts/lib/check-manifests.ts: creation, then observed passes)
- * and groups the composed resources by environment and unit. Throws when dist/ does not validate:
+ * Renders every claim (scripts/lib/check-manifests.ts: creation, then observed passes) and groups
+ * the composed resources by environment and unit. Throws when the manifests do not validate:
  * conformance is judged on valid manifests only.
  */
-export function loadModel(distDir: string): ConformanceModel {
-  const { documents } = readManifests(distDir);
+export function modelFromDocuments(documents: ReadonlyArray<{ file: string; doc: unknown }>, distFiles: ConformanceModel['distFiles']): ConformanceModel {
   const check = checkManifests(documents);
-  if (check.problems.length) throw new Error(`dist/ does not validate (${check.problems.length} problems): run npm run validate`);
+  if (check.problems.length) throw new Error(`the manifests do not validate (${check.problems.length} problems): run npm run validate`);
   const byEnvironment = new Map<string, { regions: Record<RegionSuffix, Json[]>; global: Json[] }>();
   for (const claim of check.rendered) {
     const environment = claim.claim.spec.environmentSuffix as string;
@@ -67,7 +66,12 @@ export function loadModel(distDir: string): ConformanceModel {
   }
   return {
     environments: [...byEnvironment].map(([environment, entry]) => ({ environment, ...entry })),
-    distFiles: distFilesUnder(distDir),
+    distFiles,
     distObjects: documents.map((d) => d.doc as Json),
   };
+}
+
+/** The model of a dist/ directory. */
+export function loadModel(distDir: string): ConformanceModel {
+  return modelFromDocuments(readManifests(distDir).documents, distFilesUnder(distDir));
 }

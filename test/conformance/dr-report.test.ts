@@ -1,0 +1,39 @@
+import { stringify } from 'yaml';
+import { ENVIRONMENTS } from '../../charts/config/environments';
+import { EnvironmentConfig } from '../../charts/config/types';
+import { drReport, formatReport } from '../../scripts/conformance/dr-report';
+import { modelFromDocuments } from '../../scripts/conformance/model';
+import { devWith } from '../foundation/env-fixture';
+import { renderEnvironments } from '../support/rendered';
+
+async function reportFor(environments: readonly EnvironmentConfig[]) {
+  const { objects } = await renderEnvironments(environments);
+  return drReport(modelFromDocuments(objects, objects.map((o) => ({ file: o.file, text: stringify(o.doc) }))));
+}
+const row = (report: Awaited<ReturnType<typeof reportFor>>[number], step: string) => report.rows.find((r) => r.step.includes(step))!;
+
+test('dev: detection 30 s × 3 = 90 s, DNS 60 s, clients switch within 150 s, promotion manual, lag alerted above 1000 ms', async () => {
+  const [dev] = await reportFor(ENVIRONMENTS);
+  expect(dev.environment).toBe('dev');
+  expect(row(dev, 'health-check detection').value).toBe('90 s');
+  expect(row(dev, 'DNS TTL').value).toBe('60 s');
+  expect(dev.clientSwitchSeconds).toBe(150);
+  expect(row(dev, 'database promotion').value).toBe('manual (runbook)');
+  expect(row(dev, 'Aurora replication-lag').value).toBe('> 1000 ms, alerted within 120 s');
+});
+
+test('the numbers come from the manifests: a failure threshold of 5 and a 500 ms lag threshold change the report', async () => {
+  const [changed] = await reportFor([devWith({ 'healthCheck.failureThreshold': 5, replicationLagThresholdMs: 500 })]);
+  expect(row(changed, 'health-check detection').value).toBe('150 s');
+  expect(changed.clientSwitchSeconds).toBe(210);
+  expect(row(changed, 'Aurora replication-lag').value).toBe('> 500 ms, alerted within 120 s');
+  expect(row(changed, 'DynamoDB replication').value).toMatch(/^> 500 ms/);
+});
+
+test('the printed report states its assumptions and names its sources', async () => {
+  const text = formatReport(await reportFor(ENVIRONMENTS));
+  expect(text).toContain('## environment dev: failover timeline (RTO for traffic ≤ 150 s');
+  expect(text).toContain('Assumptions:');
+  expect(text).toContain('Route 53 Developer Guide');
+  expect(text).toContain('rds.global_db_rpo cannot go below 20 s');
+});

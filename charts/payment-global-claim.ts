@@ -7,6 +7,9 @@ import { API_GROUP } from './labels';
 import { awsName } from './naming';
 import { CLAIM_NAMESPACE } from './platform-chart';
 
+/** DynamoDB SystemErrors per minute that page: any sustained server-side error rate is an AWS-side problem worth a look. */
+export const TABLE_SYSTEM_ERRORS_THRESHOLD = 5;
+
 /** The claim's spec, computed from a validated environment. */
 export function paymentGlobalSpec(env: EnvironmentConfig): Record<string, unknown> {
   const regions = Object.fromEntries(
@@ -23,6 +26,7 @@ export function paymentGlobalSpec(env: EnvironmentConfig): Record<string, unknow
   return {
     environmentSuffix: env.environmentSuffix,
     database: { engineVersion: env.database.engineVersion, backupRetentionDays: env.database.backupRetentionDays, preferredBackupWindow: env.database.preferredBackupWindow },
+    alerting: { awsAccountId: env.awsAccountId, tableSystemErrorsThreshold: TABLE_SYSTEM_ERRORS_THRESHOLD },
     tables: { pointInTimeRecoveryDays: env.tables.pointInTimeRecoveryDays },
     regions,
   };

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { PipelineComposition } from '../lib/composition';
+import { alarmResources } from './alarms';
 import { auroraResources } from './aurora';
 import { patchSets } from './common';
 import { peeringResources } from './peering';
@@ -20,7 +21,7 @@ export class PaymentGlobalApi extends Construct {
       name: PAYMENT_GLOBAL_COMPOSITION,
       compositeTypeRef: { apiVersion: xrd.apiVersionOfKinds, kind: xrd.compositeKind },
       patchSets,
-      resources: [...auroraResources(), ...tableResources(), ...secretResources(), ...peeringResources(), ...usageResources()],
+      resources: [...auroraResources(), ...tableResources(), ...secretResources(), ...peeringResources(), ...usageResources(), ...alarmResources()],
     });
   }
 }

@@ -36,6 +36,10 @@ export class PaymentGlobalXrd extends ClaimXrd {
           backupRetentionDays: schema.integer('Automated backup retention; point-in-time recovery covers this window.', 1, 35),
           preferredBackupWindow: schema.string('Daily backup window, UTC, hh:mm-hh:mm.', { pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$' }),
         }),
+        alerting: schema.object('Alarms on the shared data layer (replication lag is alarmed per region by PaymentRegion).', {
+          awsAccountId: schema.string('Account of the environment: alarms notify its us-east-1 alert topic.', { pattern: PATTERNS.awsAccountId }),
+          tableSystemErrorsThreshold: schema.integer('DynamoDB SystemErrors per minute (3 of 5 minutes) that raise the alarm on each global table.', 1, 1000),
+        }),
         tables: schema.object('DynamoDB global tables.', {
           pointInTimeRecoveryDays: schema.integer('Point-in-time recovery period of the tables.', 1, 35),
         }),

@@ -108,8 +108,7 @@ const alarms: Check = {
   id: 'alarms',
   requirement: 'Alarms: replication-lag alarm on the secondary cluster in us-west-2, threshold <= 1000 ms, SNS e-mail action; DynamoDB replication-latency alarm; every alarm has an action',
   run: perEnvironment((env, fail) => {
-    const all = [...env.regions.use1, ...env.regions.usw2];
-    const metricAlarms = ofKind(all, 'MetricAlarm');
+    const metricAlarms = ofKind(allResources(env), 'MetricAlarm');
     // A region's subscriptions select the topic its own claim composes (matchControllerRef).
     const topicsWithEmail = new Set(
       (['use1', 'usw2'] as const)

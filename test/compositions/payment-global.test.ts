@@ -95,6 +95,20 @@ describe('PaymentGlobal: DynamoDB global tables', () => {
   });
 });
 
+describe('PaymentGlobal: alarms on the shared data layer', () => {
+  test('DynamoDB SystemErrors on each global table in us-east-1, notifying the environment\'s us-east-1 topic', () => {
+    for (const table of ['sessions', 'idempotency']) {
+      expect(forProvider(byName(global, `alarm-${table}-system-errors`))).toMatchObject({
+        region: 'us-east-1',
+        metricName: 'SystemErrors',
+        threshold: 5,
+        dimensions: { TableName: `${table}-use1-dev` },
+        alarmActions: ['arn:aws:sns:us-east-1:111122223333:alerts-use1-dev'],
+      });
+    }
+  });
+});
+
 describe('PaymentGlobal: replicated secrets', () => {
   test('both secrets live in us-east-1 with a replica in us-west-2 under the us-west-2 key, recovery window 0', () => {
     for (const name of ['db-credentials', 'webhook-signing']) {

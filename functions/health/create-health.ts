@@ -1,7 +1,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDbClient, regionalSecretReader } from '../shared/aws-clients';
 import type { Config } from '../shared/config';
-import { lazyDatabase } from '../shared/database';
+import { lazyDatabase, poolSettings } from '../shared/database';
 import { endpointResolver, lazyRdsClient, type RdsApi } from '../shared/endpoints';
 import type { HttpFunction } from '../shared/lambda';
 import { createLogger } from '../shared/logger';
@@ -28,17 +28,7 @@ export function createHealth(config: Config, overrides: { secretsManager?: Secre
   // Discover the endpoint during the cold start, not inside the first check's time budget.
   databaseHost().catch((error: unknown) => logger.warn('database endpoint discovery failed; retried on the next check', { error }));
   const database = lazyDatabase(
-    {
-      host: databaseHost,
-      port: config.dbPort,
-      database: config.dbName,
-      username: config.dbUsername,
-      tls: config.dbTls,
-      max: 1,
-      connectionTimeoutMs: CHECK_TIMEOUT_MS,
-      statementTimeoutMs: CHECK_TIMEOUT_MS,
-      applicationName: `payments-health-${config.regionSuffix}`,
-    },
+    poolSettings(config, databaseHost, { max: 1, connectionTimeoutMs: CHECK_TIMEOUT_MS, statementTimeoutMs: CHECK_TIMEOUT_MS, applicationName: `payments-health-${config.regionSuffix}` }),
     cachedSecretReader(secrets, DB_CREDENTIALS_CACHE_MS),
     config.dbSecretId,
     (error) => logger.warn('idle database connection failed', { error }),

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Pool } from 'pg';
+import type { Config } from './config';
 import type { SecretReader } from './secrets';
 
 /**
@@ -55,6 +56,11 @@ export function parseDbCredentials(secretString: string, username?: string): DbC
     throw new Error('database secret needs string fields username and password');
   }
   return { username: user, password };
+}
+
+/** Pool settings from the configuration plus a function's own sizing and timeouts. */
+export function poolSettings(config: Config, host: PoolSettings['host'], sizing: Pick<PoolSettings, 'max' | 'connectionTimeoutMs' | 'statementTimeoutMs' | 'applicationName'>): PoolSettings {
+  return { host, port: config.dbPort, database: config.dbName, username: config.dbUsername, tls: config.dbTls, ...sizing };
 }
 
 export interface Database {

@@ -1,6 +1,6 @@
 import { dynamoDbClient, regionalSecretReader } from '../shared/aws-clients';
 import type { Config } from '../shared/config';
-import { lazyDatabase } from '../shared/database';
+import { lazyDatabase, poolSettings } from '../shared/database';
 import { endpointResolver, lazyRdsClient, type RdsApi } from '../shared/endpoints';
 import type { HttpFunction } from '../shared/lambda';
 import { createLogger } from '../shared/logger';
@@ -24,17 +24,7 @@ export function createWebhook(config: Config, overrides: { secretsManager?: Secr
   const rds = overrides.rds ? () => overrides.rds as RdsApi : lazyRdsClient(config.region, timeouts.requestTimeoutMs);
   const databaseHost = endpointResolver(config.dbWriter, rds);
   const database = lazyDatabase(
-    {
-      host: databaseHost,
-      port: config.dbPort,
-      database: config.dbName,
-      username: config.dbUsername,
-      tls: config.dbTls,
-      max: 2,
-      connectionTimeoutMs: 3000,
-      statementTimeoutMs: 5000,
-      applicationName: `payments-webhook-${config.regionSuffix}`,
-    },
+    poolSettings(config, databaseHost, { max: 2, connectionTimeoutMs: 3000, statementTimeoutMs: 5000, applicationName: `payments-webhook-${config.regionSuffix}` }),
     secrets,
     config.dbSecretId,
     (error) => logger.warn('idle database connection failed', { error }),

@@ -32,6 +32,16 @@ export const nameOf = (resource: Json): string => resource.metadata?.name ?? '?'
 export const ofKind = (resources: readonly Json[], kind: string): Json[] => resources.filter((r) => r.kind === kind);
 export const describe = (resource: Json): string => `${resource.kind}/${nameOf(resource)}`;
 
+/** Runs a per-environment check body for every environment, prefixing findings with the environment. */
+export function perEnvironment(body: (env: EnvironmentModel, fail: (resource: string, message: string) => void) => void): (model: ConformanceModel) => Finding[] {
+  return (model) =>
+    model.environments.flatMap((env) => {
+      const findings: Finding[] = [];
+      body(env, (resource, message) => findings.push({ resource: `${env.environment}: ${resource}`, message }));
+      return findings;
+    });
+}
+
 /** Every composed resource of an environment. */
 export function allResources(env: EnvironmentModel): Json[] {
   return [...env.regions.use1, ...env.regions.usw2, ...env.global];

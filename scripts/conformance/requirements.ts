@@ -1,7 +1,7 @@
 import { REGIONS, RegionSuffix } from '../../charts/config/regions';
 import { parseCidr } from '../../charts/config/validate';
 import { NameService, nameViolations } from '../../charts/naming';
-import { ConformanceModel, EnvironmentModel, Finding, Json, allResources, describe, forProvider, nameOf, ofKind } from './model';
+import { ConformanceModel, Finding, Json, allResources, describe, forProvider, nameOf, ofKind, perEnvironment } from './model';
 
 export interface Check {
   /** Short stable id, e.g. "aurora-global". */
@@ -9,16 +9,6 @@ export interface Check {
   /** The user requirement (or security rule) in words. */
   readonly requirement: string;
   readonly run: (model: ConformanceModel) => Finding[];
-}
-
-/** Runs a per-environment check body for every environment, prefixing findings with the environment. */
-function perEnvironment(body: (env: EnvironmentModel, fail: (resource: string, message: string) => void) => void): (model: ConformanceModel) => Finding[] {
-  return (model) =>
-    model.environments.flatMap((env) => {
-      const findings: Finding[] = [];
-      body(env, (resource, message) => findings.push({ resource: `${env.environment}: ${resource}`, message }));
-      return findings;
-    });
 }
 
 const regionOf = (resource: Json): string => forProvider(resource).region;

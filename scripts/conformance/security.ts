@@ -1,6 +1,6 @@
 import { unzipSync } from 'fflate';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../../compositions/lib/iam';
-import { ConformanceModel, EnvironmentModel, Finding, Json, allResources, describe, forProvider, ofKind } from './model';
+import { EnvironmentModel, Finding, Json, allResources, describe, forProvider, ofKind, perEnvironment } from './model';
 import { Check } from './requirements';
 
 interface PolicyDocument {
@@ -17,15 +17,6 @@ function parsePolicy(resource: Json, text: string | undefined): PolicyDocument {
 const identityPolicies = (env: EnvironmentModel) => [...ofKind(allResources(env), 'RolePolicy'), ...ofKind(allResources(env), 'Policy')].map((r) => parsePolicy(r, forProvider(r).policy));
 /** Every policy document with actions, including KMS key policies (resource policies). */
 const allPolicies = (env: EnvironmentModel) => [...identityPolicies(env), ...ofKind(allResources(env), 'Key').map((r) => parsePolicy(r, forProvider(r).policy))];
-
-function perEnvironment(body: (env: EnvironmentModel, fail: (resource: string, message: string) => void) => void): (model: ConformanceModel) => Finding[] {
-  return (model) =>
-    model.environments.flatMap((env) => {
-      const findings: Finding[] = [];
-      body(env, (resource, message) => findings.push({ resource: `${env.environment}: ${resource}`, message }));
-      return findings;
-    });
-}
 
 const EXACT_ACTION = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
 

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { CompositeResourceDefinition, CompositeResourceDefinitionSpecScope } from '../../imports/apiextensions.crossplane.io';
+import { CompositeResourceDefinition } from '../../imports/apiextensions.crossplane.io';
 import { API_GROUP } from '../../charts/labels';
 
 /** OpenAPI v3 structural schema fragment. */
@@ -36,8 +36,10 @@ function plural(kind: string): string {
 }
 
 /**
- * A CompositeResourceDefinition (apiextensions.crossplane.io/v1, scope LegacyCluster — the scope
- * that offers claims) in the project's API group, with a namespaced claim kind.
+ * A CompositeResourceDefinition (apiextensions.crossplane.io/v1) in the project's API group, with a
+ * namespaced claim kind. It is LegacyCluster-scoped (the only scope that offers claims) without
+ * saying so: `spec.scope` does not exist in Crossplane 1.17's XRD schema (a strict server-side
+ * apply would refuse it), and Crossplane 2.x defaults a v1 XRD's scope to LegacyCluster.
  */
 export class ClaimXrd extends CompositeResourceDefinition {
   /** apiVersion of the composite and claim, e.g. payments-dr.io/v1alpha1. */
@@ -51,7 +53,6 @@ export class ClaimXrd extends CompositeResourceDefinition {
       metadata: { name: `${plural(compositeKind)}.${API_GROUP}` },
       spec: {
         group: API_GROUP,
-        scope: CompositeResourceDefinitionSpecScope.LEGACY_CLUSTER,
         names: { kind: compositeKind, plural: plural(compositeKind) },
         claimNames: { kind: props.claimKind, plural: plural(props.claimKind) },
         defaultCompositionRef: { name: props.defaultComposition },

@@ -1,22 +1,26 @@
 import { App } from 'cdk8s';
+import { argocdCharts } from '../argocd/charts';
 import { Artifact } from '../functions/build';
 import { BaseChart } from './base-chart';
+import { PLATFORM } from './config/platform';
+import { PlatformConfig } from './config/platform-types';
 import { REGION_SUFFIXES } from './config/regions';
 import { EnvironmentConfig } from './config/types';
 import { PaymentGlobalClaim } from './payment-global-claim';
 import { platformCharts } from './platform-chart';
 import { regionCharts } from './region-charts';
 
-/** Builds every chart of every deployable unit. Environments must already be validated. */
-export function buildApp(environments: readonly EnvironmentConfig[], artifacts: readonly Artifact[]): App {
+/** Builds every chart of every deployable unit, then dist/argocd/. Environments and platform must already be validated. */
+export function buildApp(environments: readonly EnvironmentConfig[], artifacts: readonly Artifact[], platform: PlatformConfig = PLATFORM): App {
   const app = new App();
-  platformCharts(app);
+  platformCharts(app, platform);
   for (const environment of environments) {
     const env = environment.environmentSuffix;
     const global = new BaseChart(app, `${env}-global-claim`, { unit: `${env}/global`, file: 'paymentglobal', component: 'global', environment: env });
     new PaymentGlobalClaim(global, 'claim', environment);
     for (const region of REGION_SUFFIXES) regionCharts(app, { environment, region, artifacts });
   }
+  argocdCharts(app, { platform, environments, deployedCharts: chartsOf(app) });
   return app;
 }
 

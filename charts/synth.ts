@@ -2,8 +2,10 @@ import { stringify } from 'yaml';
 import { bundleFunctions } from '../functions/build';
 import { buildApp, chartsOf } from './app';
 import { replaceDirectory } from './atomic-dir';
+import { PLATFORM } from './config/platform';
 import { EnvironmentConfig } from './config/types';
 import { validateEnvironments } from './config/validate';
+import { validatePlatform } from './config/validate-platform';
 import { Validator, type Problem } from '../scripts/validate/index';
 
 export interface SynthOptions {
@@ -38,12 +40,13 @@ function toYamlStream(objects: readonly unknown[]): string {
 }
 
 /**
- * Validates the environments, bundles the functions, renders every unit to memory
+ * Validates the environments and the platform config, bundles the functions, renders every unit to memory
  * (`dist/<unit>/<file>.yaml`) and validates every object against the vendored CRDs and the
  * project's XRDs. Throws before anything is written.
  */
 export async function renderFiles(environments: readonly EnvironmentConfig[]): Promise<SynthResult> {
   validateEnvironments(environments);
+  validatePlatform(PLATFORM, environments);
   const app = buildApp(environments, await bundleFunctions());
   const files = new Map<string, string>();
   const documents: { file: string; doc: unknown }[] = [];

@@ -1,6 +1,6 @@
 /**
  * `npm run local`: the webhook and health handlers over HTTP on 127.0.0.1, backed by dynalite and
- * embedded PostgreSQL 14 in temporary directories. PORT picks the port (default 8787).
+ * embedded PostgreSQL 14 in temporary directories. PORT picks the port (default 3000).
  * Ctrl-C (SIGINT) or SIGTERM stops everything and deletes the temporary data.
  */
 import { createHealth } from '../functions/health/create-health';
@@ -14,9 +14,14 @@ import { createWebhook } from '../functions/webhook/create-webhook';
 import { WEBHOOK_ROUTE } from '../functions/webhook/handle-webhook';
 import { SIGNATURE_HEADER, signatureHeader } from '../functions/webhook/signature';
 
+const DEFAULT_PORT = 3000;
+/** A fixed, local-only signing secret, so the README's curl example runs as written (functions/README.md, "Try it locally"). */
+const LOCAL_SIGNING_SECRET = 'whsec_local_only_not_a_real_secret';
+
 async function main(): Promise<void> {
-  const port = Number(process.env.PORT ?? 8787);
-  const stack = await startLocalStack();
+  const port = Number(process.env.PORT || DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number (got "${process.env.PORT}")`);
+  const stack = await startLocalStack({ signingSecrets: [LOCAL_SIGNING_SECRET] });
   const config = loadConfig(stack.env);
   const functions = [createWebhook(config), createHealth(config)];
   const [webhook, health] = functions;
@@ -25,6 +30,7 @@ async function main(): Promise<void> {
     '127.0.0.1',
     port,
   ).catch(async (error: unknown) => {
+    await Promise.allSettled(functions.map((fn) => fn.close()));
     await stack.stop();
     throw error;
   });
@@ -33,28 +39,32 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    process.stderr.write(`\n${signal}: stopping\n`);
+    process.stderr.write(`\n${signal}: stopping the server, PostgreSQL and dynalite, removing their data\n`);
     await server.close();
     await Promise.allSettled(functions.map((fn) => fn.close()));
     await stack.stop();
+    process.stderr.write('stopped\n');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  const { postgres } = stack;
+  const webhookUrl = `${server.url}${WEBHOOK_ROUTE.path}`;
   const body = JSON.stringify(samplePaymentEvent());
   const header = signatureHeader(body, stack.signingSecrets, Math.floor(Date.now() / 1000));
-  const secret = stack.signingSecrets[0];
   process.stdout.write(
     [
-      `payments-dr functions on ${server.url} (dynalite ${stack.dynamodb.endpoint}, PostgreSQL 14 on port ${stack.postgres.port})`,
-      `  health:  curl -sS ${server.url}${HEALTH_ROUTE.path}`,
-      `  webhook (signature valid for ${config.signatureToleranceSeconds} s):`,
-      `    curl -sS -X POST ${server.url}${WEBHOOK_ROUTE.path} -H 'content-type: application/json' -H '${SIGNATURE_HEADER}: ${header}' --data '${body}'`,
-      `  sign your own body with the local signing secret:`,
-      `    secret='${secret}'; body='${body}'; t=$(date +%s)`,
-      `    sig=$(printf '%s.%s' "$t" "$body" | openssl dgst -sha256 -hmac "$secret" -r | cut -d' ' -f1)`,
-      `    curl -sS -X POST ${server.url}${WEBHOOK_ROUTE.path} -H 'content-type: application/json' -H "${SIGNATURE_HEADER}: t=$t,v1=$sig" --data "$body"`,
+      'payments-dr functions, local stack (dynalite + embedded PostgreSQL 14)',
+      `  webhook:         POST ${webhookUrl}`,
+      `  health:          GET  ${server.url}${HEALTH_ROUTE.path}`,
+      `  PostgreSQL:      postgres://${postgres.user}:${postgres.password}@${postgres.host}:${postgres.port}/${stack.env.DB_NAME}`,
+      `  DynamoDB:        ${stack.dynamodb.endpoint} (tables ${stack.env.SESSIONS_TABLE}, ${stack.env.IDEMPOTENCY_TABLE}; any credentials, region us-east-1)`,
+      `  signing secret:  ${LOCAL_SIGNING_SECRET}`,
+      '',
+      `A signed sample delivery (the signature is valid for ${config.signatureToleranceSeconds} s; run it twice to see "duplicate":true):`,
+      `  curl -sS -X POST ${webhookUrl} -H 'content-type: application/json' -H '${SIGNATURE_HEADER}: ${header}' --data '${body}'`,
+      'Sign your own events with openssl: functions/README.md, "Try it locally".',
       'Ctrl-C stops everything.',
       '',
     ].join('\n'),

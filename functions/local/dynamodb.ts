@@ -1,21 +1,55 @@
-import type { AddressInfo } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import type { DynaliteReady } from './dynalite-process';
+import type { RestartableEngine } from './engine-process';
+import { exited, firstMessage, forkEngine } from './engine-process';
 
-export interface LocalDynamoDb {
+/** `stop()` kills the engine process (as a crash would); `start()` brings back every write it acknowledged. */
+export interface LocalDynamoDb extends RestartableEngine {
   endpoint: string;
+  /** Stops the engine and deletes its data directory. */
   close(): Promise<void>;
 }
 
-/** dynalite (the DynamoDB API over an in-memory store) on 127.0.0.1 and a free port. */
-export async function startDynalite(): Promise<LocalDynamoDb> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+/**
+ * dynalite (the DynamoDB API) in its own process on 127.0.0.1:`port`, its tables in LevelDB files in
+ * a temporary directory, so a stop/start is an outage, not a data wipe.
+ */
+export async function startDynalite(port: number): Promise<LocalDynamoDb> {
+  const directory = await mkdtemp(path.join(tmpdir(), 'payments-dr-dynalite-'));
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    if (child) return;
+    const started = forkEngine(path.join(__dirname, 'dynalite-process.ts'), [String(port), path.join(directory, 'data')]);
+    child = started;
+    try {
+      await firstMessage<DynaliteReady>(started, 'dynalite');
+    } catch (error) {
+      child = undefined;
+      throw error;
+    }
   };
+  const stop = async () => {
+    const running = child;
+    child = undefined;
+    if (!running) return;
+    running.kill('SIGKILL');
+    await exited(running);
+  };
+  const close = async () => {
+    await stop();
+    await rm(directory, { recursive: true, force: true });
+  };
+  try {
+    await start();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { endpoint: `http://127.0.0.1:${port}`, stop, start, close };
 }
 
 /**

@@ -1,20 +1,17 @@
 import type { ChildProcess } from 'node:child_process';
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { RestartableEngine } from './engine-process';
+import { exited, forkEngine } from './engine-process';
 import type { PostgresCommand, PostgresReply, PostgresRequest } from './postgres-process';
 
-export interface LocalPostgres {
+export interface LocalPostgres extends RestartableEngine {
   host: string;
   port: number;
   user: string;
   password: string;
-  /** Stops the server, keeping its data (simulates an outage). */
-  stop(): Promise<void>;
-  /** Starts it again on the same port with the same data. */
-  start(): Promise<void>;
   /** Stops the server and deletes its data directory. */
   destroy(): Promise<void>;
 }
@@ -26,15 +23,17 @@ export async function startPostgres(port: number): Promise<LocalPostgres> {
   await chmod(directory, 0o755);
   const user = 'payments';
   const password = randomBytes(12).toString('hex');
-  const child = fork(path.join(__dirname, 'postgres-process.ts'), [path.join(directory, 'data'), String(port), user, password], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+  const child = forkEngine(path.join(__dirname, 'postgres-process.ts'), [path.join(directory, 'data'), String(port), user, password]);
   const run = commandRunner(child);
   const destroy = async () => {
-    if (child.connected) await run('stop');
-    child.disconnect();
-    await rm(directory, { recursive: true, force: true });
+    try {
+      if (child.connected) await run('stop');
+    } finally {
+      // the process stops the server on disconnect too; its files are only removed once it is gone
+      if (child.connected) child.disconnect();
+      await exited(child);
+      await rm(directory, { recursive: true, force: true });
+    }
   };
   try {
     await run('initialise');

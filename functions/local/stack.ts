@@ -26,12 +26,31 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-export async function startLocalStack(): Promise<LocalStack> {
-  const [postgres, dynamodb, secretsDir] = await Promise.all([
-    freePort().then(startPostgres),
-    startDynalite(),
+export interface LocalStackOptions {
+  /** The active webhook signing secrets (default: one random secret). */
+  signingSecrets?: string[];
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const [postgresPort, dynamodbPort] = await freePorts(2);
+  const started = await Promise.allSettled([
+    startPostgres(postgresPort),
+    startDynalite(dynamodbPort),
     mkdtemp(path.join(tmpdir(), 'payments-dr-secrets-')),
-  ]);
+  ] as const);
+  const [postgres, dynamodb, secretsDir] = started.map((result) => (result.status === 'fulfilled' ? result.value : undefined)) as [
+    LocalPostgres?,
+    LocalDynamoDb?,
+    string?,
+  ];
+  const stop = async () => {
+    await Promise.allSettled([postgres?.destroy(), dynamodb?.close(), secretsDir && rm(secretsDir, { recursive: true, force: true })]);
+  };
+  const failure = started.find((result) => result.status === 'rejected');
+  if (failure || !postgres || !dynamodb || !secretsDir) {
+    await stop(); // whatever did start
+    throw failure?.reason;
+  }
   const env: Record<string, string> = {
     AWS_REGION: 'us-east-1',
     REGION_SUFFIX: 'use1',
@@ -49,13 +68,10 @@ export async function startLocalStack(): Promise<LocalStack> {
     SECRETS_FILE: path.join(secretsDir, 'secrets.json'),
     DB_TLS: 'disable',
   };
-  const signingSecrets = [`whsec_${randomBytes(24).toString('hex')}`];
+  const signingSecrets = options.signingSecrets ?? [`whsec_${randomBytes(24).toString('hex')}`];
   const secrets = {
     [env.DB_SECRET_ID]: JSON.stringify({ username: postgres.user, password: postgres.password, engine: 'postgres' }),
     [env.SIGNING_SECRET_ID]: JSON.stringify(signingSecrets),
-  };
-  const stop = async () => {
-    await Promise.allSettled([postgres.destroy(), dynamodb.close(), rm(secretsDir, { recursive: true, force: true })]);
   };
   try {
     await writeFile(env.SECRETS_FILE, JSON.stringify(secrets), { mode: 0o600 });
@@ -79,14 +95,20 @@ async function createDatabase(postgres: LocalPostgres, name: string): Promise<vo
   }
 }
 
-/** A port that was free a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+/** `count` distinct ports that were free a moment ago (the OS picks them; all are held until all are picked). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<number>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
 }

@@ -100,7 +100,10 @@ export function lazyDatabase(
       allowExitOnIdle: true,
       application_name: settings.applicationName,
     });
-    created.on('error', onIdleError);
+    // pg attaches the whole client (connection parameters, cancel key) to the error: pass on only the error
+    created.on('error', ({ name, message, code }: Error & { code?: string }) => {
+      onIdleError(Object.assign(new Error(message), { name, code }));
+    });
     return created;
   };
   return {

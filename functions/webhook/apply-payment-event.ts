@@ -1,4 +1,5 @@
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -18,6 +19,14 @@ const IDEMPOTENCY_EXPIRY_SECONDS = 7 * 24 * 60 * 60;
  */
 const IDEMPOTENCY_KEY_PREFIX = 'payments-webhook';
 
+/**
+ * A duplicate that meets another delivery's IN_PROGRESS record waits for it (polling with backoff)
+ * instead of answering 409 at once: at most `maxMs`, and never into the last `reserveMs` of the
+ * invocation (kept to apply the event itself if the other attempt fails and deletes its record).
+ * With the 10 s Lambda timeout that is a 5 s wait; an apply takes milliseconds.
+ */
+export const IN_PROGRESS_WAIT = { maxMs: 5000, reserveMs: 3000, firstPollMs: 10, maxPollMs: 200 } as const;
+
 export interface AppliedEvent {
   eventId: string;
   /** True when an earlier delivery already applied this event (answer replayed from its record). */
@@ -36,7 +45,8 @@ export interface ApplyDependencies {
  * Applies a payment event exactly once: Aurora row, then session item, then the idempotency record
  * is marked COMPLETED. If anything throws, Powertools deletes the IN_PROGRESS record so the sender's
  * retry runs again (both writes are themselves idempotent, so a partial first attempt is harmless).
- * A concurrent duplicate meets the IN_PROGRESS record and gets IdempotencyAlreadyInProgressError.
+ * A concurrent duplicate meets the IN_PROGRESS record and waits for it (`waitWhileInProgress`);
+ * IdempotencyAlreadyInProgressError reaches the caller only when the wait is exhausted.
  */
 export function createPaymentEventApplier(deps: ApplyDependencies): (event: PaymentEvent, invocation: InvocationClock) => Promise<AppliedEvent> {
   const documents = DynamoDBDocumentClient.from(deps.dynamodb);
@@ -46,7 +56,7 @@ export function createPaymentEventApplier(deps: ApplyDependencies): (event: Paym
     await recordOnSession(documents, deps.sessionsTable, event, new Date());
     return { eventId: event.id, duplicate: false };
   };
-  return makeIdempotent(apply, {
+  const applyOnce = makeIdempotent(apply, {
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: deps.idempotencyTable, awsSdkV3Client: deps.dynamodb }),
     keyPrefix: IDEMPOTENCY_KEY_PREFIX,
     config: new IdempotencyConfig({
@@ -58,4 +68,27 @@ export function createPaymentEventApplier(deps: ApplyDependencies): (event: Paym
       responseHook: (response) => ({ ...(response as object), duplicate: true }),
     }),
   });
+  return waitWhileInProgress(applyOnce);
+}
+
+/**
+ * Retries `applyOnce` while another delivery of the same event holds the IN_PROGRESS record, until
+ * it completes (the retry then replays its answer as a duplicate), fails (its record is deleted and
+ * the retry applies the event), or its lock expires (the retry takes over), within IN_PROGRESS_WAIT.
+ */
+function waitWhileInProgress<T>(applyOnce: (event: PaymentEvent, invocation: InvocationClock) => Promise<T>): (event: PaymentEvent, invocation: InvocationClock) => Promise<T> {
+  const wait = IN_PROGRESS_WAIT;
+  return async (event, invocation) => {
+    const deadline = Date.now() + Math.min(wait.maxMs, invocation.getRemainingTimeInMillis() - wait.reserveMs);
+    for (let pause: number = wait.firstPollMs; ; pause = Math.min(pause * 2, wait.maxPollMs)) {
+      try {
+        return await applyOnce(event, invocation);
+      } catch (error) {
+        const left = deadline - Date.now();
+        if (!(error instanceof IdempotencyAlreadyInProgressError) || left <= 0) throw error;
+        // jitter spreads the polls of many waiting duplicates; the last poll is at the deadline
+        await sleep(Math.min(left, pause * (0.5 + Math.random() / 2)));
+      }
+    }
+  };
 }

@@ -91,7 +91,7 @@ async function decide(request: APIGatewayProxyEventV2, invocation: InvocationClo
     return { outcome: applied.duplicate ? 'duplicate' : 'applied', eventId, applied };
   } catch (cause) {
     if (cause instanceof IdempotencyAlreadyInProgressError) {
-      const failure = { statusCode: 409, code: 'event_in_progress', message: 'this event is being processed; retry later', headers: { 'retry-after': '1' } };
+      const failure = { statusCode: 409, code: 'event_in_progress', message: 'another delivery of this event is still being processed; retry later', headers: { 'retry-after': '1' } };
       return { outcome: 'in_progress', eventId, failure };
     }
     if (cause instanceof IdempotencyValidationError) {

@@ -5,7 +5,9 @@ import type { PaymentEvent } from './payment-event';
 /**
  * Records the event on its session item (sessions table, hash key `sessionId`).
  * The condition makes it exactly-once and order-aware on its own: an event already recorded,
- * or older than the newest one recorded, changes nothing. Resolves true when the item changed.
+ * or older than the newest one recorded, changes nothing. `appliedEventCount` counts the updates
+ * made, so it always equals the size of `appliedEventIds` unless an event was applied twice.
+ * Resolves true when the item changed.
  */
 export async function recordOnSession(documents: DynamoDBDocumentClient, table: string, event: PaymentEvent, now: Date): Promise<boolean> {
   try {
@@ -15,7 +17,7 @@ export async function recordOnSession(documents: DynamoDBDocumentClient, table: 
         Key: { sessionId: event.data.session_id },
         UpdateExpression:
           'SET paymentId = :paymentId, paymentStatus = :status, amountMinor = :amount, currency = :currency, ' +
-          'lastEventId = :eventId, lastEventCreated = :created, updatedAt = :now ADD appliedEventIds :eventIds',
+          'lastEventId = :eventId, lastEventCreated = :created, updatedAt = :now ADD appliedEventIds :eventIds, appliedEventCount :one',
         ConditionExpression:
           'NOT contains(appliedEventIds, :eventId) AND (attribute_not_exists(lastEventCreated) OR lastEventCreated <= :created)',
         ExpressionAttributeValues: {
@@ -25,6 +27,7 @@ export async function recordOnSession(documents: DynamoDBDocumentClient, table: 
           ':currency': event.data.currency,
           ':eventId': event.id,
           ':eventIds': new Set([event.id]),
+          ':one': 1,
           ':created': event.created,
           ':now': now.toISOString(),
         },

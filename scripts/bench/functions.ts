@@ -1,6 +1,6 @@
 /**
- * Bench rows for the Lambda functions: bundle time, cold init of the webhook bundle, and webhook
- * throughput against the local stack (dynalite + embedded PostgreSQL 14), all on this machine.
+ * Bench rows for the Lambda functions: zip size and cold init of each bundle, bundle time, and
+ * webhook throughput against the local stack (dynalite + embedded PostgreSQL 14), all on this machine.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { unzipSync } from 'fflate';
-import { bundleFunctions } from '../../functions/build';
+import type { Artifact } from '../../functions/build';
+import { bundleFunctions, MAX_ZIP_BYTES } from '../../functions/build';
 import { EXAMPLE_ENVIRONMENT } from '../../functions/local/example-environment';
 import { serveHandlers } from '../../functions/local/http-server';
 import { samplePaymentEvent } from '../../functions/local/sample-event';
@@ -22,6 +23,9 @@ import type { BenchRow } from './types';
 import { median } from './types';
 
 const RUNS = 5;
+/** Fresh node processes per cold-init measurement (the issue asks for the median of 10). */
+const COLD_STARTS = 10;
+const INIT_BUDGET_MS = 80;
 const THROUGHPUT_SECONDS = 5;
 const THROUGHPUT_CONCURRENCY = 8;
 
@@ -33,30 +37,48 @@ export async function rows(): Promise<BenchRow[]> {
     artifacts = await bundleFunctions();
     bundleSeconds.push((performance.now() - started) / 1000);
   }
-  const webhookZip = artifacts.find((artifact) => artifact.name === 'webhook')?.zip;
-  if (!webhookZip) throw new Error('no webhook artifact');
+
+  const perFunction: BenchRow[] = [];
+  for (const artifact of artifacts) {
+    perFunction.push({ measure: `${artifact.name} zip size`, value: round(artifact.sizeBytes / 1024, 1), unit: 'KiB', target: `<= ${MAX_ZIP_BYTES / 1024}` });
+  }
+  for (const artifact of artifacts) {
+    const init = await coldInit(artifact);
+    perFunction.push(
+      { measure: `${artifact.name} cold init: require() of the bundle in a fresh node, timed from just before require, median of ${COLD_STARTS}`, value: round(init.requireMs, 1), unit: 'ms', target: `<= ${INIT_BUDGET_MS}` },
+      { measure: `${artifact.name} cold start incl. node start-up: wall time of the fresh process (spawn to exit), median of ${COLD_STARTS}`, value: round(init.processWallMs, 1), unit: 'ms' },
+    );
+  }
 
   return [
+    ...perFunction,
     { measure: `bundle both functions, wall seconds, median of ${RUNS} (after a warm-up)`, value: round(median(bundleSeconds), 3), unit: 's', target: '< 0.6' },
-    { measure: `webhook cold init (module load of the bundle in a fresh node), ms, median of ${RUNS}`, value: round(await coldInitMs(webhookZip), 1), unit: 'ms' },
     {
-      measure: `local webhook throughput, requests/s over ${THROUGHPUT_SECONDS} s (${THROUGHPUT_CONCURRENCY} concurrent, dynalite + PostgreSQL 14)`,
+      measure: `local webhook throughput over HTTP, requests/s over ${THROUGHPUT_SECONDS} s (${THROUGHPUT_CONCURRENCY} concurrent, dynalite + PostgreSQL 14)`,
       value: round(await localThroughput(), 1),
       unit: 'req/s',
     },
   ];
 }
 
-/** Time to `require` the webhook bundle (what Lambda does at init), measured inside fresh processes. */
-async function coldInitMs(zip: Buffer): Promise<number> {
+/**
+ * What Lambda does at init: load the bundle, which validates the configuration and creates the
+ * clients (nothing is contacted). Each fresh process times its own `require` (node's start-up
+ * excluded); the bench also times each process from spawn to exit (node's start-up included).
+ */
+async function coldInit(artifact: Artifact): Promise<{ requireMs: number; processWallMs: number }> {
   const directory = await mkdtemp(path.join(tmpdir(), 'payments-dr-bench-'));
   try {
     const file = path.join(directory, 'index.js');
-    await writeFile(file, unzipSync(zip)['index.js']);
+    await writeFile(file, unzipSync(artifact.zip)['index.js']);
     const script = `const t = performance.now(); require(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
     const env = { PATH: process.env.PATH ?? '', ...EXAMPLE_ENVIRONMENT };
-    const samples = Array.from({ length: RUNS }, () => Number(execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })));
-    return median(samples);
+    const samples = Array.from({ length: COLD_STARTS }, () => {
+      const started = performance.now();
+      const requireMs = Number(execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+      return { requireMs, processWallMs: performance.now() - started };
+    });
+    return { requireMs: median(samples.map((sample) => sample.requireMs)), processWallMs: median(samples.map((sample) => sample.processWallMs)) };
   } finally {
     await rm(directory, { recursive: true, force: true });
   }

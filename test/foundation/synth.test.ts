@@ -37,16 +37,25 @@ describe('synth output', () => {
     objects = [...files].flatMap(([file, text]) => parseAllDocuments(text).map((doc) => ({ file, object: doc.toJS() })));
   });
 
-  test('writes one folder per deployable unit: platform, then each environment (global, then regional units)', () => {
+  test('writes one folder per deployable unit: platform, then each environment (global, then regional units), then argocd', () => {
     expect([...files.keys()]).toEqual([
       'platform/namespace.yaml',
       'platform/paymentregion-api.yaml',
       'platform/paymentglobal-api.yaml',
+      'platform/provider-runtime.yaml',
+      'platform/providers.yaml',
+      'platform/functions.yaml',
+      'platform/providerconfig.yaml',
+      'platform/operators-rbac.yaml',
       'dev/global/paymentglobal.yaml',
       'dev/use1/paymentregion.yaml',
       'dev/use1/function-artifacts.yaml',
       'dev/usw2/paymentregion.yaml',
       'dev/usw2/function-artifacts.yaml',
+      'argocd/appproject.yaml',
+      'argocd/applications.yaml',
+      'argocd/bootstrap.yaml',
+      'argocd/argocd-cm-health.yaml',
     ]);
     for (const file of files.keys()) expect(file).toMatch(/^(platform|argocd|[a-z0-9]+\/(global|use1|usw2))\/[a-z0-9-]+\.yaml$/);
   });
@@ -56,8 +65,8 @@ describe('synth output', () => {
     expect(namespace?.object.metadata.name).toBe('payments-dr');
   });
 
-  test('every object carries the project label set', () => {
-    for (const { object } of objects) {
+  test('every object carries the project label set (except the argocd-cm patch, which keeps Argo CD\'s own labels)', () => {
+    for (const { object } of objects.filter(({ file }) => file !== 'argocd/argocd-cm-health.yaml')) {
       expect(object.metadata.labels).toMatchObject({ 'app.kubernetes.io/part-of': 'payments-dr', 'app.kubernetes.io/managed-by': 'cdk8s', 'payments-dr.io/component': expect.any(String) });
     }
   });

@@ -2,11 +2,12 @@ import type { LocalStack } from '../../functions/local/stack';
 import { startLocalStack } from '../../functions/local/stack';
 import { samplePaymentEvent } from '../../functions/local/sample-event';
 import type { HttpFunction } from '../../functions/shared/lambda';
+import { IN_PROGRESS_WAIT } from '../../functions/webhook/apply-payment-event';
 import { createWebhook } from '../../functions/webhook/create-webhook';
 import { MAX_BODY_BYTES } from '../../functions/webhook/handle-webhook';
 import { SIGNATURE_HEADER } from '../../functions/webhook/signature';
 import { captureOutput } from './support/captured-output';
-import { EngineInspector, stackConfig, withPostgresStopped } from './support/engines';
+import { EngineInspector, stackConfig, withStopped } from './support/engines';
 import { FakeSecretsManager } from './support/fake-secrets-manager';
 import { apiGatewayEvent, errorCode, invocation, signedWebhookRequest } from './support/requests';
 
@@ -18,6 +19,9 @@ describe('webhook on dynalite + embedded PostgreSQL 14 (mock Secrets Manager)', 
   let webhook: HttpFunction;
   let engines: EngineInspector;
   let output: ReturnType<typeof captureOutput>;
+  /** A new execution environment of the webhook (its own clients and pool). */
+  let webhookOf: () => HttpFunction;
+  const opened: HttpFunction[] = [];
 
   const deliver = (body: string, options: { secrets?: string[]; timestamp?: number; base64?: boolean } = {}) =>
     webhook.handle(signedWebhookRequest(body, options.secrets ?? [CURRENT_SECRET], options), invocation());
@@ -30,14 +34,19 @@ describe('webhook on dynalite + embedded PostgreSQL 14 (mock Secrets Manager)', 
       // rotation in progress: two active signing secrets
       [stack.env.SIGNING_SECRET_ID]: JSON.stringify([CURRENT_SECRET, NEXT_SECRET]),
     });
-    webhook = createWebhook(stackConfig(stack), { secretsManager });
+    webhookOf = () => {
+      const fn = createWebhook(stackConfig(stack), { secretsManager });
+      opened.push(fn);
+      return fn;
+    };
+    webhook = webhookOf();
     engines = new EngineInspector(stack);
   });
 
   afterAll(async () => {
     output?.restore();
     engines?.close();
-    await webhook?.close();
+    await Promise.all(opened.map((fn) => fn.close()));
     await stack?.stop();
   });
 
@@ -54,6 +63,7 @@ describe('webhook on dynalite + embedded PostgreSQL 14 (mock Secrets Manager)', 
     const session = await engines.session(event.data.session_id);
     expect(session).toMatchObject({ paymentStatus: 'succeeded', amountMinor: 4250, currency: 'EUR', lastEventId: event.id });
     expect(session?.appliedEventIds).toEqual(new Set([event.id]));
+    expect(session?.appliedEventCount).toBe(1);
   });
 
   test('the idempotency record is COMPLETED and expires no sooner than 3 days from now', async () => {
@@ -79,21 +89,59 @@ describe('webhook on dynalite + embedded PostgreSQL 14 (mock Secrets Manager)', 
     expect((await engines.session(event.data.session_id))?.appliedEventIds).toEqual(new Set([event.id]));
   });
 
-  test('concurrent duplicates (Promise.all) are applied once; the others get 200 duplicate or a retryable 409', async () => {
+  test('the same event delivered 50 times concurrently (5 execution environments): every answer 200, one row, one session update', async () => {
     const event = samplePaymentEvent();
     const body = JSON.stringify(event);
+    const environments = [webhook, ...Array.from({ length: 4 }, () => webhookOf())];
 
-    const responses = await Promise.all(Array.from({ length: 6 }, () => deliver(body)));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, index) => environments[index % environments.length].handle(signedWebhookRequest(body, [CURRENT_SECRET]), invocation())),
+    );
 
-    const statuses = responses.map((response) => response.statusCode);
-    expect(statuses.every((status) => status === 200 || status === 409)).toBe(true);
-    expect(responses.filter((response) => response.statusCode === 200 && !JSON.parse(response.body).duplicate)).toHaveLength(1);
-    for (const conflict of responses.filter((response) => response.statusCode === 409)) {
-      expect(errorCode(conflict)).toBe('event_in_progress');
-      expect(conflict.headers?.['retry-after']).toBeDefined();
-    }
+    expect(responses.map((response) => response.statusCode)).toEqual(Array(50).fill(200));
+    const duplicates = responses.map((response) => JSON.parse(response.body).duplicate);
+    expect(duplicates.filter((duplicate) => duplicate === false)).toHaveLength(1);
+    expect(duplicates.filter((duplicate) => duplicate === true)).toHaveLength(49);
     expect(await engines.paymentEventRows(event.id)).toHaveLength(1);
-    expect((await engines.session(event.data.session_id))?.appliedEventIds).toEqual(new Set([event.id]));
+    const session = await engines.session(event.data.session_id);
+    expect(session?.appliedEventIds).toEqual(new Set([event.id]));
+    expect(session?.appliedEventCount).toBe(1);
+    expect((await engines.idempotencyRecord(event.id))?.status).toBe('COMPLETED');
+  });
+
+  test('a duplicate whose original does not finish within the wait answers a retryable 409; the retry then gets 200 duplicate', async () => {
+    const event = samplePaymentEvent();
+    const body = JSON.stringify(event);
+    // an open transaction holding the same event id blocks the original's INSERT on the UNIQUE index
+    const blocker = await engines.postgresClient();
+    await blocker.query('BEGIN');
+    await blocker.query(
+      `INSERT INTO payment_events (event_id, event_type, payment_id, session_id, amount_minor, currency, event_created_at, received_region)
+       VALUES ($1, 'payment.pending', 'pay_blocker', 'sess_blocker', 0, 'USD', now(), 'test')`,
+      [event.id],
+    );
+    try {
+      const original = deliver(body);
+      await waitFor(async () => (await engines.idempotencyRecord(event.id))?.status === 'INPROGRESS');
+      // late in its invocation (600 ms left beyond the reserve) the duplicate may wait only ~600 ms
+      const started = Date.now();
+      const duplicate = await webhook.handle(signedWebhookRequest(body, [CURRENT_SECRET]), invocation(IN_PROGRESS_WAIT.reserveMs + 600));
+
+      expect(duplicate.statusCode).toBe(409);
+      expect(errorCode(duplicate)).toBe('event_in_progress');
+      expect(duplicate.headers?.['retry-after']).toBeDefined();
+      expect(Date.now() - started).toBeGreaterThanOrEqual(590);
+      expect(Date.now() - started).toBeLessThan(1500);
+
+      await blocker.query('ROLLBACK');
+      expect((await original).statusCode).toBe(200);
+    } finally {
+      await blocker.end();
+    }
+    const retried = await deliver(body);
+    expect(retried.statusCode).toBe(200);
+    expect(JSON.parse(retried.body).duplicate).toBe(true);
+    expect(await engines.paymentEventRows(event.id)).toHaveLength(1);
   });
 
   test('the same event id with different content is refused with 422, not acknowledged', async () => {
@@ -212,7 +260,7 @@ describe('webhook on dynalite + embedded PostgreSQL 14 (mock Secrets Manager)', 
     const event = samplePaymentEvent();
     const body = JSON.stringify(event);
 
-    const failed = await withPostgresStopped(stack, () => deliver(body));
+    const failed = await withStopped(stack.postgres, () => deliver(body));
 
     expect(failed.statusCode).toBe(503);
     expect(errorCode(failed)).toBe('dependency_unavailable');
@@ -250,6 +298,14 @@ describe('webhook on dynalite + embedded PostgreSQL 14 (mock Secrets Manager)', 
     expect(logs).toContain('************1111');
   });
 });
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);

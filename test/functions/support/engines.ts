@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { Client } from 'pg';
 import type { Config } from '../../../functions/shared/config';
 import { loadConfig } from '../../../functions/shared/config';
+import type { RestartableEngine } from '../../../functions/local/engine-process';
 import type { LocalStack } from '../../../functions/local/stack';
 
 /** Configuration for functions running against the local stack; secrets come from a fake client instead of SECRETS_FILE. */
@@ -25,15 +26,29 @@ export class EngineInspector {
     this.documents = DynamoDBDocumentClient.from(this.dynamodb);
   }
 
-  async paymentEventRows(eventId: string): Promise<Record<string, unknown>[]> {
+  /** A connected client to the functions' database (the caller ends it). */
+  async postgresClient(): Promise<Client> {
     const { postgres, env } = this.stack;
     const client = new Client({ host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database: env.DB_NAME });
     await client.connect();
-    try {
-      return (await client.query('SELECT * FROM payment_events WHERE event_id = $1', [eventId])).rows;
-    } finally {
-      await client.end();
-    }
+    return client;
+  }
+
+  async paymentEventRows(eventId: string): Promise<Record<string, unknown>[]> {
+    return this.query('SELECT * FROM payment_events WHERE event_id = $1', [eventId]);
+  }
+
+  /** How many payment_events rows each event id has. */
+  async paymentEventCounts(): Promise<Map<string, number>> {
+    const rows = await this.query('SELECT event_id, count(*)::int AS rows FROM payment_events GROUP BY event_id');
+    return new Map(rows.map((row) => [row.event_id as string, row.rows as number]));
+  }
+
+  /** Every item of a table (consistent reads). */
+  async scan(table: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    for await (const page of paginateScan({ client: this.documents }, { TableName: table, ConsistentRead: true })) items.push(...(page.Items ?? []));
+    return items;
   }
 
   async session(sessionId: string): Promise<Record<string, unknown> | undefined> {
@@ -53,17 +68,26 @@ export class EngineInspector {
     this.dynamodb.destroy();
   }
 
+  private async query(sql: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
+    const client = await this.postgresClient();
+    try {
+      return (await client.query(sql, values)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
   private async item(table: string, key: Record<string, string>) {
     return (await this.documents.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
   }
 }
 
-/** Runs `during` while PostgreSQL is stopped, then starts it again (also when `during` throws). */
-export async function withPostgresStopped<T>(stack: LocalStack, during: () => Promise<T>): Promise<T> {
-  await stack.postgres.stop();
+/** Runs `during` while the engine is stopped, then starts it again (also when `during` throws). */
+export async function withStopped<T>(engine: RestartableEngine, during: () => Promise<T>): Promise<T> {
+  await engine.stop();
   try {
     return await during();
   } finally {
-    await stack.postgres.start();
+    await engine.start();
   }
 }

@@ -52,9 +52,9 @@ export function signedWebhookRequest(
   });
 }
 
-/** A Lambda invocation with 10 s left, like a function with a 10 s timeout. */
-export function invocation(): InvocationClock {
-  const deadline = Date.now() + 10_000;
+/** A Lambda invocation with `remainingMs` left (default: all of the functions' 10 s timeout). */
+export function invocation(remainingMs = 10_000): InvocationClock {
+  const deadline = Date.now() + remainingMs;
   return { getRemainingTimeInMillis: () => deadline - Date.now() };
 }
 

@@ -178,6 +178,7 @@ const HOME_TYPES: ReadonlyArray<[string, NameService]> = [
   ['aurora-global', 'rds-global-cluster'],
   ['sessions', 'dynamodb-table'],
   ['idempotency', 'dynamodb-table'],
+  ['dr-state', 'dynamodb-table'],
   ['db-credentials', 'secret'],
   ['webhook-signing', 'secret'],
 ];

@@ -7,10 +7,13 @@ import { awsRegion, homedResource, regionResourceSelector } from './common';
 /** The DynamoDB global tables, their keys and the attribute DynamoDB expires items by. */
 export const GLOBAL_TABLES = [
   // Sessions expire by `expiresAt`, set by whoever owns the session; the webhook never shortens it.
-  { name: 'sessions', hashKey: 'sessionId', ttlAttribute: 'expiresAt' },
+  { name: 'sessions', statusKey: 'sessions', hashKey: 'sessionId', ttlAttribute: 'expiresAt' },
   // Idempotency records (Powertools layout: hash key `id`, TTL `expiration`): global, so a duplicate
   // delivered to the other region after a DNS flip is still caught.
-  { name: 'idempotency', hashKey: 'id', ttlAttribute: 'expiration' },
+  { name: 'idempotency', statusKey: 'idempotency', hashKey: 'id', ttlAttribute: 'expiration' },
+  // The active region and its fencing epoch (webhooks refuse writes outside the active region), and
+  // the failover controller's per-region probe state. Global, so both regions read one truth.
+  { name: 'dr-state', statusKey: 'drState', hashKey: 'id', ttlAttribute: 'expiresAt' },
 ] as const;
 
 /**
@@ -47,8 +50,8 @@ function globalTable(table: (typeof GLOBAL_TABLES)[number]): ComposedResource {
       homeKey.patch,
       replicaKey.patch,
       fromXr('spec.tables.pointInTimeRecoveryDays', 'spec.forProvider.pointInTimeRecovery.recoveryPeriodInDays'),
-      toXr('status.atProvider.arn', `status.tables.${table.name}.arn`),
-      toXr('status.atProvider.id', `status.tables.${table.name}.name`),
+      toXr('status.atProvider.arn', `status.tables.${table.statusKey}.arn`),
+      toXr('status.atProvider.id', `status.tables.${table.statusKey}.name`),
     ],
   });
 }

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { ClaimXrd } from '../lib/xrd';
 import { PATTERNS, schema } from '../lib/schema';
 import { MAX_INSTANCES_PER_REGION } from './aurora';
+import { GLOBAL_TABLES } from './tables';
 
 export const PAYMENT_GLOBAL_KIND = 'PaymentGlobal';
 export const PAYMENT_GLOBAL_COMPOSITION = 'paymentglobal-aws';
@@ -63,7 +64,7 @@ export class PaymentGlobalXrd extends ClaimXrd {
           ),
           tables: schema.object(
             'Global tables.',
-            Object.fromEntries(['sessions', 'idempotency'].map((table) => [table, schema.object(`${table} table.`, { name: schema.string('Table name.'), arn: schema.string('Table ARN (us-east-1).') }, [])])),
+            Object.fromEntries(GLOBAL_TABLES.map((table) => [table.statusKey, schema.object(`${table.name} table.`, { name: schema.string('Table name.'), arn: schema.string('Table ARN (us-east-1).') }, [])])),
             [],
           ),
           secrets: schema.object('Replicated secrets.', { dbCredentialsArn: schema.string('DB credentials secret ARN.'), webhookSigningArn: schema.string('Webhook signing secret ARN.') }, []),

@@ -23,6 +23,8 @@ const POLICY_FIELDS = {
 
 /** Resources homed in the primary (global tables, replicated secrets) keep their `use1` names in every region. */
 const TABLE_ARNS = ['sessions', 'idempotency'].map((table) => `arn:aws:dynamodb:{{region}}:{{account}}:table/${table}-use1-{{env}}`);
+/** The active-region record (fencing) lives in this global table. */
+const DR_STATE_TABLE_ARN = 'arn:aws:dynamodb:{{region}}:{{account}}:table/dr-state-use1-{{env}}';
 /** Secrets Manager appends "-" and six random characters to a secret's ARN: `-??????` matches exactly that. */
 const secretArn = (name: string) => `arn:aws:secretsmanager:{{region}}:{{account}}:secret:${name}-use1-{{env}}-??????`;
 
@@ -78,6 +80,7 @@ export const LAMBDAS: readonly LambdaSpec[] = [
     statements: [
       logStatement('webhook'),
       { Sid: 'SessionAndIdempotencyItems', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], Resource: TABLE_ARNS },
+      { Sid: 'ReadActiveRegion', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [DR_STATE_TABLE_ARN] },
       { Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn('db-credentials'), secretArn('webhook-signing')] },
       DECRYPT_VIA_SERVICES,
       DISCOVER_DATABASE,
@@ -107,6 +110,7 @@ function environmentPatches(): Patch[] {
     fromXr(XR.environment, variable('ENVIRONMENT_SUFFIX')),
     homeName('sessions', 'SESSIONS_TABLE'),
     homeName('idempotency', 'IDEMPOTENCY_TABLE'),
+    homeName('dr-state', 'DR_STATE_TABLE'),
     homeName('db-credentials', 'DB_SECRET_ID'),
     homeName('webhook-signing', 'SIGNING_SECRET_ID'),
     homeName('aurora-global', 'GLOBAL_CLUSTER_ID'),

@@ -75,8 +75,8 @@ describe('PaymentGlobal: Aurora PostgreSQL 14 Global Database', () => {
 });
 
 describe('PaymentGlobal: DynamoDB global tables', () => {
-  test('sessions and idempotency: on-demand, PITR on the table and the us-west-2 replica, TTL, KMS, streams, no deletion protection', () => {
-    for (const [name, hashKey, ttl] of [['sessions', 'sessionId', 'expiresAt'], ['idempotency', 'id', 'expiration']]) {
+  test('sessions, idempotency and dr-state: on-demand, PITR on the table and the us-west-2 replica, TTL, KMS, streams, no deletion protection', () => {
+    for (const [name, hashKey, ttl] of [['sessions', 'sessionId', 'expiresAt'], ['idempotency', 'id', 'expiration'], ['dr-state', 'id', 'expiresAt']]) {
       const table = forProvider(byName(global, `table-${name}`));
       expect(table).toMatchObject({
         region: 'us-east-1',

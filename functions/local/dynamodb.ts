@@ -53,15 +53,17 @@ export async function startDynalite(port: number): Promise<LocalDynamoDb> {
 }
 
 /**
- * The two tables the functions use, keyed as in AWS: sessions by `sessionId`, idempotency records
- * by `id` (Powertools' layout; in AWS its TTL attribute is `expiration` — dynalite has no TTL API).
+ * The tables the functions use, keyed as in AWS: sessions by `sessionId`, idempotency records by
+ * `id` (Powertools' layout; in AWS its TTL attribute is `expiration` — dynalite has no TTL API), the
+ * DR state (active region + fencing epoch) by `id`.
  */
-export async function createTables(endpoint: string, tables: { sessionsTable: string; idempotencyTable: string }): Promise<void> {
+export async function createTables(endpoint: string, tables: { sessionsTable: string; idempotencyTable: string; drStateTable: string }): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     for (const [table, key] of [
       [tables.sessionsTable, 'sessionId'],
       [tables.idempotencyTable, 'id'],
+      [tables.drStateTable, 'id'],
     ]) {
       await client.send(
         new CreateTableCommand({

@@ -8,6 +8,7 @@ export const EXAMPLE_ENVIRONMENT: Readonly<Record<string, string>> = {
   ENVIRONMENT_SUFFIX: 'dev',
   SESSIONS_TABLE: 'dynamodb-sessions-dev',
   IDEMPOTENCY_TABLE: 'dynamodb-idempotency-dev',
+  DR_STATE_TABLE: 'dr-state-use1-dev',
   DB_SECRET_ID: 'secret-db-dev',
   SIGNING_SECRET_ID: 'secret-webhook-signing-dev',
   DB_WRITER_ENDPOINT: 'payments-dev.global-abcdef.global.rds.amazonaws.com',

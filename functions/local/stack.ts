@@ -57,6 +57,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ENVIRONMENT_SUFFIX: 'local',
     SESSIONS_TABLE: 'sessions-use1-local',
     IDEMPOTENCY_TABLE: 'idempotency-use1-local',
+    DR_STATE_TABLE: 'dr-state-use1-local',
     DB_SECRET_ID: 'db-credentials-local',
     SIGNING_SECRET_ID: 'webhook-signing-local',
     DB_WRITER_ENDPOINT: postgres.host,
@@ -77,7 +78,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await writeFile(env.SECRETS_FILE, JSON.stringify(secrets), { mode: 0o600 });
     await createDatabase(postgres, DB_NAME);
     await applyMigrations({ ...postgres, database: DB_NAME });
-    await createTables(dynamodb.endpoint, { sessionsTable: env.SESSIONS_TABLE, idempotencyTable: env.IDEMPOTENCY_TABLE });
+    await createTables(dynamodb.endpoint, { sessionsTable: env.SESSIONS_TABLE, idempotencyTable: env.IDEMPOTENCY_TABLE, drStateTable: env.DR_STATE_TABLE });
   } catch (error) {
     await stop();
     throw error;

@@ -5,8 +5,10 @@
 
 import type { EndpointSource } from './endpoints';
 
-const REGION_SUFFIXES = { 'us-east-1': 'use1', 'us-west-2': 'usw2' } as const;
-type Region = keyof typeof REGION_SUFFIXES;
+/** The two regions of the design and their name suffixes. */
+export const REGION_SUFFIXES = { 'us-east-1': 'use1', 'us-west-2': 'usw2' } as const;
+export type Region = keyof typeof REGION_SUFFIXES;
+export const REGIONS = Object.keys(REGION_SUFFIXES) as Region[];
 
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
@@ -32,6 +34,11 @@ export interface Config {
   dbPort: number;
   logLevel: LogLevelName;
   signatureToleranceSeconds: number;
+  /**
+   * DR state global table (`id = "active-region"`: active region + fencing epoch). The webhook
+   * refuses writes outside the active region, so it requires it (`loadWebhookConfig`); health does not read it.
+   */
+  drStateTable?: string;
   /** Local only: DynamoDB endpoint URL (dynalite). */
   dynamodbEndpoint?: string;
   /** Local only: JSON file `{ "<secret id>": <secret value> }` read instead of Secrets Manager. */
@@ -50,7 +57,11 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: Environment): Config {
+/**
+ * Reads and checks environment variables, collecting every problem so that one ConfigError names
+ * them all. Shared by each function's configuration loader.
+ */
+export function variableReader(env: Environment) {
   const problems: { variable: string; message: string }[] = [];
   const problem = (variable: string, message: string) => problems.push({ variable, message });
 
@@ -71,16 +82,39 @@ export function loadConfig(env: Environment): Config {
     if (value && !allowed.includes(value as T)) problem(variable, `must be one of ${allowed.join(', ')} (got "${value}")`);
     return value as T;
   };
+  /** AWS_REGION (set by Lambda), REGION_SUFFIX matching it, ENVIRONMENT_SUFFIX. */
+  const placement = () => {
+    const region = oneOf('AWS_REGION', required('AWS_REGION'), REGIONS);
+    const regionSuffix = oneOf('REGION_SUFFIX', required('REGION_SUFFIX'), Object.values(REGION_SUFFIXES));
+    if (REGION_SUFFIXES[region] && regionSuffix && REGION_SUFFIXES[region] !== regionSuffix) {
+      problem('REGION_SUFFIX', `must be ${REGION_SUFFIXES[region]} in ${region} (got "${regionSuffix}")`);
+    }
+    const environmentSuffix = required('ENVIRONMENT_SUFFIX');
+    if (environmentSuffix && !/^[a-z0-9][a-z0-9-]{0,19}$/.test(environmentSuffix)) {
+      problem('ENVIRONMENT_SUFFIX', 'must be 1-20 lowercase letters, digits or dashes');
+    }
+    return { region, regionSuffix, environmentSuffix };
+  };
+  const logLevel = () => oneOf('LOG_LEVEL', (optional('LOG_LEVEL') ?? 'INFO').toUpperCase(), LOG_LEVELS);
+  /** Refuses local-only variables when running inside Lambda. */
+  const refuseInLambda = (variables: readonly string[]) => {
+    if (!optional('AWS_LAMBDA_FUNCTION_NAME')) return;
+    for (const variable of variables) {
+      if (optional(variable)) problem(variable, 'is for local use only and is refused when running in Lambda');
+    }
+  };
+  /** Throws the ConfigError naming every problem found, if any. */
+  const done = <T>(config: T): T => {
+    if (problems.length) throw new ConfigError(problems);
+    return config;
+  };
+  return { problem, required, optional, integer, oneOf, placement, logLevel, refuseInLambda, done };
+}
 
-  const region = oneOf('AWS_REGION', required('AWS_REGION'), Object.keys(REGION_SUFFIXES) as Region[]);
-  const regionSuffix = oneOf('REGION_SUFFIX', required('REGION_SUFFIX'), Object.values(REGION_SUFFIXES));
-  if (REGION_SUFFIXES[region] && regionSuffix && REGION_SUFFIXES[region] !== regionSuffix) {
-    problem('REGION_SUFFIX', `must be ${REGION_SUFFIXES[region]} in ${region} (got "${regionSuffix}")`);
-  }
-  const environmentSuffix = required('ENVIRONMENT_SUFFIX');
-  if (environmentSuffix && !/^[a-z0-9][a-z0-9-]{0,19}$/.test(environmentSuffix)) {
-    problem('ENVIRONMENT_SUFFIX', 'must be 1-20 lowercase letters, digits or dashes');
-  }
+export function loadConfig(env: Environment, options: { drStateTableRequired?: boolean } = {}): Config {
+  const read = variableReader(env);
+  const { problem, required, optional, integer, oneOf } = read;
+  const { region, regionSuffix, environmentSuffix } = read.placement();
 
   const config: Config = {
     region,
@@ -103,20 +137,20 @@ export function loadConfig(env: Environment): Config {
     dbName: required('DB_NAME'),
     dbUsername: optional('DB_USERNAME'),
     dbPort: integer('DB_PORT', 5432, 1, 65535),
-    logLevel: oneOf('LOG_LEVEL', (optional('LOG_LEVEL') ?? 'INFO').toUpperCase(), LOG_LEVELS),
+    logLevel: read.logLevel(),
     signatureToleranceSeconds: integer('SIGNATURE_TOLERANCE_SECONDS', 300, 1, 3600),
+    drStateTable: options.drStateTableRequired ? required('DR_STATE_TABLE') : optional('DR_STATE_TABLE'),
     dynamodbEndpoint: optional('DYNAMODB_ENDPOINT'),
     secretsFile: optional('SECRETS_FILE'),
     dbTls: oneOf('DB_TLS', optional('DB_TLS') ?? 'require', ['require', 'disable']) === 'require',
   };
+  read.refuseInLambda(LOCAL_ONLY_VARIABLES);
+  return read.done(config);
+}
 
-  if (optional('AWS_LAMBDA_FUNCTION_NAME')) {
-    for (const variable of LOCAL_ONLY_VARIABLES) {
-      if (optional(variable)) problem(variable, 'is for local use only and is refused when running in Lambda');
-    }
-  }
-  if (problems.length) throw new ConfigError(problems);
-  return config;
+/** The webhook's configuration: the shared one plus DR_STATE_TABLE, which its fencing check reads. */
+export function loadWebhookConfig(env: Environment): Config & { drStateTable: string } {
+  return loadConfig(env, { drStateTableRequired: true }) as Config & { drStateTable: string };
 }
 
 /** A fixed endpoint wins; otherwise the cluster id to discover it from (in AWS: set by the Composition). */

@@ -3,6 +3,7 @@ import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { elapsedMs } from '../shared/elapsed';
+import type { ActiveRegion, FenceCheck } from '../shared/fencing';
 import type { HttpError, HttpResponse } from '../shared/http';
 import { errorResponse, jsonResponse, routeError } from '../shared/http';
 import type { InvocationClock } from '../shared/lambda';
@@ -20,19 +21,22 @@ export interface WebhookDependencies {
   /** The active signing secrets (a JSON list in Secrets Manager), cached by the caller. */
   signingSecrets(): Promise<string[]>;
   applyEvent(event: PaymentEvent, invocation: InvocationClock): Promise<AppliedEvent>;
+  /** Whether this region is the active one (cached by the caller); rejects when it cannot be read. */
+  fence(): Promise<FenceCheck>;
   signatureToleranceSeconds: number;
 }
 
-type Outcome = 'applied' | 'duplicate' | 'rejected' | 'in_progress' | 'conflict' | 'dependency_failure';
+type Outcome = 'applied' | 'duplicate' | 'rejected' | 'fenced' | 'in_progress' | 'conflict' | 'dependency_failure';
 
-type Decision = { outcome: Outcome; eventId?: string; cause?: unknown } & (
+type Decision = { outcome: Outcome; eventId?: string; cause?: unknown; active?: ActiveRegion } & (
   | { applied: AppliedEvent; failure?: undefined }
   | { failure: HttpError; applied?: undefined }
 );
 
 /**
- * POST /webhooks/payments: route → size → signature → JSON → schema → apply exactly once.
- * 2xx only once the event is durable in Aurora and on the session; 5xx when a dependency fails,
+ * POST /webhooks/payments: route → size → signature → JSON → schema → fence → apply exactly once.
+ * 2xx only once the event is durable in Aurora and on the session; 5xx when a dependency fails or
+ * this region is not the active one (fenced: nothing is written, not even an idempotency record),
  * so the sender retries. Logs one structured line per request (never the body or a secret).
  */
 export async function handleWebhook(request: APIGatewayProxyEventV2, invocation: InvocationClock, deps: WebhookDependencies): Promise<HttpResponse> {
@@ -47,9 +51,12 @@ export async function handleWebhook(request: APIGatewayProxyEventV2, invocation:
     outcome: decision.outcome,
     statusCode: response.statusCode,
     errorCode: decision.failure?.code,
+    ...(decision.active && { activeRegion: decision.active.activeRegion, epoch: decision.active.epoch }),
     latencyMs: elapsedMs(started),
   };
-  if (response.statusCode >= 500) deps.logger.error('webhook failed', { ...entry, error: decision.cause });
+  // refusing writes outside the active region is the intended behaviour, not a malfunction
+  if (decision.outcome === 'fenced') deps.logger.warn('webhook refused: region not active', entry);
+  else if (response.statusCode >= 500) deps.logger.error('webhook failed', { ...entry, error: decision.cause });
   else if (response.statusCode >= 400) deps.logger.warn('webhook rejected', entry);
   else deps.logger.info('webhook handled', entry);
   return response;
@@ -85,6 +92,18 @@ async function decide(request: APIGatewayProxyEventV2, invocation: InvocationClo
   const parsed = parsePaymentEvent(rawBody);
   if (!parsed.ok) return reject(400, parsed.code, parsed.message);
   const eventId = parsed.event.id;
+
+  // before anything is written (idempotency record included): an old primary must not take payments
+  let fence: FenceCheck;
+  try {
+    fence = await deps.fence();
+  } catch (cause) {
+    return { outcome: 'dependency_failure', eventId, failure: retryLater('the active region could not be read'), cause };
+  }
+  if (!fence.allowed) {
+    const failure = { statusCode: 503, code: 'region_not_active', message: `${fence.message}; retry later`, headers: { 'retry-after': '5' } };
+    return { outcome: 'fenced', eventId, failure, active: fence.active };
+  }
 
   try {
     const applied = await deps.applyEvent(parsed.event, invocation);

@@ -1,6 +1,6 @@
-import { loadConfig } from '../shared/config';
+import { loadWebhookConfig } from '../shared/config';
 import { lambdaHandler } from '../shared/lambda';
 import { createWebhook } from './create-webhook';
 
 // Cold start: configuration is validated and clients are created once per execution environment.
-export const handler = lambdaHandler(createWebhook(loadConfig(process.env)));
+export const handler = lambdaHandler(createWebhook(loadWebhookConfig(process.env)));

@@ -5,16 +5,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Artifact } from '../../functions/build';
-import { bundleFunctions, FUNCTION_NAMES, LAMBDA_HANDLER, LAMBDA_RUNTIME, MAX_ZIP_BYTES } from '../../functions/build';
+import { bundle, bundleFailoverController, bundleFunctions, FAILOVER_CONTROLLER, FUNCTION_NAMES, LAMBDA_HANDLER, LAMBDA_RUNTIME, MAX_ZIP_BYTES } from '../../functions/build';
 import { EXAMPLE_ENVIRONMENT } from '../../functions/local/example-environment';
+import { CONTROLLER_ENVIRONMENT } from './support/controller-environment';
+
+/** The example configuration plus the webhook's DR state table (the fencing check reads it). */
+const FUNCTION_ENVIRONMENT: Record<string, string> = { DR_STATE_TABLE: 'dr-state-use1-dev', ...EXAMPLE_ENVIRONMENT };
 
 describe('function bundles', () => {
   let first: Artifact[];
   let second: Artifact[];
+  let controller: Artifact;
 
   beforeAll(async () => {
     first = await bundleFunctions();
     second = await bundleFunctions();
+    controller = await bundleFailoverController();
   });
 
   test('both artifacts are built for the nodejs22.x runtime with index.handler', () => {
@@ -31,8 +37,15 @@ describe('function bundles', () => {
     }
   });
 
+  test('the failover controller is built on its own; building all three together leaves every zip byte-identical', async () => {
+    expect(controller.name).toBe(FAILOVER_CONTROLLER);
+    expect((await bundleFailoverController()).sha256).toBe(controller.sha256);
+    const together = await bundle([...FUNCTION_NAMES, FAILOVER_CONTROLLER]);
+    expect(together.map((artifact) => artifact.sha256)).toEqual([...first, controller].map((artifact) => artifact.sha256));
+  });
+
   test('each zip is at most 256 KiB, and its hashes and key describe it', () => {
-    for (const artifact of first) {
+    for (const artifact of [...first, controller]) {
       const digest = createHash('sha256').update(artifact.zip).digest();
       expect(artifact.sizeBytes).toBe(artifact.zip.length);
       expect(artifact.sizeBytes).toBeLessThanOrEqual(MAX_ZIP_BYTES);
@@ -43,7 +56,7 @@ describe('function bundles', () => {
   });
 
   test('each zip holds only index.js, with no absolute build paths or source map comments', () => {
-    for (const artifact of first) {
+    for (const artifact of [...first, controller]) {
       const files = unzipSync(artifact.zip);
       expect(Object.keys(files)).toEqual(['index.js']);
       const code = Buffer.from(files['index.js']).toString('utf8');
@@ -63,7 +76,7 @@ describe('function bundles', () => {
 
     beforeAll(() => {
       directory = mkdtempSync(path.join(tmpdir(), 'payments-dr-bundle-'));
-      for (const artifact of first) {
+      for (const artifact of [...first, controller]) {
         const file = path.join(directory, artifact.name, 'index.js');
         execFileSync('mkdir', ['-p', path.dirname(file)]);
         writeFileSync(file, unzipSync(artifact.zip)['index.js']);
@@ -72,13 +85,20 @@ describe('function bundles', () => {
 
     afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-    test.each(FUNCTION_NAMES)('%s exports handler when configured', (name) => {
-      expect(load(name, EXAMPLE_ENVIRONMENT).trim()).toBe('function');
+    const coldStarts: [string, string, Record<string, string>][] = [
+      ...FUNCTION_NAMES.map((name): [string, string, Record<string, string>] => [name, 'DB_NAME', FUNCTION_ENVIRONMENT]),
+      ['webhook', 'DR_STATE_TABLE', FUNCTION_ENVIRONMENT],
+      [FAILOVER_CONTROLLER, 'LOCAL_CLUSTER_ID', { ...CONTROLLER_ENVIRONMENT }],
+    ];
+
+    test.each([...FUNCTION_NAMES, FAILOVER_CONTROLLER])('%s exports handler when configured', (name) => {
+      const env = name === FAILOVER_CONTROLLER ? CONTROLLER_ENVIRONMENT : FUNCTION_ENVIRONMENT;
+      expect(load(name, env).trim()).toBe('function');
     });
 
-    test.each(FUNCTION_NAMES)('%s fails its cold start naming a missing variable', (name) => {
-      const { DB_NAME: _omitted, ...incomplete } = EXAMPLE_ENVIRONMENT;
-      expect(() => load(name, incomplete)).toThrow(/DB_NAME is required/);
+    test.each(coldStarts)('%s fails its cold start naming a missing %s', (name, variable, env) => {
+      const { [variable]: _omitted, ...incomplete } = env;
+      expect(() => load(name, incomplete)).toThrow(new RegExp(`${variable} is required`));
     });
   });
 });

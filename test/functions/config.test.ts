@@ -1,19 +1,23 @@
 import { parseDbCredentials } from '../../functions/shared/database';
-import { ConfigError, loadConfig } from '../../functions/shared/config';
+import { ConfigError, loadConfig, loadWebhookConfig } from '../../functions/shared/config';
+import { loadControllerConfig } from '../../functions/failover-controller/config';
 import type { Environment } from '../../functions/shared/config';
 import { EXAMPLE_ENVIRONMENT } from '../../functions/local/example-environment';
+import { CONTROLLER_ENVIRONMENT as CONTROLLER } from './support/controller-environment';
 
-/** The example configuration moved to us-west-2, as the secondary region's functions get it. */
+/** The example configuration moved to us-west-2, as the secondary region's functions get it (DR_STATE_TABLE: see the webhook tests). */
+const { DR_STATE_TABLE: _webhookOnly, ...SHARED_EXAMPLE } = EXAMPLE_ENVIRONMENT;
 const VALID: Environment = {
-  ...EXAMPLE_ENVIRONMENT,
+  ...SHARED_EXAMPLE,
   AWS_REGION: 'us-west-2',
   REGION_SUFFIX: 'usw2',
   DB_LOCAL_ENDPOINT: 'aurora-usw2-dev.cluster-abcdef.us-west-2.rds.amazonaws.com',
 };
 
-function problemsOf(env: Environment): string {
+/** The ConfigError message of loading `env` (each function has its loader). */
+function problemsOf(env: Environment, load: (env: Environment) => unknown = loadConfig): string {
   try {
-    loadConfig(env);
+    load(env);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return (error as Error).message;
@@ -76,6 +80,61 @@ describe('configuration from environment variables', () => {
     for (const variable of ['SECRETS_FILE', 'DYNAMODB_ENDPOINT', 'DB_TLS']) {
       expect(message).toContain(`${variable} is for local use only and is refused when running in Lambda`);
     }
+  });
+});
+
+describe('webhook configuration: the DR state table', () => {
+  test('the webhook requires DR_STATE_TABLE (its fencing check reads the active region there); health does not', () => {
+    expect(problemsOf(VALID, loadWebhookConfig)).toBe('invalid configuration: DR_STATE_TABLE is required');
+    expect(() => loadWebhookConfig(VALID)).toThrow(ConfigError);
+    expect(loadWebhookConfig({ ...VALID, DR_STATE_TABLE: 'dr-state-use1-dev' }).drStateTable).toBe('dr-state-use1-dev');
+    expect(loadConfig(VALID).drStateTable).toBeUndefined();
+  });
+});
+
+describe('failover controller configuration', () => {
+  const controllerProblems = (env: Environment) => problemsOf(env, loadControllerConfig);
+
+  test('defaults: automatic failover off, 3 failed minutes, 1000 ms lag threshold', () => {
+    expect(loadControllerConfig(CONTROLLER)).toMatchObject({
+      region: 'us-west-2',
+      localClusterId: 'aurora-usw2-dev',
+      autoFailoverEnabled: false,
+      failedMinutesBeforePromotion: 3,
+      replicationLagThresholdMs: 1000,
+      logLevel: 'INFO',
+    });
+  });
+
+  test.each(Object.keys(CONTROLLER))('a missing %s is an error naming it', (variable) => {
+    expect(controllerProblems({ ...CONTROLLER, [variable]: undefined })).toContain(`${variable} is required`);
+  });
+
+  test('the flag and thresholds are parsed strictly', () => {
+    expect(loadControllerConfig({ ...CONTROLLER, AUTO_FAILOVER_ENABLED: 'TRUE', FAILED_MINUTES_BEFORE_PROMOTION: '5', REPLICATION_LAG_THRESHOLD_MS: '2500' })).toMatchObject({
+      autoFailoverEnabled: true,
+      failedMinutesBeforePromotion: 5,
+      replicationLagThresholdMs: 2500,
+    });
+    const message = controllerProblems({ ...CONTROLLER, AUTO_FAILOVER_ENABLED: 'yes', FAILED_MINUTES_BEFORE_PROMOTION: '0', REPLICATION_LAG_THRESHOLD_MS: 'fast' });
+    expect(message).toContain('AUTO_FAILOVER_ENABLED must be one of true, false (got "yes")');
+    expect(message).toContain('FAILED_MINUTES_BEFORE_PROMOTION must be an integer from 1 to 60');
+    expect(message).toContain('REPLICATION_LAG_THRESHOLD_MS must be an integer');
+  });
+
+  test('nothing may point at the other region: the alert topic, the local cluster', () => {
+    expect(controllerProblems({ ...CONTROLLER, ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:alerts-use1-dev' })).toContain('ALERT_TOPIC_ARN is a topic in us-east-1, not in us-west-2');
+    expect(controllerProblems({ ...CONTROLLER, LOCAL_CLUSTER_ID: 'aurora-use1-dev' })).toContain("LOCAL_CLUSTER_ID must be this region's cluster");
+    expect(controllerProblems({ ...CONTROLLER, ALERT_TOPIC_ARN: 'alerts-usw2-dev' })).toContain('ALERT_TOPIC_ARN must be an SNS topic ARN');
+  });
+
+  test('health URLs are https (plain http only locally) and the peer is not this region', () => {
+    expect(loadControllerConfig({ ...CONTROLLER, PEER_HEALTH_URL: 'http://127.0.0.1:3001/health' }).peerHealthUrl).toBe('http://127.0.0.1:3001/health');
+    const inLambda = { ...CONTROLLER, AWS_LAMBDA_FUNCTION_NAME: 'failover-controller-usw2-dev' };
+    expect(controllerProblems({ ...inLambda, PEER_HEALTH_URL: 'http://api-use1-dev.example.com/health' })).toContain('PEER_HEALTH_URL must be an https:// URL');
+    expect(controllerProblems({ ...inLambda, DYNAMODB_ENDPOINT: 'http://127.0.0.1:4567' })).toContain('DYNAMODB_ENDPOINT is for local use only');
+    expect(controllerProblems({ ...CONTROLLER, PEER_HEALTH_URL: 'not a url' })).toContain('PEER_HEALTH_URL must be an absolute URL');
+    expect(controllerProblems({ ...CONTROLLER, PEER_HEALTH_URL: CONTROLLER.OWN_HEALTH_URL })).toContain('PEER_HEALTH_URL must differ from OWN_HEALTH_URL');
   });
 });
 

@@ -6,6 +6,7 @@ import type { HttpFunction } from '../../functions/shared/lambda';
 import { createWebhook } from '../../functions/webhook/create-webhook';
 import type { PaymentEvent } from '../../functions/webhook/payment-event';
 import { captureOutput } from './support/captured-output';
+import { createDrStateTable } from './support/dr-state';
 import { EngineInspector, stackConfig, withStopped } from './support/engines';
 import { FakeSecretsManager } from './support/fake-secrets-manager';
 import type { Delivery } from './support/load';
@@ -52,6 +53,8 @@ describe(`load + faults on dynalite + embedded PostgreSQL 14 (mock Secrets Manag
 
   beforeAll(async () => {
     stack = await startLocalStack();
+    // no active-region item: us-east-1 (the stack's region) is active and accepts writes
+    await createDrStateTable(stack.dynamodb.endpoint);
     output = captureOutput();
     const secretsManager = new FakeSecretsManager(stack.secrets);
     const config = { ...stackConfig(stack), logLevel: 'WARN' as const };

@@ -7,6 +7,7 @@ import { createWebhook } from '../../functions/webhook/create-webhook';
 import { MAX_BODY_BYTES } from '../../functions/webhook/handle-webhook';
 import { SIGNATURE_HEADER } from '../../functions/webhook/signature';
 import { captureOutput } from './support/captured-output';
+import { createDrStateTable } from './support/dr-state';
 import { EngineInspector, stackConfig, withStopped } from './support/engines';
 import { FakeSecretsManager } from './support/fake-secrets-manager';
 import { apiGatewayEvent, errorCode, invocation, signedWebhookRequest } from './support/requests';
@@ -28,6 +29,8 @@ describe('webhook on dynalite + embedded PostgreSQL 14 (mock Secrets Manager)', 
 
   beforeAll(async () => {
     stack = await startLocalStack();
+    // no active-region item: us-east-1 (the stack's region) is active and accepts writes
+    await createDrStateTable(stack.dynamodb.endpoint);
     output = captureOutput();
     const secretsManager = new FakeSecretsManager({
       ...stack.secrets,

@@ -6,10 +6,15 @@ import type { Config } from '../../../functions/shared/config';
 import { loadConfig } from '../../../functions/shared/config';
 import type { RestartableEngine } from '../../../functions/local/engine-process';
 import type { LocalStack } from '../../../functions/local/stack';
+import { LOCAL_DR_STATE_TABLE } from './dr-state';
 
-/** Configuration for functions running against the local stack; secrets come from a fake client instead of SECRETS_FILE. */
+/**
+ * Configuration for functions running against the local stack; secrets come from a fake client
+ * instead of SECRETS_FILE. The webhook's DR state table is the local one (create it with
+ * createDrStateTable) unless the stack names its own.
+ */
 export function stackConfig(stack: LocalStack): Config {
-  return loadConfig({ ...stack.env, SECRETS_FILE: undefined });
+  return loadConfig({ DR_STATE_TABLE: LOCAL_DR_STATE_TABLE, ...stack.env, SECRETS_FILE: undefined });
 }
 
 /** Reads what the functions wrote, straight from the engines. */

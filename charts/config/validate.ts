@@ -26,7 +26,7 @@ const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61
 const GLOBAL_DB_INSTANCE_CLASS = /^db\.(r5|r6g|r6gd|r6i|r6id|r7g|r7i|r8g|x2g)\.(large|xlarge|[0-9]+xlarge)$/;
 const BACKUP_WINDOW = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
 
-interface Cidr {
+export interface Cidr {
   readonly start: number;
   readonly size: number;
 }
@@ -50,7 +50,8 @@ function isPrivateRange({ start, size }: Cidr): boolean {
   return ranges.some((r) => start >= r.start && start + size <= r.start + r.size);
 }
 
-function overlaps(a: Cidr, b: Cidr): boolean {
+/** True when two CIDR ranges share an address. */
+export function overlaps(a: Cidr, b: Cidr): boolean {
   return a.start < b.start + b.size && b.start < a.start + a.size;
 }
 

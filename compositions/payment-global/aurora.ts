@@ -18,7 +18,9 @@ const LOG_EXPORTS = ['postgresql'];
 const MEMBER_MANAGEMENT_POLICIES = ['Observe', 'Create', 'Update', 'Delete'];
 
 const DB = 'spec.database';
-const ownCluster = (region: RegionSuffix) => ({ matchControllerRef: true, matchLabels: { [LABEL.region]: region, [LABEL.purpose]: 'cluster' } });
+/** Labels telling a region's member cluster apart from everything else this XR composes. */
+export const clusterLabels = (region: RegionSuffix) => ({ [LABEL.region]: region, [LABEL.purpose]: 'cluster' });
+const ownCluster = (region: RegionSuffix) => ({ matchControllerRef: true, matchLabels: clusterLabels(region) });
 
 function globalCluster(): ComposedResource {
   return homedResource({

@@ -4,7 +4,7 @@ import { Usage } from '../../imports/apiextensions.crossplane.io';
 import { ComposedResource } from '../lib/composition';
 import { Patch, fromXr, required } from '../lib/patches';
 import { XR, homedResource } from './common';
-import { MAX_INSTANCES_PER_REGION } from './aurora';
+import { MAX_INSTANCES_PER_REGION, clusterLabels } from './aurora';
 
 interface UsedResource {
   readonly apiVersion: string;
@@ -17,7 +17,7 @@ interface UsedResource {
 const cluster = (region: RegionSuffix): UsedResource => ({
   apiVersion: 'rds.aws.upbound.io/v1beta2',
   kind: 'Cluster',
-  matchLabels: { [LABEL.region]: region, [LABEL.purpose]: 'cluster' },
+  matchLabels: clusterLabels(region),
   ownComposite: true,
 });
 const globalCluster: UsedResource = { apiVersion: 'rds.aws.upbound.io/v1beta1', kind: 'GlobalCluster', matchLabels: { [LABEL.purpose]: 'global-cluster' }, ownComposite: true };

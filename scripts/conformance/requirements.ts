@@ -1,5 +1,5 @@
 import { REGIONS, RegionSuffix } from '../../charts/config/regions';
-import { parseCidr } from '../../charts/config/validate';
+import { overlaps, parseCidr } from '../../charts/config/validate';
 import { NameService, nameViolations } from '../../charts/naming';
 import { ConformanceModel, Finding, Json, allResources, describe, forProvider, nameOf, ofKind, perEnvironment } from './model';
 
@@ -152,11 +152,8 @@ const network: Check = {
     }
     if (ofKind(env.global, 'VPCPeeringConnection').length !== 1) fail('VPCPeeringConnection', 'no peering requester');
     if (ofKind(env.global, 'VPCPeeringConnectionAccepter').length !== 1) fail('VPCPeeringConnectionAccepter', 'no peering accepter');
-    const parsed = cidrs.map((c) => parseCidr(c));
-    if (parsed.length === 2 && typeof parsed[0] !== 'string' && typeof parsed[1] !== 'string') {
-      const [a, b] = parsed;
-      if (a.start < b.start + b.size && b.start < a.start + a.size) fail('VPC', `CIDRs overlap: ${cidrs.join(' and ')}`);
-    }
+    const [a, b] = cidrs.map((c) => parseCidr(c));
+    if (a && b && typeof a !== 'string' && typeof b !== 'string' && overlaps(a, b)) fail('VPC', `CIDRs overlap: ${cidrs.join(' and ')}`);
   }),
 };
 

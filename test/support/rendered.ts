@@ -1,8 +1,7 @@
-import { buildApp, chartsOf } from '../../charts/app';
+import { PLATFORM } from '../../charts/config/platform';
 import { EnvironmentConfig } from '../../charts/config/types';
-import { validateEnvironments } from '../../charts/config/validate';
-import { bundleFunctions } from '../../functions/build';
 import { ManifestCheck, checkManifests } from '../../scripts/lib/check-manifests';
+import { synthesizedManifests } from './synthesized';
 
 type Json = Record<string, any>;
 
@@ -11,11 +10,9 @@ export interface RenderedEnvironments extends ManifestCheck {
   readonly objects: ReadonlyArray<{ file: string; doc: Json }>;
 }
 
-/** Synthesizes the environments in memory and renders every claim through its Composition. */
+/** Synthesizes the environments in memory (as the synth does) and renders every claim through its Composition. */
 export async function renderEnvironments(environments: readonly EnvironmentConfig[]): Promise<RenderedEnvironments> {
-  validateEnvironments(environments);
-  const app = buildApp(environments, await bundleFunctions());
-  const objects = chartsOf(app).flatMap((chart) => chart.toJson().map((doc: Json) => ({ file: `dist/${chart.outputPath}`, doc })));
+  const objects = (await synthesizedManifests(PLATFORM, environments)).map(({ file, object }) => ({ file: `dist/${file}`, doc: object }));
   return { ...checkManifests(objects), objects };
 }
 

@@ -11,15 +11,11 @@ import { zipSync } from 'fflate';
 export const LAMBDA_RUNTIME = 'nodejs22.x';
 /** Every artifact holds a single `index.js` exporting `handler`. */
 export const LAMBDA_HANDLER = 'index.handler';
-/** The functions every region deploys today (`bundleFunctions`). */
-export const FUNCTION_NAMES = ['webhook', 'health'] as const;
-/**
- * Built by `bundleFailoverController`, not yet by `bundleFunctions`: its EventBridge schedule is not
- * deployable (the CRDs are not vendored), so the synth does not ship it. Adding it to FUNCTION_NAMES
- * ships it as a third artifact and leaves the other two byte-identical (test/functions/build.test.ts).
- */
+/** Invoked every minute by its EventBridge schedule (PaymentRegion composes it in both regions). */
 export const FAILOVER_CONTROLLER = 'failover-controller' as const;
-export type FunctionName = (typeof FUNCTION_NAMES)[number] | typeof FAILOVER_CONTROLLER;
+/** The functions every region deploys (`bundleFunctions`). */
+export const FUNCTION_NAMES = ['webhook', 'health', FAILOVER_CONTROLLER] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
 /** Zips travel inside Kubernetes objects (S3 Object contentBase64), which must stay small. */
 export const MAX_ZIP_BYTES = 256 * 1024;
 
@@ -46,12 +42,6 @@ const ZIP_OS_UNIX = 3;
 
 export function bundleFunctions(): Promise<Artifact[]> {
   return bundle(FUNCTION_NAMES);
-}
-
-/** The failover controller's artifact (same runtime, handler and zip rules as the others). */
-export async function bundleFailoverController(): Promise<Artifact> {
-  const [artifact] = await bundle([FAILOVER_CONTROLLER]);
-  return artifact;
 }
 
 /** Builds the named functions in one esbuild run; each bundle depends only on its own entry point. */

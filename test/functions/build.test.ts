@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Artifact } from '../../functions/build';
-import { bundle, bundleFailoverController, bundleFunctions, FAILOVER_CONTROLLER, FUNCTION_NAMES, LAMBDA_HANDLER, LAMBDA_RUNTIME, MAX_ZIP_BYTES } from '../../functions/build';
+import { bundle, bundleFunctions, FAILOVER_CONTROLLER, FUNCTION_NAMES, LAMBDA_HANDLER, LAMBDA_RUNTIME, MAX_ZIP_BYTES } from '../../functions/build';
 import { EXAMPLE_ENVIRONMENT } from '../../functions/local/example-environment';
 import { CONTROLLER_ENVIRONMENT } from './support/controller-environment';
 
@@ -15,17 +15,14 @@ const FUNCTION_ENVIRONMENT: Record<string, string> = { DR_STATE_TABLE: 'dr-state
 describe('function bundles', () => {
   let first: Artifact[];
   let second: Artifact[];
-  let controller: Artifact;
 
   beforeAll(async () => {
     first = await bundleFunctions();
     second = await bundleFunctions();
-    controller = await bundleFailoverController();
   });
 
-  test('both artifacts are built for the nodejs22.x runtime with index.handler', () => {
-    expect(first.map((artifact) => artifact.name)).toEqual(['webhook', 'health']);
-    expect(FUNCTION_NAMES).toEqual(['webhook', 'health']);
+  test('the three artifacts are built for the nodejs22.x runtime with index.handler', () => {
+    expect(first.map((artifact) => artifact.name)).toEqual(['webhook', 'health', 'failover-controller']);
     expect(LAMBDA_RUNTIME).toBe('nodejs22.x');
     expect(LAMBDA_HANDLER).toBe('index.handler');
   });
@@ -37,15 +34,13 @@ describe('function bundles', () => {
     }
   });
 
-  test('the failover controller is built on its own; building all three together leaves every zip byte-identical', async () => {
-    expect(controller.name).toBe(FAILOVER_CONTROLLER);
-    expect((await bundleFailoverController()).sha256).toBe(controller.sha256);
-    const together = await bundle([...FUNCTION_NAMES, FAILOVER_CONTROLLER]);
-    expect(together.map((artifact) => artifact.sha256)).toEqual([...first, controller].map((artifact) => artifact.sha256));
+  test('each bundle depends only on its own entry point: building one alone gives the same zip', async () => {
+    const [controller] = await bundle([FAILOVER_CONTROLLER]);
+    expect(controller.sha256).toBe(first.find((artifact) => artifact.name === FAILOVER_CONTROLLER)!.sha256);
   });
 
   test('each zip is at most 256 KiB, and its hashes and key describe it', () => {
-    for (const artifact of [...first, controller]) {
+    for (const artifact of first) {
       const digest = createHash('sha256').update(artifact.zip).digest();
       expect(artifact.sizeBytes).toBe(artifact.zip.length);
       expect(artifact.sizeBytes).toBeLessThanOrEqual(MAX_ZIP_BYTES);
@@ -56,7 +51,7 @@ describe('function bundles', () => {
   });
 
   test('each zip holds only index.js, with no absolute build paths or source map comments', () => {
-    for (const artifact of [...first, controller]) {
+    for (const artifact of first) {
       const files = unzipSync(artifact.zip);
       expect(Object.keys(files)).toEqual(['index.js']);
       const code = Buffer.from(files['index.js']).toString('utf8');
@@ -76,7 +71,7 @@ describe('function bundles', () => {
 
     beforeAll(() => {
       directory = mkdtempSync(path.join(tmpdir(), 'payments-dr-bundle-'));
-      for (const artifact of [...first, controller]) {
+      for (const artifact of first) {
         const file = path.join(directory, artifact.name, 'index.js');
         execFileSync('mkdir', ['-p', path.dirname(file)]);
         writeFileSync(file, unzipSync(artifact.zip)['index.js']);
@@ -86,12 +81,13 @@ describe('function bundles', () => {
     afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
     const coldStarts: [string, string, Record<string, string>][] = [
-      ...FUNCTION_NAMES.map((name): [string, string, Record<string, string>] => [name, 'DB_NAME', FUNCTION_ENVIRONMENT]),
+      ['webhook', 'DB_NAME', FUNCTION_ENVIRONMENT],
+      ['health', 'DB_NAME', FUNCTION_ENVIRONMENT],
       ['webhook', 'DR_STATE_TABLE', FUNCTION_ENVIRONMENT],
       [FAILOVER_CONTROLLER, 'LOCAL_CLUSTER_ID', { ...CONTROLLER_ENVIRONMENT }],
     ];
 
-    test.each([...FUNCTION_NAMES, FAILOVER_CONTROLLER])('%s exports handler when configured', (name) => {
+    test.each([...FUNCTION_NAMES])('%s exports handler when configured', (name) => {
       const env = name === FAILOVER_CONTROLLER ? CONTROLLER_ENVIRONMENT : FUNCTION_ENVIRONMENT;
       expect(load(name, env).trim()).toBe('function');
     });

@@ -20,6 +20,7 @@ export const AWS_PROVIDER_SERVICES = [
   'rds',
   'route53',
   's3',
+  'scheduler',
   'secretsmanager',
   'sns',
 ] as const;

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Artifact, LAMBDA_RUNTIME } from '../functions/build';
+import { Artifact, FAILOVER_CONTROLLER, LAMBDA_RUNTIME } from '../functions/build';
 import { PAYMENT_REGION_KIND } from '../compositions/payment-region';
 import { REGIONS, REGION_SUFFIXES, RegionSuffix } from './config/regions';
 import { EnvironmentConfig } from './config/types';
@@ -60,7 +60,7 @@ export function paymentRegionSpec(props: PaymentRegionClaimProps): Record<string
     region: REGIONS[suffix].region,
     regionSuffix: suffix,
     failoverRole: REGIONS[suffix].role,
-    peer: { region: REGIONS[peer].region, regionSuffix: peer, vpcCidr: env.regions[peer].vpcCidr },
+    peer: { region: REGIONS[peer].region, regionSuffix: peer, vpcCidr: env.regions[peer].vpcCidr, regionalDomain: regionalApiDomain(env.dns.domain, peer, env.environmentSuffix) },
     network: {
       vpcCidr: network.vpcCidr,
       natMode: network.natMode,
@@ -74,6 +74,13 @@ export function paymentRegionSpec(props: PaymentRegionClaimProps): Record<string
     },
     healthCheck: { requestInterval: env.healthCheck.intervalSeconds, failureThreshold: env.healthCheck.failureThreshold },
     alerting: { emails: [...env.alertEmails], replicationLagThresholdMs: env.replicationLagThresholdMs },
-    functions: { memoryMb: env.lambdaMemoryMb, runtime: LAMBDA_RUNTIME, webhook: artifactSpec('webhook'), health: artifactSpec('health') },
+    functions: {
+      memoryMb: env.lambdaMemoryMb,
+      runtime: LAMBDA_RUNTIME,
+      webhook: artifactSpec('webhook'),
+      health: artifactSpec('health'),
+      failoverController: artifactSpec(FAILOVER_CONTROLLER),
+    },
+    failover: { automatic: env.failover.automatic, failedMinutesBeforePromotion: env.failover.failedMinutesBeforePromotion },
   };
 }

@@ -63,4 +63,20 @@ export interface EnvironmentConfig {
   };
   /** Replication-lag alarm threshold in milliseconds; the requirement is 1 s (≤ 1000). */
   readonly replicationLagThresholdMs: number;
+  /**
+   * Version of each replicated secret, an integer from 1. Raise one by one after changing the
+   * Kubernetes Secret it is read from: only a new version sends the (write-only) value to Secrets
+   * Manager (docs/runbooks.md, "Rotate a secret").
+   */
+  readonly secretVersions: { readonly dbCredentials: number; readonly webhookSigning: number };
+  readonly failover: {
+    /**
+     * `true` enables the failover controller's schedule in both regions (it may then promote the
+     * standby on its own); `false` (the default in every example) leaves the schedule DISABLED and
+     * promotion to an operator with `npm run dr`.
+     */
+    readonly automatic: boolean;
+    /** Consecutive failed minutes before the controller promotes, 1–60. Default 3. */
+    readonly failedMinutesBeforePromotion: number;
+  };
 }

@@ -134,6 +134,16 @@ export function environmentProblems(env: EnvironmentConfig): ConfigProblem[] {
   if (env.healthCheck.intervalSeconds !== 30) fail('healthCheck.intervalSeconds', env.healthCheck.intervalSeconds, 'must be 30 (the requirement; Route 53 cannot change it after creation)');
   if (!isIntegerIn(env.healthCheck.failureThreshold, 1, 10)) fail('healthCheck.failureThreshold', env.healthCheck.failureThreshold, 'must be an integer 1-10 (Route 53 limit)');
   if (!isIntegerIn(env.replicationLagThresholdMs, 1, 1000)) fail('replicationLagThresholdMs', env.replicationLagThresholdMs, 'must be an integer 1-1000 ms (the requirement alerts at 1 s)');
+  for (const [name, version] of Object.entries(env.secretVersions ?? {})) {
+    if (!isIntegerIn(version, 1, 1_000_000)) fail(`secretVersions.${name}`, version, 'must be an integer 1-1000000 (raise it by one to push a rotated secret)');
+  }
+  for (const name of ['dbCredentials', 'webhookSigning']) {
+    if (!env.secretVersions || !(name in env.secretVersions)) fail(`secretVersions.${name}`, undefined, 'must be declared (start at 1)');
+  }
+  if (typeof env.failover?.automatic !== 'boolean') fail('failover.automatic', env.failover?.automatic, 'must be true or false (false: promotion stays with operators)');
+  if (!isIntegerIn(env.failover?.failedMinutesBeforePromotion, 1, 60)) {
+    fail('failover.failedMinutesBeforePromotion', env.failover?.failedMinutesBeforePromotion, 'must be an integer 1-60 minutes');
+  }
 
   if (problems.length === 0) {
     for (const { service, name } of plannedNames({ environmentSuffix: env.environmentSuffix, organisationPrefix: env.organisationPrefix, domain: env.dns.domain })) {

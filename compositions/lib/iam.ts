@@ -5,6 +5,8 @@
  */
 export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: Readonly<Record<string, string>> = {
   'ec2:DescribeNetworkInterfaces': 'EC2 Describe* actions support no resource-level permissions; Lambda needs it to manage its VPC network interfaces',
+  'cloudwatch:GetMetricData': 'CloudWatch GetMetricData supports no resource-level permissions; the failover controller reads the replication lag with it',
+  'ec2:DescribeSubnets': 'EC2 Describe* actions support no resource-level permissions; Lambda reads its subnets when it creates VPC network interfaces (AWSLambdaVPCAccessExecutionRole v3)',
 };
 
 export interface Statement {
@@ -36,10 +38,11 @@ export function policyDocument(statements: readonly Statement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
-/** Trust policy letting one AWS service assume the role, only on behalf of the given account. */
-export function serviceTrustPolicy(service: string, accountIdToken: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': accountIdToken } } }],
-  });
+/**
+ * Trust policy letting one AWS service assume the role, only on behalf of the given account and,
+ * when `sourceArn` is given, only for that source (e.g. a schedule group).
+ */
+export function serviceTrustPolicy(service: string, accountIdToken: string, sourceArn?: string): string {
+  const condition = { StringEquals: { 'aws:SourceAccount': accountIdToken }, ...(sourceArn ? { ArnEquals: { 'aws:SourceArn': sourceArn } } : {}) };
+  return JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', Condition: condition }] });
 }

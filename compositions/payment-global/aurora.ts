@@ -12,10 +12,27 @@ export const MAX_INSTANCES_PER_REGION = 5;
 /** Logs exported to CloudWatch Logs. */
 const LOG_EXPORTS = ['postgresql'];
 /**
- * Member clusters never late-initialize: after a failover the provider would copy
- * replicationSourceIdentifier into spec and fight the new topology on every reconcile.
+ * Nothing of the global database late-initializes. Late initialization copies observed values into
+ * spec.forProvider, where they become desired state: the GlobalCluster would pin engineVersion and
+ * fight every minor upgrade (Terraform's aws_rds_global_cluster upgrades on any engine_version
+ * difference), and a member would pin the fields below, which must stay out of every diff.
  */
-const MEMBER_MANAGEMENT_POLICIES = ['Observe', 'Create', 'Update', 'Delete'];
+export const GLOBAL_DATABASE_MANAGEMENT_POLICIES = ['Observe', 'Create', 'Update', 'Delete'];
+
+/**
+ * Fields a member cluster sets at creation only. Upjet leaves a field that is present in
+ * spec.initProvider and absent from spec.forProvider out of every Terraform diff (upjet
+ * pkg/controller/ignored_tfpluginsdk.go, filterInitExclusiveDiffs), on every reconcile:
+ * - globalClusterIdentifier: Terraform 6.34's Read sets it to "" whenever DescribeGlobalClusters does
+ *   not list the cluster as a member (resourceClusterRead); a diff on it then either fails ("cannot be
+ *   added to an existing global cluster") or, from a value to "", calls RemoveFromGlobalCluster;
+ * - replicationSourceIdentifier: Optional, not Computed; Read copies the source ARN AWS reports for a
+ *   secondary, and an Update that wants it empty calls PromoteReadReplicaDBCluster, detaching the
+ *   secondary (terraform-provider-aws PR #40337, issue #43214). The empty string creates the cluster
+ *   exactly as no value would (Terraform's GetOk ignores "") yet names the field, so it is excluded
+ *   from diffs in both members and in every role, whichever region holds the writer.
+ */
+const CREATE_ONLY_MEMBER_FIELDS = { replicationSourceIdentifier: '' };
 
 const DB = 'spec.database';
 /** Labels telling a region's member cluster apart from everything else this XR composes. */
@@ -30,7 +47,12 @@ function globalCluster(): ComposedResource {
     purpose: 'global-cluster',
     // No sourceDbClusterIdentifier: the primary joins the global cluster (not the reverse), so a
     // failover that moves the writer changes nothing this resource declares.
-    manifest: GlobalCluster.manifest({ spec: { forProvider: { region: awsRegion('use1'), engine: ENGINE, storageEncrypted: true, deletionProtection: false, forceDestroy: true } } }),
+    manifest: GlobalCluster.manifest({
+      spec: {
+        managementPolicies: GLOBAL_DATABASE_MANAGEMENT_POLICIES,
+        forProvider: { region: awsRegion('use1'), engine: ENGINE, storageEncrypted: true, deletionProtection: false, forceDestroy: true },
+      } as never,
+    }),
     patches: [fromXr(`${DB}.engineVersion`, 'spec.initProvider.engineVersion'), toXr('status.atProvider.endpoint', 'status.globalWriterEndpoint')],
   });
 }
@@ -88,7 +110,8 @@ function memberCluster(region: RegionSuffix, role: 'primary' | 'secondary'): Com
     purpose: 'cluster',
     manifest: ClusterV1Beta2.manifest({
       spec: {
-        managementPolicies: MEMBER_MANAGEMENT_POLICIES,
+        managementPolicies: GLOBAL_DATABASE_MANAGEMENT_POLICIES,
+        initProvider: CREATE_ONLY_MEMBER_FIELDS,
         forProvider: {
           region: awsRegion(region),
           engine: ENGINE,
@@ -105,7 +128,7 @@ function memberCluster(region: RegionSuffix, role: 'primary' | 'secondary'): Com
     }),
     patches: [
       fromXr(`${DB}.engineVersion`, 'spec.initProvider.engineVersion'),
-      homedName('aurora-global', 'use1', 'spec.forProvider.globalClusterIdentifier'),
+      homedName('aurora-global', 'use1', 'spec.initProvider.globalClusterIdentifier'),
       fromXr(`${DB}.backupRetentionDays`, 'spec.forProvider.backupRetentionPeriod'),
       fromXr(`${DB}.preferredBackupWindow`, 'spec.forProvider.preferredBackupWindow'),
       ...placement.patches,
@@ -126,7 +149,7 @@ function instance(region: RegionSuffix, slot: number): ComposedResource {
     purpose: `instance-${slot + 1}`,
     manifest: ClusterInstance.manifest({
       spec: {
-        managementPolicies: MEMBER_MANAGEMENT_POLICIES,
+        managementPolicies: GLOBAL_DATABASE_MANAGEMENT_POLICIES,
         forProvider: { region: awsRegion(region), engine: ENGINE, publiclyAccessible: false, autoMinorVersionUpgrade: true, clusterIdentifierSelector: ownCluster(region) },
       } as never,
     }),

@@ -5,6 +5,8 @@ import { ComposedResource } from '../lib/composition';
 import { Patch, fromXr, required } from '../lib/patches';
 import { XR, homedResource } from './common';
 import { MAX_INSTANCES_PER_REGION, clusterLabels } from './aurora';
+import { REPLICATED_SECRETS } from './secrets';
+import { GLOBAL_TABLES } from './tables';
 
 interface UsedResource {
   readonly apiVersion: string;
@@ -50,10 +52,30 @@ function usage(name: string, region: RegionSuffix, of: UsedResource, by: UsedRes
   });
 }
 
+const table = (name: string): UsedResource => ({ apiVersion: 'dynamodb.aws.upbound.io/v1beta2', kind: 'Table', matchLabels: { [LABEL.purpose]: name }, ownComposite: true });
+const secret = (name: string): UsedResource => ({ apiVersion: 'secretsmanager.aws.upbound.io/v1beta1', kind: 'Secret', matchLabels: { [LABEL.purpose]: name }, ownComposite: true });
+
 /**
- * Deletion order of the global database: instances before their cluster, the secondary cluster
- * before the primary, the primary before the global cluster, and each cluster before the DB subnet
- * group and KMS key (composed by the region claims) it lives on.
+ * Each regional KMS key outlives what is encrypted with it: every global table (the us-east-1 key
+ * encrypts the table, the us-west-2 key its replica) and every replicated secret (the same split).
+ * A key pending deletion can no longer decrypt, so a table or secret deleted after its key would
+ * leave its last moments (and any delete-time read) unreadable.
+ */
+function encryptedDataUsages(): ComposedResource[] {
+  return REGION_SUFFIXES.flatMap((region) => [
+    ...GLOBAL_TABLES.map((t) => usage(`table-${t.name}-before-kms-key`, region, kmsKey(region), table(t.name), `the KMS key outlives the ${t.name} table (replica) it encrypts`)),
+    ...REPLICATED_SECRETS.map((s) => usage(`secret-${s.name}-before-kms-key`, region, kmsKey(region), secret(s.name), `the KMS key outlives the ${s.name} secret (replica) it encrypts`)),
+  ]);
+}
+
+/**
+ * Deletion order of the global database: instances before their cluster, both member clusters
+ * before the global cluster, and each cluster before the DB subnet group and KMS key (composed by
+ * the region claims) it lives on. There is deliberately NO order between the two member clusters:
+ * which one is the writer changes with every failover, and AWS refuses to delete the writer's last
+ * instance while a secondary exists. A Usage "secondary before primary" therefore deadlocks once
+ * the roles are swapped; without it, the writer's instance deletion is retried by the provider
+ * until the secondary (whichever region that is) has left, in either role.
  */
 export function usageResources(): ComposedResource[] {
   const instanceUsages = REGION_SUFFIXES.flatMap((region) =>
@@ -65,9 +87,9 @@ export function usageResources(): ComposedResource[] {
     ),
   );
   return [
-    usage('secondary-before-primary', 'use1', cluster('use1'), cluster('usw2'), 'the secondary cluster leaves the global database before the primary is deleted'),
-    usage('primary-before-global', 'use1', globalCluster, cluster('use1'), 'the global cluster is deleted after its primary'),
+    ...REGION_SUFFIXES.map((region) => usage('cluster-before-global', region, globalCluster, cluster(region), 'the global cluster is deleted after each member cluster')),
     ...instanceUsages,
+    ...encryptedDataUsages(),
     ...REGION_SUFFIXES.flatMap((region) => [
       usage('cluster-before-subnet-group', region, subnetGroup(region), cluster(region), 'the DB subnet group is deleted after the cluster in it'),
       usage('cluster-before-kms-key', region, kmsKey(region), cluster(region), 'the KMS key is deleted after the cluster it encrypts'),

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { ClaimXrd } from '../lib/xrd';
+import { ClaimXrd, JsonSchema } from '../lib/xrd';
 import { PATTERNS, schema } from '../lib/schema';
 import { MAX_INSTANCES_PER_REGION } from './aurora';
+import { REPLICATED_SECRETS, VERSION_SLOTS, versionSlotField } from './secrets';
 import { GLOBAL_TABLES } from './tables';
 
 export const PAYMENT_GLOBAL_KIND = 'PaymentGlobal';
@@ -22,6 +23,20 @@ const regionDatabase = (description: string) =>
     ),
   });
 
+/** Version N of a secret, written into the field of its slot (N % 2): exactly one slot is set. */
+function secretVersionSchema(secret: (typeof REPLICATED_SECRETS)[number]): JsonSchema {
+  const [odd, even] = VERSION_SLOTS.map(versionSlotField);
+  const description = `Version of ${secret.name} (the Kubernetes Secret ${secret.kubernetesSecret.replace('%s', '<env>')}), in the field of its parity; see the rotation runbook.`;
+  return {
+    ...schema.object(description, Object.fromEntries(VERSION_SLOTS.map((slot) => [versionSlotField(slot), schema.integer(`Version, when it is ${slot}.`, 1, 1_000_000)])), []),
+    'x-kubernetes-validations': [
+      { rule: `has(self.${odd}) != has(self.${even})`, message: `exactly one of ${odd} and ${even} is set` },
+      { rule: `!has(self.${odd}) || self.${odd} % 2 == 1`, message: `${odd} must be an odd number` },
+      { rule: `!has(self.${even}) || self.${even} % 2 == 0`, message: `${even} must be an even number` },
+    ],
+  };
+}
+
 /** The PaymentGlobal claim: what one environment shares across both regions. */
 export class PaymentGlobalXrd extends ClaimXrd {
   constructor(scope: Construct, id: string) {
@@ -41,6 +56,10 @@ export class PaymentGlobalXrd extends ClaimXrd {
           awsAccountId: schema.string('Account of the environment: alarms notify its us-east-1 alert topic.', { pattern: PATTERNS.awsAccountId }),
           tableSystemErrorsThreshold: schema.integer('DynamoDB SystemErrors per minute (3 of 5 minutes) that raise the alarm on each global table.', 1, 1000),
         }),
+        secrets: schema.object(
+          'Replicated secrets: the version of each, raised by one to push a rotated Kubernetes Secret to Secrets Manager.',
+          Object.fromEntries(REPLICATED_SECRETS.map((secret) => [secret.versionKey, secretVersionSchema(secret)])),
+        ),
         tables: schema.object('DynamoDB global tables.', {
           pointInTimeRecoveryDays: schema.integer('Point-in-time recovery period of the tables.', 1, 35),
         }),

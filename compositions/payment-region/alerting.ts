@@ -43,6 +43,12 @@ interface AlarmSpec {
   readonly namespace: string;
   readonly metricName: string;
   readonly statistic: 'Sum' | 'Average' | 'Maximum' | 'Minimum';
+  /**
+   * Alarm on a Metrics Insights query over `namespace`/`metricName` (its WHERE clause patched in by
+   * `patches`) instead of one exact dimension set: the query matches every dimension set that
+   * carries the filtered dimension.
+   */
+  readonly insightsQuery?: boolean;
   readonly comparisonOperator: 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold';
   /** A literal threshold, or undefined when a patch sets it from the XR. */
   readonly threshold?: number;
@@ -73,11 +79,10 @@ function alarm(spec: AlarmSpec): ComposedResource {
         forProvider: {
           ...(spec.inRoute53MetricsRegion ? { region: ROUTE53_METRICS_REGION } : {}),
           alarmDescription: spec.description,
-          namespace: spec.namespace,
-          metricName: spec.metricName,
-          statistic: spec.statistic,
+          ...(spec.insightsQuery
+            ? { metricQuery: [{ id: 'q1', label: spec.metricName, period: spec.periodSeconds, returnData: true }] }
+            : { namespace: spec.namespace, metricName: spec.metricName, statistic: spec.statistic, period: spec.periodSeconds }),
           comparisonOperator: spec.comparisonOperator,
-          period: spec.periodSeconds,
           evaluationPeriods: spec.evaluationPeriods,
           datapointsToAlarm: spec.datapointsToAlarm,
           ...(spec.threshold === undefined ? {} : { threshold: spec.threshold }),
@@ -95,7 +100,7 @@ function alarm(spec: AlarmSpec): ComposedResource {
 }
 
 function lambdaAlarms(): AlarmSpec[] {
-  return (['webhook', 'health'] as const).flatMap((fn) =>
+  return (['webhook', 'health', 'failover-controller'] as const).flatMap((fn) =>
     (['Errors', 'Throttles'] as const).map((metricName) => ({
       name: `lambda-${metricName.toLowerCase()}-${fn}`,
       description: `${fn} Lambda ${metricName.toLowerCase()} in this region`,
@@ -117,6 +122,15 @@ function lambdaAlarms(): AlarmSpec[] {
  * Aurora Global Database lag of this region's cluster. The metrics exist only for the secondary
  * cluster, so in the SECONDARY role missing data is breaching (no metric = replication not
  * observed); in the PRIMARY role the same alarm waits, silent, for the day after a failover.
+ *
+ * AWS documents the metrics (ms, "available only in the secondary AWS Region") in
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html
+ * but not the dimension set they carry: the dimensions page
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/dimensions.html) lists both
+ * DBClusterIdentifier and SourceRegion, and AWS's own global-database lab graphs them under
+ * SourceRegion. A classic alarm must name the exact set or it matches no metric (and, missing =
+ * breaching, fires forever); the Metrics Insights query matches this cluster's series whatever else
+ * they carry.
  */
 function auroraLagAlarms(): AlarmSpec[] {
   return ['AuroraGlobalDBRPOLag', 'AuroraGlobalDBReplicationLag'].map((metricName) => ({
@@ -125,13 +139,14 @@ function auroraLagAlarms(): AlarmSpec[] {
     namespace: 'AWS/RDS',
     metricName,
     statistic: 'Maximum',
+    insightsQuery: true,
     comparisonOperator: 'GreaterThanThreshold',
     periodSeconds: 60,
     evaluationPeriods: 3,
     datapointsToAlarm: 2,
     patches: [
       LAG_THRESHOLD,
-      combine('aurora-%s-%s', [XR.regionSuffix, XR.environment], dimension('DBClusterIdentifier')),
+      combine(`SELECT MAX(${metricName}) FROM "AWS/RDS" WHERE DBClusterIdentifier = 'aurora-%s-%s'`, [XR.regionSuffix, XR.environment], 'spec.forProvider.metricQuery[0].expression'),
       fromXr(XR.role, 'spec.forProvider.treatMissingData', mapValues({ PRIMARY: 'notBreaching', SECONDARY: 'breaching' })),
     ],
   }));

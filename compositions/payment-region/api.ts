@@ -170,6 +170,8 @@ function certificate(): ComposedResource[] {
       type: 'cert-validation',
       component: 'dns',
       manifest: CertificateValidation.manifest({ spec: { forProvider: regionFromXr({ certificateArnSelector: sameComposite() }) } }),
+      // Its create returns only once ACM reports the certificate ISSUED: the domains take the ARN from here.
+      patches: [toXr('status.atProvider.certificateArn', 'status.issuedCertificateArn')],
     }),
   ];
 }
@@ -186,9 +188,12 @@ function customDomains(): ComposedResource[] {
         component: 'dns',
         purpose: kind,
         manifest: DomainNameV1Beta2.manifest({
-          spec: { forProvider: regionFromXr({ domainNameConfiguration: { endpointType: 'REGIONAL', securityPolicy: 'TLS_1_2', certificateArnSelector: sameComposite() } }) },
+          spec: { forProvider: regionFromXr({ domainNameConfiguration: { endpointType: 'REGIONAL', securityPolicy: 'TLS_1_2' } }) },
         }),
         patches: [
+          // Not a selector on the Certificate (Ready as soon as it is requested): API Gateway refuses
+          // a certificate that is not ISSUED, so the domain waits for the validated ARN.
+          required(fromXr('status.issuedCertificateArn', 'spec.forProvider.domainNameConfiguration.certificateArn')),
           fromXr(DNS[kind], 'metadata.annotations[crossplane.io/external-name]'),
           toXr('status.atProvider.domainNameConfiguration.targetDomainName', `${statusPrefix}Target`),
           toXr('status.atProvider.domainNameConfiguration.hostedZoneId', `${statusPrefix}ZoneId`),

@@ -5,7 +5,7 @@ import { FunctionV1Beta2 } from '../../imports/lambda.aws.upbound.io';
 import { ComposedResource } from '../lib/composition';
 import { DATABASE } from '../lib/database';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS, Statement, policyDocument, serviceTrustPolicy } from '../lib/iam';
-import { Patch, combine, fromXr, required, templated } from '../lib/patches';
+import { Patch, Transform, combine, fromXr, required, templated } from '../lib/patches';
 import { regionFromXr, sameComposite } from '../lib/resources';
 import { XR, regionalName, regionalResource } from './common';
 
@@ -66,17 +66,60 @@ const DECRYPT_VIA_SERVICES: Statement = {
 
 export interface LambdaSpec {
   /** Function name stem: the AWS name is `{name}-{region}-{env}`. */
-  readonly name: 'webhook' | 'health';
+  readonly name: 'webhook' | 'health' | 'failover-controller';
+  /** Key of the function's artifact under the XR's spec.functions. */
+  readonly artifact: 'webhook' | 'health' | 'failoverController';
   /** Seconds; the health function must answer within Route 53's 2 s window, so it stays short. */
   readonly timeoutSeconds: number;
   readonly statements: readonly Statement[];
+  /**
+   * Attached to the region's private subnets (they reach Aurora). The failover controller is not:
+   * it talks only to public AWS APIs and the public /health endpoints, so its evidence never
+   * depends on this region's NAT gateways, and it leaves no network interface to slow a delete.
+   */
+  readonly inVpc: boolean;
+  /** Environment variables beyond the shared ones, as patches (config.ts of each function validates them). */
+  readonly environment: readonly Patch[];
 }
 
-/** The two functions and exactly what each may do. */
+const variable = (name: string) => `spec.forProvider.environment.variables[${name}]`;
+const homeName = (type: string, name: string) => combine(`${type}-use1-%s`, [XR.environment], variable(name));
+const asString: Transform = { type: 'convert', convert: { toType: 'string' } };
+
+/** The DR state table's strongly consistent replica in this region (fence, heartbeats, probe state). */
+const DR_STATE_ITEMS = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+
+/** Everything the failover controller may do (functions/README.md, "IAM"), in its own region only. */
+const FAILOVER_CONTROLLER_STATEMENTS: Statement[] = [
+  logStatement('failover-controller'),
+  {
+    Sid: 'PromoteOwnCluster',
+    Effect: 'Allow',
+    Action: ['rds:DescribeGlobalClusters', 'rds:FailoverGlobalCluster'],
+    Resource: ['arn:aws:rds::{{account}}:global-cluster:aurora-global-use1-{{env}}', 'arn:aws:rds:{{region}}:{{account}}:cluster:aurora-{{regionSuffix}}-{{env}}'],
+  },
+  { Sid: 'ReadOwnCluster', Effect: 'Allow', Action: ['rds:DescribeDBClusters'], Resource: ['arn:aws:rds:{{region}}:{{account}}:cluster:aurora-{{regionSuffix}}-{{env}}'] },
+  { Sid: 'FenceAndProbeState', Effect: 'Allow', Action: DR_STATE_ITEMS, Resource: [DR_STATE_TABLE_ARN] },
+  { Sid: 'AlertOwnTopic', Effect: 'Allow', Action: ['sns:Publish'], Resource: ['arn:aws:sns:{{region}}:{{account}}:alerts-{{regionSuffix}}-{{env}}'] },
+  { Sid: 'ReplicationLagEvidence', Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' },
+  {
+    Sid: 'EncryptedTableAndTopic',
+    Effect: 'Allow',
+    // The alert topic and the table are encrypted with the region's key: publishing needs a data key.
+    Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    Resource: '{{kmsKeyArn}}',
+    Condition: { StringEquals: { 'kms:ViaService': ['sns.{{region}}.amazonaws.com', 'dynamodb.{{region}}.amazonaws.com'] } },
+  },
+];
+
+/** The three functions and exactly what each may do. */
 export const LAMBDAS: readonly LambdaSpec[] = [
   {
     name: 'webhook',
+    artifact: 'webhook',
     timeoutSeconds: 10,
+    inVpc: true,
+    environment: [homeName('sessions', 'SESSIONS_TABLE'), homeName('idempotency', 'IDEMPOTENCY_TABLE'), homeName('db-credentials', 'DB_SECRET_ID'), homeName('webhook-signing', 'SIGNING_SECRET_ID')],
     statements: [
       logStatement('webhook'),
       { Sid: 'SessionAndIdempotencyItems', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], Resource: TABLE_ARNS },
@@ -89,7 +132,10 @@ export const LAMBDAS: readonly LambdaSpec[] = [
   },
   {
     name: 'health',
+    artifact: 'health',
     timeoutSeconds: 3,
+    inVpc: true,
+    environment: [homeName('sessions', 'SESSIONS_TABLE'), homeName('idempotency', 'IDEMPOTENCY_TABLE'), homeName('db-credentials', 'DB_SECRET_ID'), homeName('webhook-signing', 'SIGNING_SECRET_ID')],
     statements: [
       logStatement('health'),
       { Sid: 'LocalTableAnswers', Effect: 'Allow', Action: ['dynamodb:DescribeTable', 'dynamodb:GetItem'], Resource: [TABLE_ARNS[0]] },
@@ -99,24 +145,32 @@ export const LAMBDAS: readonly LambdaSpec[] = [
       ...VPC_NETWORKING,
     ],
   },
+  {
+    name: 'failover-controller',
+    artifact: 'failoverController',
+    // Up to two 6 s probes per region, a CloudWatch read and a promotion call; well inside a minute.
+    timeoutSeconds: 60,
+    inVpc: false,
+    environment: [
+      templated('arn:aws:sns:{{region}}:{{account}}:alerts-{{regionSuffix}}-{{env}}', POLICY_FIELDS, variable('ALERT_TOPIC_ARN')),
+      combine('https://%s/health', ['spec.dns.regionalDomain'], variable('OWN_HEALTH_URL')),
+      combine('https://%s/health', ['spec.peer.regionalDomain'], variable('PEER_HEALTH_URL')),
+      fromXr('spec.failover.automatic', variable('AUTO_FAILOVER_ENABLED'), asString),
+      fromXr('spec.failover.failedMinutesBeforePromotion', variable('FAILED_MINUTES_BEFORE_PROMOTION'), asString),
+      fromXr('spec.alerting.replicationLagThresholdMs', variable('REPLICATION_LAG_THRESHOLD_MS'), asString),
+    ],
+    statements: FAILOVER_CONTROLLER_STATEMENTS,
+  },
 ];
 
-/** Environment variables both functions read (functions/shared/config.ts validates them at cold start). */
-function environmentPatches(): Patch[] {
-  const variable = (name: string) => `spec.forProvider.environment.variables[${name}]`;
-  const homeName = (type: string, name: string) => combine(`${type}-use1-%s`, [XR.environment], variable(name));
-  return [
-    fromXr(XR.regionSuffix, variable('REGION_SUFFIX')),
-    fromXr(XR.environment, variable('ENVIRONMENT_SUFFIX')),
-    homeName('sessions', 'SESSIONS_TABLE'),
-    homeName('idempotency', 'IDEMPOTENCY_TABLE'),
-    homeName('dr-state', 'DR_STATE_TABLE'),
-    homeName('db-credentials', 'DB_SECRET_ID'),
-    homeName('webhook-signing', 'SIGNING_SECRET_ID'),
-    homeName('aurora-global', 'GLOBAL_CLUSTER_ID'),
-    regionalName('aurora', variable('LOCAL_CLUSTER_ID')),
-  ];
-}
+/** Environment variables every function reads (functions/shared/config.ts validates them at cold start). */
+const SHARED_ENVIRONMENT: Patch[] = [
+  fromXr(XR.regionSuffix, variable('REGION_SUFFIX')),
+  fromXr(XR.environment, variable('ENVIRONMENT_SUFFIX')),
+  homeName('dr-state', 'DR_STATE_TABLE'),
+  homeName('aurora-global', 'GLOBAL_CLUSTER_ID'),
+  regionalName('aurora', variable('LOCAL_CLUSTER_ID')),
+];
 
 function lambdaResources(fn: LambdaSpec): ComposedResource[] {
   const ownRole = sameComposite({ [LABEL.purpose]: fn.name });
@@ -162,8 +216,8 @@ function lambdaResources(fn: LambdaSpec): ComposedResource[] {
             publish: false,
             s3BucketSelector: sameComposite(),
             roleSelector: ownRole,
-            vpcConfig: { subnetIdSelector: sameComposite({ [LABEL.purpose]: 'private' }), securityGroupIdSelector: sameComposite({ [LABEL.purpose]: 'lambda' }) },
-            environment: { variables: { DB_NAME: DATABASE.name, DB_USERNAME: DATABASE.masterUsername, LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: `payments-${fn.name}` } },
+            ...(fn.inVpc ? { vpcConfig: { subnetIdSelector: sameComposite({ [LABEL.purpose]: 'private' }), securityGroupIdSelector: sameComposite({ [LABEL.purpose]: 'lambda' }) } } : {}),
+            environment: { variables: { ...(fn.inVpc ? { DB_NAME: DATABASE.name, DB_USERNAME: DATABASE.masterUsername } : {}), LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: `payments-${fn.name}` } },
             loggingConfig: { logFormat: 'JSON' },
           }),
         },
@@ -171,16 +225,17 @@ function lambdaResources(fn: LambdaSpec): ComposedResource[] {
       patches: [
         fromXr('spec.functions.runtime', 'spec.forProvider.runtime'),
         fromXr('spec.functions.memoryMb', 'spec.forProvider.memorySize'),
-        fromXr(`spec.functions.${fn.name}.s3Key`, 'spec.forProvider.s3Key'),
-        fromXr(`spec.functions.${fn.name}.sourceCodeHash`, 'spec.forProvider.sourceCodeHash'),
+        fromXr(`spec.functions.${fn.artifact}.s3Key`, 'spec.forProvider.s3Key'),
+        fromXr(`spec.functions.${fn.artifact}.sourceCodeHash`, 'spec.forProvider.sourceCodeHash'),
         combine(`/aws/lambda/${fn.name}-%s-%s`, [XR.regionSuffix, XR.environment], 'spec.forProvider.loggingConfig.logGroup'),
-        ...environmentPatches(),
+        ...SHARED_ENVIRONMENT,
+        ...fn.environment,
       ],
     }),
   ];
 }
 
-/** Per function: log group, IAM role + least-privilege inline policy, the Lambda function. */
+/** Per function: log group, IAM role + least-privilege inline policy, the Lambda function (the controller's schedule is in failover.ts). */
 export function computeResources(): ComposedResource[] {
   return LAMBDAS.flatMap(lambdaResources);
 }

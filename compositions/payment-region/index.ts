@@ -4,6 +4,7 @@ import { alertingResources } from './alerting';
 import { apiResources } from './api';
 import { patchSets } from './common';
 import { computeResources } from './compute';
+import { failoverScheduleResources } from './failover';
 import { networkResources } from './network';
 import { storageResources } from './storage';
 import { PAYMENT_REGION_COMPOSITION, PaymentRegionXrd } from './xrd';
@@ -21,7 +22,7 @@ export class PaymentRegionApi extends Construct {
       name: PAYMENT_REGION_COMPOSITION,
       compositeTypeRef: { apiVersion: this.xrd.apiVersionOfKinds, kind: this.xrd.compositeKind },
       patchSets,
-      resources: [...networkResources(), ...storageResources(), ...computeResources(), ...apiResources(), ...alertingResources()],
+      resources: [...networkResources(), ...storageResources(), ...computeResources(), ...failoverScheduleResources(), ...apiResources(), ...alertingResources()],
     });
   }
 }

@@ -56,7 +56,9 @@ function kmsKey(): ComposedResource[] {
       type: 'kms-alias-payments',
       component: 'kms',
       manifest: Alias.manifest({ spec: { forProvider: regionFromXr({ targetKeyIdSelector: sameComposite() }) } }),
-      patches: [combine('alias/payments-%s-%s', [XR.regionSuffix, XR.environment], 'metadata.annotations[crossplane.io/external-name]')],
+      // The provider strips "alias/" from the external name and adds it back when it calls KMS
+      // (provider-upjet-aws config/kms): a prefixed external name would flip on every reconcile.
+      patches: [combine('payments-%s-%s', [XR.regionSuffix, XR.environment], 'metadata.annotations[crossplane.io/external-name]')],
     }),
   ];
 }

@@ -42,6 +42,7 @@ export class PaymentRegionXrd extends ClaimXrd {
             region: schema.enum('AWS region of the peer.', regionNames),
             regionSuffix: schema.enum('Short name of the peer region.', regionSuffixes),
             vpcCidr: schema.string('Peer VPC CIDR: Aurora accepts 5432 from it over the peering connection.', { pattern: PATTERNS.cidr }),
+            regionalDomain: schema.string('The peer\'s own API hostname: the failover controller probes its /health directly.', { pattern: PATTERNS.dnsName }),
           }),
           network: schema.object('VPC layout.', {
             vpcCidr: schema.string('VPC IPv4 CIDR.', { pattern: PATTERNS.cidr }),
@@ -67,6 +68,11 @@ export class PaymentRegionXrd extends ClaimXrd {
             runtime: schema.enum('Lambda runtime.', ['nodejs20.x', 'nodejs22.x']),
             webhook: artifact,
             health: artifact,
+            failoverController: artifact,
+          }),
+          failover: schema.object('The failover controller of this region (its schedule and promotion policy).', {
+            automatic: schema.boolean('true: the schedule is ENABLED and the controller may promote this region on its own; false: DISABLED, promotion by operators (npm run dr).'),
+            failedMinutesBeforePromotion: schema.integer('Consecutive failed minutes before the controller promotes.', 1, 60),
           }),
         },
       ),
@@ -90,6 +96,7 @@ export class PaymentRegionXrd extends ClaimXrd {
           regionalDomainZoneId: schema.string('Hosted zone id of that target.'),
           failoverDomainTarget: schema.string('API Gateway target hostname of the failover custom domain in this region.'),
           failoverDomainZoneId: schema.string('Hosted zone id of that target.'),
+          issuedCertificateArn: schema.string('ARN of the API certificate once ACM has issued it (from the CertificateValidation).'),
           certificateValidationRecords: {
             type: 'array',
             description: 'DNS records ACM asks for (one per hostname on the certificate).',

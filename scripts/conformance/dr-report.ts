@@ -25,10 +25,32 @@ const byPurpose = (resources: readonly Json[], kind: string, purpose: string) =>
 
 function alarmWindow(alarm: Json): { thresholdMs: number; seconds: number; text: string } {
   const spec = forProvider(alarm);
+  // A Metrics Insights alarm carries its period on the query.
+  const period = spec.period ?? spec.metricQuery?.[0]?.period;
   return {
     thresholdMs: spec.threshold,
-    seconds: spec.period * spec.datapointsToAlarm,
-    text: `${spec.datapointsToAlarm} of ${spec.evaluationPeriods} × ${spec.period} s periods ${spec.comparisonOperator} ${spec.threshold} (missing data: ${spec.treatMissingData})`,
+    seconds: period * spec.datapointsToAlarm,
+    text: `${spec.datapointsToAlarm} of ${spec.evaluationPeriods} × ${period} s periods ${spec.comparisonOperator} ${spec.threshold} (missing data: ${spec.treatMissingData})`,
+  };
+}
+
+/** Seconds between runs of an EventBridge Scheduler `rate(N minute[s])` expression. */
+export function rateSeconds(expression: string): number {
+  const match = /^rate\((\d+) minutes?\)$/.exec(expression ?? '');
+  if (!match) throw new Error(`schedule expression "${expression}" is not rate(N minutes)`);
+  return Number(match[1]) * 60;
+}
+
+/** The us-west-2 failover controller: whether its schedule runs, how often, and after how many failed runs it promotes. */
+function controllerTimeline(usw2: readonly Json[]): { enabled: boolean; seconds: number; text: string } {
+  const schedule = forProvider(byPurpose(usw2, 'Schedule', 'failover-controller') ?? {});
+  const controller = forProvider(byPurpose(usw2, 'Function', 'failover-controller') ?? {});
+  const failedMinutes = Number(controller.environment?.variables?.FAILED_MINUTES_BEFORE_PROMOTION);
+  const interval = rateSeconds(schedule.scheduleExpression);
+  return {
+    enabled: schedule.state === 'ENABLED',
+    seconds: interval * failedMinutes,
+    text: `schedule ${schedule.scheduleExpression} (${schedule.state}), FAILED_MINUTES_BEFORE_PROMOTION ${failedMinutes}`,
   };
 }
 
@@ -43,6 +65,7 @@ export function environmentReport(env: EnvironmentModel): EnvironmentReport {
   const rpoLag = alarmWindow(byPurpose(env.regions.usw2, 'MetricAlarm', 'aurora-rpo-lag') ?? {});
   const tableLag = alarmWindow(byPurpose(env.regions.use1, 'MetricAlarm', 'ddb-replication-sessions') ?? {});
   const healthAlarm = alarmWindow(byPurpose(env.regions.use1, 'MetricAlarm', 'healthcheck') ?? {});
+  const controller = controllerTimeline(env.regions.usw2);
   const rows: ReportRow[] = [
     {
       step: '1. health-check detection',
@@ -56,10 +79,15 @@ export function environmentReport(env: EnvironmentModel): EnvironmentReport {
       basis: 'detection + TTL: after detection Route 53 answers with the SECONDARY record at once; resolvers holding the old answer keep it for one TTL',
     },
     {
-      step: '4. database promotion',
-      value: 'manual (runbook)',
+      step: `4a. database promotion, controller off${controller.enabled ? '' : ' (as deployed)'}`,
+      value: 'manual: operator runs npm run dr -- failover',
       basis:
-        'Route 53 never promotes Aurora. Until an operator runs FailoverGlobalCluster (--allow-data-loss when us-east-1 is gone), us-west-2 answers 5xx to writes and senders retry. No automatic promotion is deployed.',
+        'Route 53 never promotes Aurora. Until an operator promotes us-west-2 with the dr CLI (FailoverGlobalCluster --allow-data-loss when us-east-1 is gone, and the fence moves), us-west-2 answers 503 to writes and senders retry.',
+    },
+    {
+      step: `4b. database promotion, controller on${controller.enabled ? ' (as deployed)' : ''}`,
+      value: `decided after ≤ ${controller.seconds + 60} s, then FailoverGlobalCluster`,
+      basis: `us-west-2 failover controller: ${controller.text}: that many consecutive failed minutes (the first may start up to one interval after the failure), then the promotion call and the fence change; the promotion itself takes minutes (measure it in the drill). Enable with failover.automatic in the environment config.`,
     },
     {
       step: '5. Aurora replication-lag alert (RPO you are alerted at)',

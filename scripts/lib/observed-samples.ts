@@ -22,6 +22,7 @@ const SAMPLES: Record<string, (resource: Json) => Json> = {
       resourceRecordValue: '_6a7b8c9d0e.abcdefghij.acm-validations.aws.',
     })),
   }),
+  CertificateValidation: (r) => ({ certificateArn: `arn:aws:acm:${regionOf(r)}:${ACCOUNT}:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b` }),
   DomainName: (r) => ({ domainNameConfiguration: { targetDomainName: `d-abc123def4.execute-api.${regionOf(r)}.amazonaws.com`, hostedZoneId: 'Z1UJRXOUMOOFQ8' } }),
   HealthCheck: () => ({ id: 'abcdef11-2222-3333-4444-555555fedcba' }),
   Alias: (r) => ({ targetKeyArn: `arn:aws:kms:${regionOf(r)}:${ACCOUNT}:key/5678abcd-12ab-34cd-56ef-1234567890ab` }),

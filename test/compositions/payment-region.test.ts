@@ -85,7 +85,7 @@ describe('PaymentRegion: functions', () => {
   test('each region unit ships the zips the functions load, into the bucket its claim composes', () => {
     for (const [resources, suffix] of [[use1, 'use1'], [usw2, 'usw2']] as const) {
       const objects = dev.objects.filter((o) => o.file === `dist/dev/${suffix}/function-artifacts.yaml`).map((o) => o.doc);
-      expect(objects.map((o) => o.spec.forProvider.key).sort()).toEqual(['function-health', 'function-webhook'].map((fn) => forProvider(byName(resources, fn)).s3Key).sort());
+      expect(objects.map((o) => o.spec.forProvider.key).sort()).toEqual(['function-health', 'function-webhook', 'function-failover-controller'].map((fn) => forProvider(byName(resources, fn)).s3Key).sort());
       const bucketLabels = byName(resources, 'artifact-bucket').metadata.labels;
       for (const object of objects) {
         expect(Object.keys(object.spec.forProvider.bucketSelector.matchLabels)).toHaveLength(3);
@@ -120,13 +120,24 @@ describe('PaymentRegion: IAM is least privilege', () => {
     expect(webhookWest.filter((arn: string) => arn.includes('us-east-1'))).toEqual([]);
   });
 
-  test('roles trust only lambda.amazonaws.com on behalf of the environment account', () => {
-    for (const role of ofKind(use1, 'Role')) {
-      const trust = JSON.parse(forProvider(role).assumeRolePolicy);
-      expect(trust.Statement).toEqual([
-        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } },
-      ]);
-    }
+  test.each(['webhook', 'health', 'failover-controller'])('the %s role trusts only lambda.amazonaws.com on behalf of the environment account', (fn) => {
+    const trust = JSON.parse(forProvider(byName(use1, `role-${fn}`)).assumeRolePolicy);
+    expect(trust.Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } },
+    ]);
+  });
+
+  test('the scheduler role trusts only scheduler.amazonaws.com, for this account\'s default schedule group in its region', () => {
+    const trust = JSON.parse(forProvider(byName(usw2, 'role-scheduler')).assumeRolePolicy);
+    expect(trust.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, ArnEquals: { 'aws:SourceArn': 'arn:aws:scheduler:us-west-2:111122223333:schedule-group/default' } },
+      },
+    ]);
+    expect(ofKind(usw2, 'Role')).toHaveLength(4);
   });
 });
 
@@ -164,8 +175,10 @@ describe('PaymentRegion: alarms', () => {
 
   test('replication lag: threshold 1000 ms on the local cluster; missing data breaching only in the SECONDARY role', () => {
     for (const name of ['aurora-rpo-lag', 'aurora-replication-lag']) {
-      expect(alarm(usw2, name)).toMatchObject({ threshold: 1000, treatMissingData: 'breaching', dimensions: { DBClusterIdentifier: 'aurora-usw2-dev' }, region: 'us-west-2' });
-      expect(alarm(use1, name)).toMatchObject({ threshold: 1000, treatMissingData: 'notBreaching', dimensions: { DBClusterIdentifier: 'aurora-use1-dev' } });
+      expect(alarm(usw2, name)).toMatchObject({ threshold: 1000, treatMissingData: 'breaching', region: 'us-west-2' });
+      expect(alarm(usw2, name).metricQuery[0].expression).toContain("WHERE DBClusterIdentifier = 'aurora-usw2-dev'");
+      expect(alarm(use1, name)).toMatchObject({ threshold: 1000, treatMissingData: 'notBreaching' });
+      expect(alarm(use1, name).metricQuery[0].expression).toContain("WHERE DBClusterIdentifier = 'aurora-use1-dev'");
     }
   });
 

@@ -139,6 +139,8 @@ export const LAMBDAS: readonly LambdaSpec[] = [
     statements: [
       logStatement('health'),
       { Sid: 'LocalTableAnswers', Effect: 'Allow', Action: ['dynamodb:DescribeTable', 'dynamodb:GetItem'], Resource: [TABLE_ARNS[0]] },
+      // Routing follows the fence: /health fails in a region that is not active or cannot read it.
+      { Sid: 'ReadFence', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [DR_STATE_TABLE_ARN] },
       { Sid: 'LocalSecretReplicaReadable', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn('db-credentials')] },
       DECRYPT_VIA_SERVICES,
       DISCOVER_DATABASE,

@@ -76,23 +76,38 @@ describe('PaymentGlobal: Aurora PostgreSQL 14 Global Database', () => {
 });
 
 describe('PaymentGlobal: DynamoDB global tables', () => {
-  test('sessions, idempotency and dr-state: on-demand, PITR on the table and the us-west-2 replica, TTL, KMS, streams, no deletion protection', () => {
-    for (const [name, hashKey, ttl] of [['sessions', 'sessionId', 'expiresAt'], ['idempotency', 'id', 'expiration'], ['dr-state', 'id', 'expiresAt']]) {
+  test('sessions, idempotency and dr-state: on-demand, PITR on the table and the us-west-2 replica, KMS, no deletion protection', () => {
+    for (const [name, hashKey] of [['sessions', 'sessionId'], ['idempotency', 'id'], ['dr-state', 'id']]) {
       const table = forProvider(byName(global, `table-${name}`));
       expect(table).toMatchObject({
         region: 'us-east-1',
         billingMode: 'PAY_PER_REQUEST',
         hashKey,
         pointInTimeRecovery: { enabled: true, recoveryPeriodInDays: 35 },
-        ttl: { attributeName: ttl, enabled: true },
-        streamEnabled: true,
-        streamViewType: 'NEW_AND_OLD_IMAGES',
         deletionProtectionEnabled: false,
         serverSideEncryption: { enabled: true },
       });
       expect(table.replica).toEqual([expect.objectContaining({ regionName: 'us-west-2', pointInTimeRecovery: true })]);
       expect(table.replica[0].kmsKeyArnSelector.matchLabels['payments-dr.io/region']).toBe('usw2');
     }
+  });
+
+  test.each([
+    ['sessions', 'expiresAt'],
+    ['idempotency', 'expiration'],
+  ])('%s is eventually consistent (MREC): asynchronous replica, streams, TTL on %s', (name, ttl) => {
+    const table = forProvider(byName(global, `table-${name}`));
+    expect(table).toMatchObject({ ttl: { attributeName: ttl, enabled: true }, streamEnabled: true, streamViewType: 'NEW_AND_OLD_IMAGES' });
+    expect(table.replica[0].consistencyMode).toBe('EVENTUAL');
+    expect(table).not.toHaveProperty('globalTableWitness');
+  });
+
+  test('dr-state (the fence) is strongly consistent (MRSC): STRONG replica in us-west-2, witness in us-east-2, no TTL (MRSC has none)', () => {
+    const table = forProvider(byName(global, 'table-dr-state'));
+    expect(table.replica).toEqual([expect.objectContaining({ regionName: 'us-west-2', consistencyMode: 'STRONG' })]);
+    expect(table.globalTableWitness).toEqual({ regionName: 'us-east-2' });
+    expect(table).not.toHaveProperty('ttl');
+    expect(table.streamEnabled).toBe(false);
   });
 });
 

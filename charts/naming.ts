@@ -22,6 +22,7 @@ export type NameService =
   | 'rds-parameter-group'
   | 'rds-subnet-group'
   | 'lambda-function'
+  | 'scheduler-schedule'
   | 'iam-role'
   | 'iam-policy'
   | 's3-bucket'
@@ -69,6 +70,7 @@ export const NAME_RULES: Readonly<Record<NameService, NameRule>> = {
     extraChecks: [(name) => (name === 'default' ? 'must not be "default"' : undefined)],
   },
   'lambda-function': { minLength: 1, maxLength: 64, pattern: /^[A-Za-z0-9_-]+$/, description: 'Lambda function name: letters, digits, hyphens and underscores' },
+  'scheduler-schedule': { minLength: 1, maxLength: 64, pattern: /^[0-9a-zA-Z._-]+$/, description: 'EventBridge Scheduler schedule name: letters, digits and ._-' },
   'iam-role': { minLength: 1, maxLength: 64, pattern: /^[\w+=,.@-]+$/, description: 'IAM role name: letters, digits and +=,.@_-' },
   'iam-policy': { minLength: 1, maxLength: 128, pattern: /^[\w+=,.@-]+$/, description: 'IAM policy name: letters, digits and +=,.@_-' },
   's3-bucket': {
@@ -167,6 +169,9 @@ const REGIONAL_TYPES: ReadonlyArray<[string, NameService]> = [
   ['role-webhook', 'iam-role'],
   ['role-health', 'iam-role'],
   ['role-failover-controller', 'iam-role'],
+  ['role-scheduler', 'iam-role'],
+  ['schedule-failover', 'scheduler-schedule'],
+  ['alarm-lambda-throttles-failover-controller', 'cloudwatch-alarm'],
   ['policy-failover-controller', 'iam-policy'],
   ['alerts', 'sns-topic'],
   ['alarm-aurora-replication-lag', 'cloudwatch-alarm'],

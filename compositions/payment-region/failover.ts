@@ -50,7 +50,7 @@ export function failoverScheduleResources(): ComposedResource[] {
     }),
     regionalResource({
       name: 'schedule-failover-controller',
-      type: 'schedule-failover-controller',
+      type: 'schedule-failover',
       component: 'failover',
       purpose: 'failover-controller',
       manifest: ScheduleV1Beta2.manifest({
@@ -65,7 +65,7 @@ export function failoverScheduleResources(): ComposedResource[] {
         },
       }),
       patches: [
-        regionalName('schedule-failover-controller', 'spec.forProvider.name'),
+        regionalName('schedule-failover', 'spec.forProvider.name'),
         fromXr('spec.failover.automatic', 'spec.forProvider.state', ...SCHEDULE_STATE),
         // The target ARN takes no Lambda reference (its selector targets SQS queues): a literal ARN.
         templated(CONTROLLER_ARN, TOKENS, 'spec.forProvider.target.arn'),

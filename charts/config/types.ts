@@ -1,82 +1,101 @@
-import { REGIONS, RegionSuffix } from './regions';
+import { z } from 'zod';
+import { MAX_INSTANCES_PER_REGION } from '../../compositions/payment-global/aurora';
+import { REGIONS } from './regions';
+
+/**
+ * The schema of one environment: strict objects (an unknown or misspelled field is an error naming
+ * it), per-field rules with the message an operator reads. Rules that relate fields to each other
+ * or to generated AWS names live in validate.ts; the TypeScript types are inferred from here.
+ */
+const integerIn = (min: number, max: number, rule: string) => z.number({ error: `must be ${rule}` }).int(`must be ${rule}`).min(min, `must be ${rule}`).max(max, `must be ${rule}`);
+const matching = (pattern: RegExp, rule: string) => z.string({ error: rule }).regex(pattern, rule);
+const exactly = <T extends string | number>(value: T, rule: string) => z.custom<T>((input) => input === value, { error: rule });
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+/** Aurora Global Database needs memory-optimised classes (no burstable db.t*). */
+export const GLOBAL_DB_INSTANCE_CLASS = /^db\.(r5|r6g|r6gd|r6i|r6id|r7g|r7i|r8g|x2g)\.(large|xlarge|[0-9]+xlarge)$/;
+export const BACKUP_WINDOW = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
 
 /** NAT gateways: one per AZ (survives an AZ outage; production) or a single shared one (cheaper; non-prod). */
-export type NatMode = 'per-az' | 'single';
+const natMode = z.enum(['per-az', 'single'], { error: 'must be "per-az" or "single"' });
+export type NatMode = z.infer<typeof natMode>;
 
-export interface RegionNetworkConfig {
-  /** The AWS region; fixed per suffix (use1 → us-east-1, usw2 → us-west-2). */
-  readonly region: (typeof REGIONS)[RegionSuffix]['region'];
-  /** VPC IPv4 CIDR, an RFC 1918 range /16–/24; split into 3 private + 3 public subnets. Must not overlap the other region (peering). */
-  readonly vpcCidr: string;
-  /** Exactly three distinct availability zones of the region, e.g. us-east-1a. */
-  readonly availabilityZones: readonly [string, string, string];
-  /** Default 'per-az'. 'single' is allowed for non-production environments only. */
-  readonly natMode: NatMode;
-}
+const regionNetwork = <S extends keyof typeof REGIONS>(suffix: S) =>
+  z.strictObject({
+    /** The AWS region; fixed per suffix (use1 → us-east-1, usw2 → us-west-2). */
+    region: exactly(REGIONS[suffix].region, `must be ${REGIONS[suffix].region}: the design fixes ${suffix} to that region`),
+    /** VPC IPv4 CIDR, an RFC 1918 range /16–/24; split into 3 private + 3 public subnets. Must not overlap the other region (peering). */
+    vpcCidr: z.string({ error: 'must be an IPv4 CIDR like 10.0.0.0/16' }),
+    /** Exactly three distinct availability zones of the region, e.g. us-east-1a. */
+    availabilityZones: z.tuple([z.string(), z.string(), z.string()], { error: `must be three distinct availability zones of ${REGIONS[suffix].region} (e.g. ${REGIONS[suffix].region}a)` }),
+    /** 'single' is allowed for non-production environments only. */
+    natMode,
+  });
 
-export interface DatabaseConfig {
+const database = z.strictObject({
   /** Aurora PostgreSQL 14 minor version, e.g. "14.15". */
-  readonly engineVersion: string;
+  engineVersion: matching(/^14\.\d+$/, 'must be an Aurora PostgreSQL 14 version, "14.<minor>"'),
   /** Aurora instance class supported by Aurora Global Database, e.g. db.r6g.large. */
-  readonly instanceClass: string;
-  /** Instances per regional cluster, 1–5 (writer + readers in the primary; readers in the secondary); the Composition has 5 instance slots per region. */
-  readonly instancesPerRegion: number;
-  /** Automated backup retention in days, 1–35 (point-in-time recovery covers this window). */
-  readonly backupRetentionDays: number;
-  /** Daily backup window, UTC, "hh:mm-hh:mm", at least 30 minutes. */
-  readonly preferredBackupWindow: string;
-}
+  instanceClass: matching(GLOBAL_DB_INSTANCE_CLASS, 'must be a memory-optimised class Aurora Global Database supports (db.r5/r6g/r6gd/r6i/r6id/r7g/r7i/r8g/x2g.<size>)'),
+  /** Instances per regional cluster (writer + readers in the primary; readers in the secondary); one per Composition slot. */
+  instancesPerRegion: integerIn(1, MAX_INSTANCES_PER_REGION, `an integer 1-${MAX_INSTANCES_PER_REGION} (the PaymentGlobal Composition's instance slots per region)`),
+  /** Automated backup retention in days (point-in-time recovery covers this window). */
+  backupRetentionDays: integerIn(1, 35, 'an integer 1-35 days'),
+  /** Daily backup window, UTC, at least 30 minutes. */
+  preferredBackupWindow: matching(BACKUP_WINDOW, 'must be "hh:mm-hh:mm" in UTC'),
+});
+export type DatabaseConfig = z.infer<typeof database>;
 
-export interface EnvironmentConfig {
+export const environmentSchema = z.strictObject({
   /** Lowercase alphanumeric; appears in every AWS name (`{type}-{region}-{environmentSuffix}`). */
-  readonly environmentSuffix: string;
-  /**
-   * The AWS account the environment lives in (12 digits). IAM policies name exact resource ARNs
-   * (tables, secrets, log groups, topics), which contain it.
-   */
-  readonly awsAccountId: string;
+  environmentSuffix: matching(/^[a-z0-9]+$/, 'must be lowercase alphanumeric (a-z, 0-9), at least one character'),
+  /** The AWS account the environment lives in; IAM policies name exact resource ARNs, which contain it. */
+  awsAccountId: matching(/^\d{12}$/, 'must be a 12-digit AWS account id'),
   /** Lowercase prefix for globally unique names (S3 buckets), e.g. the company's short name. */
-  readonly organisationPrefix: string;
+  organisationPrefix: matching(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase letters, digits and single hyphens (it starts S3 bucket names)'),
   /** `true` for production: NAT mode 'single' is refused. */
-  readonly production: boolean;
-  readonly dns: {
+  production: z.boolean({ error: 'must be true or false' }),
+  dns: z.strictObject({
     /** Route 53 public hosted zone id, e.g. Z0123456789ABCDEFGHIJ. */
-    readonly hostedZoneId: string;
-    /** The hosted zone's domain; API hostnames are created under it. */
-    readonly domain: string;
-  };
+    hostedZoneId: matching(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id: "Z" then up to 31 uppercase letters/digits'),
+    /** The hosted zone's domain; API hostnames are created under it (DNS rules checked in validate.ts). */
+    domain: z.string({ error: 'must be a DNS name' }),
+  }),
   /** Addresses subscribed to the alarm topics (each must confirm the SNS subscription e-mail). */
-  readonly alertEmails: readonly string[];
-  readonly regions: { readonly [S in RegionSuffix]: RegionNetworkConfig };
-  readonly database: DatabaseConfig;
-  readonly tables: {
-    /** Point-in-time recovery period of the DynamoDB global tables, 1–35 days. */
-    readonly pointInTimeRecoveryDays: number;
-  };
+  alertEmails: z.array(matching(EMAIL, 'must be an e-mail address like name@example.com'), { error: 'must list at least one address' }).min(1, 'must list at least one address'),
+  regions: z.strictObject({ use1: regionNetwork('use1'), usw2: regionNetwork('usw2') }),
+  database,
+  tables: z.strictObject({
+    /** Point-in-time recovery period of the DynamoDB global tables. */
+    pointInTimeRecoveryDays: integerIn(1, 35, 'an integer 1-35 days'),
+  }),
   /** Lambda memory in MB; the requirement fixes it at 1024. */
-  readonly lambdaMemoryMb: number;
-  readonly healthCheck: {
+  lambdaMemoryMb: exactly(1024, 'must be 1024 (the requirement fixes Lambda memory at 1024 MB)'),
+  healthCheck: z.strictObject({
     /** Route 53 request interval in seconds; the requirement fixes it at 30 (immutable after creation). */
-    readonly intervalSeconds: number;
-    /** Consecutive failures before Route 53 marks the endpoint unhealthy, 1–10. Default 3. */
-    readonly failureThreshold: number;
-  };
+    intervalSeconds: exactly(30, 'must be 30 (the requirement; Route 53 cannot change it after creation)'),
+    /** Consecutive failures before Route 53 marks the endpoint unhealthy. */
+    failureThreshold: integerIn(1, 10, 'an integer 1-10 (Route 53 limit)'),
+  }),
   /** Replication-lag alarm threshold in milliseconds; the requirement is 1 s (≤ 1000). */
-  readonly replicationLagThresholdMs: number;
+  replicationLagThresholdMs: integerIn(1, 1000, 'an integer 1-1000 ms (the requirement alerts at 1 s)'),
   /**
-   * Version of each replicated secret, an integer from 1. Raise one by one after changing the
-   * Kubernetes Secret it is read from: only a new version sends the (write-only) value to Secrets
-   * Manager (docs/runbooks.md, "Rotate a secret").
+   * Version of each replicated secret. Raise one by one after changing the Kubernetes Secret it is
+   * read from: only a new version sends the (write-only) value to Secrets Manager (docs/runbooks.md, "Rotate a secret").
    */
-  readonly secretVersions: { readonly dbCredentials: number; readonly webhookSigning: number };
-  readonly failover: {
+  secretVersions: z.strictObject({
+    dbCredentials: integerIn(1, 1_000_000, 'an integer 1-1000000 (raise it by one to push a rotated secret)'),
+    webhookSigning: integerIn(1, 1_000_000, 'an integer 1-1000000 (raise it by one to push a rotated secret)'),
+  }),
+  failover: z.strictObject({
     /**
      * `true` enables the failover controller's schedule in both regions (it may then promote the
-     * standby on its own); `false` (the default in every example) leaves the schedule DISABLED and
-     * promotion to an operator with `npm run dr`.
+     * standby on its own); `false` leaves the schedule DISABLED and promotion to an operator with `npm run dr`.
      */
-    readonly automatic: boolean;
-    /** Consecutive failed minutes before the controller promotes, 1–60. Default 3. */
-    readonly failedMinutesBeforePromotion: number;
-  };
-}
+    automatic: z.boolean({ error: 'must be true or false (false: promotion stays with operators)' }),
+    /** Consecutive failed minutes before the controller promotes. */
+    failedMinutesBeforePromotion: integerIn(1, 60, 'an integer 1-60 minutes'),
+  }),
+});
+
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type RegionNetworkConfig = EnvironmentConfig['regions'][keyof EnvironmentConfig['regions']];

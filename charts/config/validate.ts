@@ -1,7 +1,6 @@
-import { MAX_INSTANCES_PER_REGION } from '../../compositions/payment-global/aurora';
 import { NameService, nameViolations, plannedNames } from '../naming';
 import { REGIONS, REGION_SUFFIXES } from './regions';
-import { EnvironmentConfig } from './types';
+import { BACKUP_WINDOW, EnvironmentConfig, environmentSchema } from './types';
 
 /** One broken rule: which environment, which field, the offending value and the rule in words. */
 export interface ConfigProblem {
@@ -21,10 +20,6 @@ export class ConfigError extends Error {
   }
 }
 
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-/** Aurora Global Database needs memory-optimised classes (no burstable db.t*). */
-const GLOBAL_DB_INSTANCE_CLASS = /^db\.(r5|r6g|r6gd|r6i|r6id|r7g|r7i|r8g|x2g)\.(large|xlarge|[0-9]+xlarge)$/;
-const BACKUP_WINDOW = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
 
 export interface Cidr {
   readonly start: number;
@@ -65,37 +60,49 @@ const NAME_SOURCES: Partial<Record<NameService, (env: EnvironmentConfig) => [str
   'dns-name': (env) => ['dns.domain + environmentSuffix', `${env.dns.domain} + ${env.environmentSuffix}`],
 };
 
-const isIntegerIn = (value: unknown, min: number, max: number) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+/** `regions.use1.vpcCidr`, `alertEmails[1]`: how the config file spells a field. */
+function fieldName(path: readonly PropertyKey[]): string {
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i ? '.' : ''}${String(key)}`)).join('');
+}
 
-/** Every problem of one environment (empty when valid). */
-export function environmentProblems(env: EnvironmentConfig): ConfigProblem[] {
+const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined), root);
+
+/** The schema's verdict as ConfigProblems: one per broken field, unknown fields named one by one. */
+function schemaProblems(environment: string, input: unknown): ConfigProblem[] {
+  const parsed = environmentSchema.safeParse(input);
+  if (parsed.success) return [];
+  return parsed.error.issues.flatMap((issue): ConfigProblem[] => {
+    if (issue.code === 'unrecognized_keys') {
+      const known = Object.keys(valueAt(environmentSchema.shape, issue.path.flatMap((k) => [k, 'shape'])) ?? {});
+      return issue.keys.map((key) => ({
+        environment,
+        field: fieldName([...issue.path, key]),
+        value: valueAt(input, [...issue.path, key]),
+        rule: `is not a known field${known.length ? ` (known here: ${known.join(', ')})` : ''}`,
+      }));
+    }
+    const missing = valueAt(input, issue.path) === undefined;
+    return [{ environment, field: fieldName(issue.path), value: valueAt(input, issue.path), rule: missing ? `is required: ${issue.message}` : issue.message }];
+  });
+}
+
+/** Every problem of one environment (empty when valid): the schema first, then the rules that relate fields. */
+export function environmentProblems(input: unknown): ConfigProblem[] {
+  const environment = String((input as { environmentSuffix?: unknown })?.environmentSuffix);
+  const fromSchema = schemaProblems(environment, input);
+  if (fromSchema.length) return fromSchema;
+  const env = input as EnvironmentConfig;
   const problems: ConfigProblem[] = [];
-  const environment = String(env.environmentSuffix);
   const fail = (field: string, value: unknown, rule: string) => problems.push({ environment, field, value, rule });
 
-  if (!/^[a-z0-9]+$/.test(env.environmentSuffix)) fail('environmentSuffix', env.environmentSuffix, 'must be lowercase alphanumeric (a-z, 0-9), at least one character');
-  if (!/^\d{12}$/.test(env.awsAccountId)) fail('awsAccountId', env.awsAccountId, 'must be a 12-digit AWS account id');
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(env.organisationPrefix)) {
-    fail('organisationPrefix', env.organisationPrefix, 'must be lowercase letters, digits and single hyphens (it starts S3 bucket names)');
-  }
-  if (typeof env.production !== 'boolean') fail('production', env.production, 'must be true or false');
-  if (!/^Z[A-Z0-9]{1,31}$/.test(env.dns.hostedZoneId)) fail('dns.hostedZoneId', env.dns.hostedZoneId, 'must be a Route 53 hosted zone id: "Z" then up to 31 uppercase letters/digits');
   const domainViolations = nameViolations('dns-name', env.dns.domain);
   if (domainViolations.length) fail('dns.domain', env.dns.domain, domainViolations.join('; '));
-  if (env.alertEmails.length === 0) fail('alertEmails', env.alertEmails, 'must list at least one address');
-  env.alertEmails.forEach((email, i) => {
-    if (!EMAIL.test(email)) fail(`alertEmails[${i}]`, email, 'must be an e-mail address like name@example.com');
-  });
 
   const cidrs: Partial<Record<string, Cidr>> = {};
   for (const suffix of REGION_SUFFIXES) {
     const region = env.regions[suffix];
     const at = `regions.${suffix}`;
-    if (!region) {
-      fail(at, region, `must be declared (regions are fixed: ${REGION_SUFFIXES.join(', ')})`);
-      continue;
-    }
-    if (region.region !== REGIONS[suffix].region) fail(`${at}.region`, region.region, `must be ${REGIONS[suffix].region}: the design fixes ${suffix} to that region`);
     const cidr = parseCidr(region.vpcCidr);
     if (typeof cidr === 'string') fail(`${at}.vpcCidr`, region.vpcCidr, cidr);
     else if (cidr.size > 2 ** 16 || cidr.size < 2 ** 8) fail(`${at}.vpcCidr`, region.vpcCidr, 'prefix length must be /16-/24 (AWS allows /16-/28; six subnets need at least a /24)');
@@ -103,47 +110,18 @@ export function environmentProblems(env: EnvironmentConfig): ConfigProblem[] {
     else cidrs[suffix] = cidr;
     const zones = region.availabilityZones;
     const zonePattern = new RegExp(`^${REGIONS[suffix].region}[a-z]$`);
-    if (zones.length !== 3 || new Set(zones).size !== 3 || !zones.every((z) => zonePattern.test(z))) {
+    if (new Set(zones).size !== 3 || !zones.every((z) => zonePattern.test(z))) {
       fail(`${at}.availabilityZones`, zones, `must be three distinct availability zones of ${REGIONS[suffix].region} (e.g. ${REGIONS[suffix].region}a)`);
     }
-    if (region.natMode !== 'per-az' && region.natMode !== 'single') fail(`${at}.natMode`, region.natMode, 'must be "per-az" or "single"');
-    else if (region.natMode === 'single' && env.production) fail(`${at}.natMode`, region.natMode, '"single" is for non-production environments; production needs a NAT gateway per AZ');
+    if (region.natMode === 'single' && env.production) fail(`${at}.natMode`, region.natMode, '"single" is for non-production environments; production needs a NAT gateway per AZ');
   }
   if (cidrs.use1 && cidrs.usw2 && overlaps(cidrs.use1, cidrs.usw2)) {
     fail('regions.usw2.vpcCidr', env.regions.usw2.vpcCidr, `must not overlap regions.use1.vpcCidr ${env.regions.use1.vpcCidr} (the VPCs are peered)`);
   }
 
-  const db = env.database;
-  if (!/^14\.\d+$/.test(db.engineVersion)) fail('database.engineVersion', db.engineVersion, 'must be an Aurora PostgreSQL 14 version, "14.<minor>"');
-  if (!GLOBAL_DB_INSTANCE_CLASS.test(db.instanceClass)) {
-    fail('database.instanceClass', db.instanceClass, 'must be a memory-optimised class Aurora Global Database supports (db.r5/r6g/r6gd/r6i/r6id/r7g/r7i/r8g/x2g.<size>)');
-  }
-  if (!isIntegerIn(db.instancesPerRegion, 1, MAX_INSTANCES_PER_REGION)) {
-    fail('database.instancesPerRegion', db.instancesPerRegion, `must be an integer 1-${MAX_INSTANCES_PER_REGION} (the PaymentGlobal Composition's instance slots per region)`);
-  }
-  if (!isIntegerIn(env.tables.pointInTimeRecoveryDays, 1, 35)) fail('tables.pointInTimeRecoveryDays', env.tables.pointInTimeRecoveryDays, 'must be an integer 1-35 days');
-  if (!isIntegerIn(db.backupRetentionDays, 1, 35)) fail('database.backupRetentionDays', db.backupRetentionDays, 'must be an integer 1-35 days');
-  const window = BACKUP_WINDOW.exec(db.preferredBackupWindow);
-  if (!window) fail('database.preferredBackupWindow', db.preferredBackupWindow, 'must be "hh:mm-hh:mm" in UTC');
-  else {
-    const length = (minutesOf(window[3], window[4]) - minutesOf(window[1], window[2]) + 1440) % 1440;
-    if (length < 30) fail('database.preferredBackupWindow', db.preferredBackupWindow, 'must be at least 30 minutes long');
-  }
-
-  if (env.lambdaMemoryMb !== 1024) fail('lambdaMemoryMb', env.lambdaMemoryMb, 'must be 1024 (the requirement fixes Lambda memory at 1024 MB)');
-  if (env.healthCheck.intervalSeconds !== 30) fail('healthCheck.intervalSeconds', env.healthCheck.intervalSeconds, 'must be 30 (the requirement; Route 53 cannot change it after creation)');
-  if (!isIntegerIn(env.healthCheck.failureThreshold, 1, 10)) fail('healthCheck.failureThreshold', env.healthCheck.failureThreshold, 'must be an integer 1-10 (Route 53 limit)');
-  if (!isIntegerIn(env.replicationLagThresholdMs, 1, 1000)) fail('replicationLagThresholdMs', env.replicationLagThresholdMs, 'must be an integer 1-1000 ms (the requirement alerts at 1 s)');
-  for (const [name, version] of Object.entries(env.secretVersions ?? {})) {
-    if (!isIntegerIn(version, 1, 1_000_000)) fail(`secretVersions.${name}`, version, 'must be an integer 1-1000000 (raise it by one to push a rotated secret)');
-  }
-  for (const name of ['dbCredentials', 'webhookSigning']) {
-    if (!env.secretVersions || !(name in env.secretVersions)) fail(`secretVersions.${name}`, undefined, 'must be declared (start at 1)');
-  }
-  if (typeof env.failover?.automatic !== 'boolean') fail('failover.automatic', env.failover?.automatic, 'must be true or false (false: promotion stays with operators)');
-  if (!isIntegerIn(env.failover?.failedMinutesBeforePromotion, 1, 60)) {
-    fail('failover.failedMinutesBeforePromotion', env.failover?.failedMinutesBeforePromotion, 'must be an integer 1-60 minutes');
-  }
+  const window = BACKUP_WINDOW.exec(env.database.preferredBackupWindow)!;
+  const length = (minutesOf(window[3], window[4]) - minutesOf(window[1], window[2]) + 1440) % 1440;
+  if (length < 30) fail('database.preferredBackupWindow', env.database.preferredBackupWindow, 'must be at least 30 minutes long');
 
   if (problems.length === 0) {
     for (const { service, name } of plannedNames({ environmentSuffix: env.environmentSuffix, organisationPrefix: env.organisationPrefix, domain: env.dns.domain })) {
@@ -158,14 +136,19 @@ export function environmentProblems(env: EnvironmentConfig): ConfigProblem[] {
 }
 
 /** Throws a ConfigError listing every problem of every environment; returns the list when all are valid. */
-export function validateEnvironments(environments: readonly EnvironmentConfig[]): readonly EnvironmentConfig[] {
+export function validateEnvironments(environments: readonly unknown[]): readonly EnvironmentConfig[] {
   const problems = environments.flatMap(environmentProblems);
   if (environments.length === 0) problems.push({ environment: '-', field: 'ENVIRONMENTS', value: [], rule: 'must declare at least one environment' });
-  const seen = new Set<string>();
-  for (const env of environments) {
-    if (seen.has(env.environmentSuffix)) problems.push({ environment: env.environmentSuffix, field: 'environmentSuffix', value: env.environmentSuffix, rule: 'must be unique across environments' });
-    seen.add(env.environmentSuffix);
+  const entries = new Map<unknown, number[]>();
+  environments.forEach((env, index) => {
+    const suffix = (env as { environmentSuffix?: unknown })?.environmentSuffix;
+    entries.set(suffix, [...(entries.get(suffix) ?? []), index + 1]);
+  });
+  for (const [suffix, positions] of entries) {
+    if (positions.length > 1) {
+      problems.push({ environment: String(suffix), field: 'environmentSuffix', value: suffix, rule: `must be unique across environments (entries ${positions.join(' and ')} of ENVIRONMENTS share it)` });
+    }
   }
   if (problems.length) throw new ConfigError(problems);
-  return environments;
+  return environments as readonly EnvironmentConfig[];
 }

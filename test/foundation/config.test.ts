@@ -42,11 +42,38 @@ describe('environment config validation', () => {
     ['healthCheck.intervalSeconds', 10, /must be 30/],
     ['healthCheck.failureThreshold', 11, /1-10/],
     ['replicationLagThresholdMs', 5000, /1-1000/],
+    ['secretVersions.dbCredentials', 0, /1-1000000/],
+    ['secretVersions.webhookSigning', 1.5, /integer/],
+    ['failover.automatic', 'yes', /true or false/],
+    ['failover.failedMinutesBeforePromotion', 0, /1-60/],
   ])('%s = %j is refused, naming the environment, field, value and rule', (field, value, rule) => {
     const problems = problemsOf({ [field]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ environment: field === 'environmentSuffix' ? value : 'dev', field, value });
     expect(problems[0].rule).toMatch(rule);
+  });
+
+  test.each([
+    ['alertEmail', ['ops@example.com'], 'alertEmail'],
+    ['lambdaTimeoutSeconds', 30, 'lambdaTimeoutSeconds'],
+    ['database.instanceClas', 'db.r6g.large', 'database.instanceClas'],
+    ['regions.use1.natmode', 'single', 'regions.use1.natmode'],
+  ])('an unknown field %s is refused by name, with the known fields beside it', (field, value, named) => {
+    const problems = problemsOf({ [field]: value });
+    expect(problems).toEqual([expect.objectContaining({ environment: 'dev', field: named, value, rule: expect.stringMatching(/^is not a known field \(known here: .+\)$/) })]);
+  });
+
+  test('a missing field is refused by name instead of crashing later', () => {
+    const { alertEmails: _omitted, ...withoutEmails } = devWith();
+    expect(environmentProblems(withoutEmails)).toEqual([expect.objectContaining({ field: 'alertEmails', value: undefined, rule: expect.stringMatching(/^is required: /) })]);
+    const { secretVersions: _alsoOmitted, ...withoutVersions } = devWith();
+    expect(environmentProblems(withoutVersions).map((p) => p.field)).toEqual(['secretVersions']);
+  });
+
+  test('duplicate suffixes say which entries collide', () => {
+    expect(() => validateEnvironments([ENVIRONMENTS[0], devWith({ 'dns.domain': 'other.example.com' })])).toThrow(
+      'environment "dev": environmentSuffix = "dev": must be unique across environments (entries 1 and 2 of ENVIRONMENTS share it)',
+    );
   });
 
   test('e-mail addresses are checked one by one', () => {

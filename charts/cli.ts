@@ -1,5 +1,7 @@
+import * as path from 'path';
 import { replaceDirectory } from './atomic-dir';
 import { EnvironmentConfig } from './config/types';
+import { placeholderWarnings } from './config/validate';
 import { synthesize } from './synth';
 
 /**
@@ -10,8 +12,9 @@ import { synthesize } from './synth';
 export async function runSynth(environments: readonly EnvironmentConfig[], outDir: string, cdk8sOutDir = process.env.CDK8S_OUTDIR): Promise<number> {
   try {
     const { files, objectCount } = await synthesize({ environments, outDir });
+    for (const warning of placeholderWarnings(environments)) console.warn(`warning: ${warning}`);
     if (cdk8sOutDir) replaceDirectory(cdk8sOutDir, files);
-    console.log(`dist/: ${objectCount} objects in ${files.size} files for environments ${environments.map((e) => e.environmentSuffix).join(', ')}`);
+    console.log(`${path.relative(process.cwd(), outDir) || '.'}/: ${objectCount} objects in ${files.size} files for environments ${environments.map((e) => e.environmentSuffix).join(', ')}`);
     return 0;
   } catch (error) {
     console.error(`synth failed, ${outDir} left unchanged:\n${error instanceof Error ? error.message : String(error)}`);

@@ -152,3 +152,23 @@ export function validateEnvironments(environments: readonly unknown[]): readonly
   if (problems.length) throw new ConfigError(problems);
   return environments as readonly EnvironmentConfig[];
 }
+
+/** Example values of the shipped `dev` entry: fine there, a mistake anywhere else. */
+const PLACEHOLDERS: ReadonlyArray<[string, (env: EnvironmentConfig) => unknown, (value: string) => boolean]> = [
+  ['awsAccountId', (env) => env.awsAccountId, (v) => v === '111122223333'],
+  ['organisationPrefix', (env) => env.organisationPrefix, (v) => /^example/.test(v)],
+  ['dns.hostedZoneId', (env) => env.dns.hostedZoneId, (v) => /EXAMPLE/.test(v)],
+  ['dns.domain', (env) => env.dns.domain, (v) => /(^|\.)example\.(com|org|net)$/.test(v)],
+  ['alertEmails', (env) => env.alertEmails, (v) => /@example\.(com|org|net)\b/.test(v)],
+];
+
+/** Warnings (not errors) for placeholder values left in an environment other than `dev`. */
+export function placeholderWarnings(environments: readonly EnvironmentConfig[]): string[] {
+  return environments
+    .filter((env) => env.environmentSuffix !== 'dev')
+    .flatMap((env) =>
+      PLACEHOLDERS.filter(([, read, isPlaceholder]) => [read(env)].flat().some((v) => isPlaceholder(String(v)))).map(
+        ([field, read]) => `environment "${env.environmentSuffix}": ${field} = ${JSON.stringify(read(env))} is the example value: replace it before deploying`,
+      ),
+    );
+}

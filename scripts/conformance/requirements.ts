@@ -112,12 +112,14 @@ const alarms: Check = {
       for (const action of actions) if (!topicsWithEmail.has(topicName(action))) fail(describe(alarm), `action ${action} is not an SNS topic with an e-mail subscription`);
     }
     const secondaryCluster = ofKind(env.global, 'Cluster').find((c) => regionOf(c) === 'us-west-2');
-    const lagAlarms = metricAlarms.filter(
-      (a) =>
-        ['AuroraGlobalDBReplicationLag', 'AuroraGlobalDBRPOLag'].includes(forProvider(a).metricName) &&
-        regionOf(a) === 'us-west-2' &&
-        forProvider(a).dimensions?.DBClusterIdentifier === nameOf(secondaryCluster ?? {}),
-    );
+    const watchesSecondary = (a: Json) => {
+      const spec = forProvider(a);
+      const query = `${spec.metricQuery?.[0]?.expression ?? ''}`;
+      const byDimension = ['AuroraGlobalDBReplicationLag', 'AuroraGlobalDBRPOLag'].includes(spec.metricName) && spec.dimensions?.DBClusterIdentifier === nameOf(secondaryCluster ?? {});
+      const byQuery = /^SELECT MAX\(AuroraGlobalDB(ReplicationLag|RPOLag)\) FROM "AWS\/RDS" WHERE DBClusterIdentifier = '([^']+)'$/.exec(query)?.[2] === nameOf(secondaryCluster ?? {});
+      return regionOf(a) === 'us-west-2' && (byDimension || byQuery);
+    };
+    const lagAlarms = metricAlarms.filter(watchesSecondary);
     if (lagAlarms.length === 0) fail('MetricAlarm', 'no replication-lag alarm on the secondary cluster in us-west-2');
     for (const alarm of lagAlarms) if (!(forProvider(alarm).threshold <= 1000)) fail(describe(alarm), `threshold ${forProvider(alarm).threshold} ms > 1000 ms`);
     if (!metricAlarms.some((a) => forProvider(a).metricName === 'ReplicationLatency' && forProvider(a).namespace === 'AWS/DynamoDB')) fail('MetricAlarm', 'no DynamoDB ReplicationLatency alarm');
@@ -175,7 +177,8 @@ const AWS_NAMES: Record<string, { service: NameService; name: (r: Json) => strin
   API: { service: 'apigateway-api', name: (r) => forProvider(r).name },
   SecurityGroup: { service: 'security-group', name: (r) => forProvider(r).name },
   Group: { service: 'log-group', name: (r) => r.metadata.annotations?.['crossplane.io/external-name'] },
-  Alias: { service: 'kms-alias', name: (r) => r.metadata.annotations?.['crossplane.io/external-name'] },
+  // The provider adds the "alias/" the external name leaves out.
+  Alias: { service: 'kms-alias', name: (r) => `alias/${r.metadata.annotations?.['crossplane.io/external-name']}` },
 };
 
 const naming: Check = {

@@ -48,7 +48,12 @@ const iamResourceStar: Check = {
 };
 
 /** Which service may assume each role, by the role's purpose label. */
-const TRUSTED_SERVICES: Record<string, string> = { webhook: 'lambda.amazonaws.com', health: 'lambda.amazonaws.com' };
+const TRUSTED_SERVICES: Record<string, string> = {
+  webhook: 'lambda.amazonaws.com',
+  health: 'lambda.amazonaws.com',
+  'failover-controller': 'lambda.amazonaws.com',
+  scheduler: 'scheduler.amazonaws.com',
+};
 
 const iamTrust: Check = {
   id: 'iam-trust',

@@ -1,6 +1,7 @@
 import { ARGOCD_UNIT, BOOTSTRAP_PROJECT, DIST_PATH, HEALTH_PATCH_FILE, PROJECT, ROOT_APPLICATION, applicationName } from '../../argocd/charts';
 import { NEVER_DELETE, PROTECTED_KINDS, SYNC_OPTIONS_ANNOTATION } from '../../argocd/sync-policy';
 import { SYNC_WAVE_ANNOTATION } from '../../argocd/sync-waves';
+import { ENVIRONMENTS } from '../../charts/config/environments';
 import { PLATFORM } from '../../charts/config/platform';
 import { Manifest, foldersOf, groupOf, objectsIn, synthesizedManifests } from '../support/synthesized';
 
@@ -81,7 +82,7 @@ describe('Argo CD Applications (dist/argocd/)', () => {
   test('claims and the other protected kinds are never pruned and never cascade-deleted', () => {
     const deployed = manifests.filter((m) => !m.file.startsWith(`${ARGOCD_UNIT}/`)).map((m) => m.object);
     const claims = deployed.filter((o) => groupOf(o.apiVersion) === 'payments-dr.io');
-    expect(claims.map((c) => c.kind).sort()).toEqual(['PaymentGlobal', 'PaymentRegion', 'PaymentRegion']);
+    expect(claims.map((c) => c.kind).sort()).toEqual(ENVIRONMENTS.flatMap(() => ['PaymentGlobal', 'PaymentRegion', 'PaymentRegion']).sort());
     const protectedKinds = new Set(PROTECTED_KINDS.map((k) => `${k.group}/${k.kind}`));
     const protectedObjects = deployed.filter((o) => protectedKinds.has(`${groupOf(o.apiVersion)}/${o.kind}`));
     expect(protectedObjects.map((o) => o.kind)).toEqual(expect.arrayContaining(['Namespace', 'CompositeResourceDefinition', 'Provider', 'ProviderConfig']));

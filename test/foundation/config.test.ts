@@ -1,5 +1,6 @@
 import { ENVIRONMENTS } from '../../charts/config/environments';
-import { ConfigError, environmentProblems, parseCidr, validateEnvironments } from '../../charts/config/validate';
+import { ConfigError, environmentProblems, parseCidr, placeholderWarnings, validateEnvironments } from '../../charts/config/validate';
+import { STAGING } from '../support/environments';
 import { devWith } from './env-fixture';
 
 /** The single problem message for an environment with `changes` applied. */
@@ -127,6 +128,19 @@ describe('environment config validation', () => {
       expect(message).toContain('environmentSuffix = "dev": must be unique across environments');
     }
     expect.assertions(4);
+  });
+
+  test('placeholder values warn outside dev and only there', () => {
+    expect(placeholderWarnings(ENVIRONMENTS.filter((e) => e.environmentSuffix === 'dev'))).toEqual([]);
+    expect(placeholderWarnings([STAGING]).map((w) => w.split(' = ')[0])).toEqual([
+      'environment "staging": awsAccountId',
+      'environment "staging": organisationPrefix',
+      'environment "staging": dns.hostedZoneId',
+      'environment "staging": dns.domain',
+      'environment "staging": alertEmails',
+    ]);
+    const real = { ...STAGING, awsAccountId: '210987654321', organisationPrefix: 'acmepay', dns: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', domain: 'staging.pay.acme.io' }, alertEmails: ['oncall@acme.io'] };
+    expect(placeholderWarnings([real])).toEqual([]);
   });
 
   test('parseCidr computes the network range', () => {

@@ -18,3 +18,12 @@ export function median(values: number[]): number {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
+
+/** Whether a row meets its target ("<= 1.5", "< 0.6", ">= 200"); undefined when it has none. */
+export function meetsTarget(row: BenchRow): boolean | undefined {
+  if (!row.target) return undefined;
+  const match = /^(<=|<|>=|>)\s*(\d+(?:\.\d+)?)$/.exec(row.target.trim());
+  if (!match) throw new Error(`bench row "${row.measure}": target "${row.target}" is not <op> <number>`);
+  const limit = Number(match[2]);
+  return { '<=': row.value <= limit, '<': row.value < limit, '>=': row.value >= limit, '>': row.value > limit }[match[1] as '<=' | '<' | '>=' | '>'];
+}

@@ -125,8 +125,8 @@ build_one() {
     rm -f "$out.tmp"
     elapsed=$((SECONDS - start))
     local cause
-    cause=$(grep -m1 -E '^(go: |# |.*: )' "$log" | cut -c1-200 || true)
-    if grep -qE 'reading https?://|dial tcp|no such host|i/o timeout|TLS handshake|403 Forbidden|404 Not Found|410 Gone|verifying .*: |checksum mismatch|missing go.sum entry|connection refused|proxyconnect' "$log"; then
+    cause=$(grep -v -E '^go: downloading |^[[:space:]]*$' "$log" | head -n1 | cut -c1-240 || true)
+    if grep -qE 'reading https?://|Get "https?://|dial tcp|no such host|i/o timeout|TLS handshake|403 Forbidden|404 Not Found|410 Gone|verifying .*: |checksum mismatch|missing go.sum entry|connection refused|proxyconnect|module lookup disabled' "$log"; then
       die "$tool $version: module download failed after ${elapsed}s (${cause}); check that the Go module proxy is reachable (go env GOPROXY) and that tools/$tool/go.sum is intact, then rerun scripts/build-tools.sh; full log: $log"
     fi
     die "$tool $version: go build failed after ${elapsed}s (${cause}); see $log, fix tools/$tool/go.mod, then rerun scripts/build-tools.sh"

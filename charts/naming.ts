@@ -32,6 +32,7 @@ export type NameService =
   | 'secret'
   | 'kms-alias'
   | 'cloudwatch-alarm'
+  | 'cloudwatch-dashboard'
   | 'apigateway-api'
   | 'ec2-name-tag'
   | 'security-group'
@@ -107,6 +108,7 @@ export const NAME_RULES: Readonly<Record<NameService, NameRule>> = {
     extraChecks: [(name) => (name.startsWith('alias/aws') ? 'must not start with the reserved prefix alias/aws' : undefined)],
   },
   'cloudwatch-alarm': { minLength: 1, maxLength: 255, pattern: /^[\x20-\x7e]+$/, description: 'CloudWatch alarm name: printable ASCII' },
+  'cloudwatch-dashboard': { minLength: 1, maxLength: 255, pattern: /^[A-Za-z0-9_-]+$/, description: 'CloudWatch dashboard name: letters, digits, - and _' },
   'apigateway-api': { minLength: 1, maxLength: 128, pattern: /^[\x20-\x7e]+$/, description: 'API Gateway API name: printable ASCII' },
   'ec2-name-tag': { minLength: 1, maxLength: 256, pattern: /^[\x20-\x7e]+$/, description: 'EC2 Name tag value: printable ASCII' },
   'security-group': {
@@ -176,6 +178,7 @@ const REGIONAL_TYPES: ReadonlyArray<[string, NameService]> = [
   ['alerts', 'sns-topic'],
   ['alarm-aurora-replication-lag', 'cloudwatch-alarm'],
   ['api-payments', 'apigateway-api'],
+  ['dashboard-payments', 'cloudwatch-dashboard'],
 ];
 
 /** Resource types homed in the primary region (they carry `use1` whatever region serves them). */

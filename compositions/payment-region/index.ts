@@ -4,6 +4,7 @@ import { alertingResources } from './alerting';
 import { apiResources } from './api';
 import { patchSets } from './common';
 import { computeResources } from './compute';
+import { dashboardResources } from './dashboard';
 import { failoverScheduleResources } from './failover';
 import { networkResources } from './network';
 import { storageResources } from './storage';
@@ -22,7 +23,7 @@ export class PaymentRegionApi extends Construct {
       name: PAYMENT_REGION_COMPOSITION,
       compositeTypeRef: { apiVersion: this.xrd.apiVersionOfKinds, kind: this.xrd.compositeKind },
       patchSets,
-      resources: [...networkResources(), ...storageResources(), ...computeResources(), ...failoverScheduleResources(), ...apiResources(), ...alertingResources()],
+      resources: [...networkResources(), ...storageResources(), ...computeResources(), ...failoverScheduleResources(), ...apiResources(), ...alertingResources(), ...dashboardResources()],
     });
   }
 }

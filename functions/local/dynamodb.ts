@@ -10,6 +10,14 @@ import { exited, firstMessage, forkEngine } from './engine-process';
 /** `stop()` kills the engine process (as a crash would); `start()` brings back every write it acknowledged. */
 export interface LocalDynamoDb extends RestartableEngine {
   endpoint: string;
+  /**
+   * SIGSTOP: the process keeps its port and the kernel still accepts connections, but nothing is
+   * ever answered — a hung endpoint, or a region that cannot reach its DynamoDB quorum (dynalite has
+   * no multi-region strong consistency to cut: the tests point a region's client at a paused engine).
+   */
+  pause(): Promise<void>;
+  /** SIGCONT: answers again (requests that waited meanwhile are answered now). */
+  resume(): Promise<void>;
   /** Stops the engine and deletes its data directory. */
   close(): Promise<void>;
 }
@@ -39,6 +47,10 @@ export async function startDynalite(port: number): Promise<LocalDynamoDb> {
     running.kill('SIGKILL');
     await exited(running);
   };
+  const signal = async (name: 'SIGSTOP' | 'SIGCONT') => {
+    if (!child?.pid) throw new Error('dynalite is not running');
+    process.kill(child.pid, name);
+  };
   const close = async () => {
     await stop();
     await rm(directory, { recursive: true, force: true });
@@ -49,7 +61,7 @@ export async function startDynalite(port: number): Promise<LocalDynamoDb> {
     await close();
     throw error;
   }
-  return { endpoint: `http://127.0.0.1:${port}`, stop, start, close };
+  return { endpoint: `http://127.0.0.1:${port}`, stop, start, close, pause: () => signal('SIGSTOP'), resume: () => signal('SIGCONT') };
 }
 
 /**

@@ -4,7 +4,9 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Client } from 'pg';
+import { initialiseActiveRegion } from '../shared/fencing';
 import type { LocalDynamoDb } from './dynamodb';
 import { createTables, startDynalite } from './dynamodb';
 import { applyMigrations } from './migrations';
@@ -79,11 +81,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await createDatabase(postgres, DB_NAME);
     await applyMigrations({ ...postgres, database: DB_NAME });
     await createTables(dynamodb.endpoint, { sessionsTable: env.SESSIONS_TABLE, idempotencyTable: env.IDEMPOTENCY_TABLE, drStateTable: env.DR_STATE_TABLE });
+    // what `npm run dr -- init` does for a new environment: without it every delivery is refused (fail closed)
+    await initialiseFence(dynamodb.endpoint, env.DR_STATE_TABLE);
   } catch (error) {
     await stop();
     throw error;
   }
   return { env, secrets, signingSecrets, postgres, dynamodb, stop };
+}
+
+async function initialiseFence(endpoint: string, table: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    await initialiseActiveRegion(client, table, { activeRegion: 'us-east-1', epoch: 1, reason: 'local stack', decidedBy: 'npm run local', updatedAt: new Date() });
+  } finally {
+    client.destroy();
+  }
 }
 
 async function createDatabase(postgres: LocalPostgres, name: string): Promise<void> {

@@ -3,6 +3,7 @@
  * The same bundle runs in us-east-1 and us-west-2; everything regional comes from here.
  */
 
+import { isIP } from 'node:net';
 import type { EndpointSource } from './endpoints';
 
 /** The two regions of the design and their name suffixes. */
@@ -14,7 +15,7 @@ const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILE
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 /** Variables that only make sense on a laptop or in tests; refused inside Lambda. */
-const LOCAL_ONLY_VARIABLES = ['DYNAMODB_ENDPOINT', 'SECRETS_FILE', 'DB_TLS'] as const;
+const LOCAL_ONLY_VARIABLES = ['DYNAMODB_ENDPOINT', 'SECRETS_FILE', 'DB_TLS', 'DB_TLS_CA_FILE', 'DB_CONNECT_ADDRESS'] as const;
 
 export interface Config {
   region: Region;
@@ -35,16 +36,20 @@ export interface Config {
   logLevel: LogLevelName;
   signatureToleranceSeconds: number;
   /**
-   * DR state global table (`id = "active-region"`: active region + fencing epoch). The webhook
-   * refuses writes outside the active region, so it requires it (`loadWebhookConfig`); health does not read it.
+   * DR state global table (MRSC; `id = "active-region"`: active region + fencing epoch). The webhook
+   * refuses writes outside the active region and `/health` follows the fence, so both require it.
    */
-  drStateTable?: string;
+  drStateTable: string;
   /** Local only: DynamoDB endpoint URL (dynalite). */
   dynamodbEndpoint?: string;
   /** Local only: JSON file `{ "<secret id>": <secret value> }` read instead of Secrets Manager. */
   secretsFile?: string;
   /** `false` only locally (DB_TLS=disable); in AWS the connection always verifies the server certificate. */
   dbTls: boolean;
+  /** Local only: the CA bundle to verify the database certificate with (default: the Lambda runtime's Amazon CA bundle). */
+  dbTlsCaFile?: string;
+  /** Local only: an IP address to open database connections to; TLS still verifies the discovered names. */
+  dbConnectAddress?: string;
 }
 
 export type Environment = Record<string, string | undefined>;
@@ -111,7 +116,7 @@ export function variableReader(env: Environment) {
   return { problem, required, optional, integer, oneOf, placement, logLevel, refuseInLambda, done };
 }
 
-export function loadConfig(env: Environment, options: { drStateTableRequired?: boolean } = {}): Config {
+export function loadConfig(env: Environment): Config {
   const read = variableReader(env);
   const { problem, required, optional, integer, oneOf } = read;
   const { region, regionSuffix, environmentSuffix } = read.placement();
@@ -139,19 +144,20 @@ export function loadConfig(env: Environment, options: { drStateTableRequired?: b
     dbPort: integer('DB_PORT', 5432, 1, 65535),
     logLevel: read.logLevel(),
     signatureToleranceSeconds: integer('SIGNATURE_TOLERANCE_SECONDS', 300, 1, 3600),
-    drStateTable: options.drStateTableRequired ? required('DR_STATE_TABLE') : optional('DR_STATE_TABLE'),
+    drStateTable: required('DR_STATE_TABLE'),
     dynamodbEndpoint: optional('DYNAMODB_ENDPOINT'),
     secretsFile: optional('SECRETS_FILE'),
     dbTls: oneOf('DB_TLS', optional('DB_TLS') ?? 'require', ['require', 'disable']) === 'require',
+    dbTlsCaFile: optional('DB_TLS_CA_FILE'),
+    dbConnectAddress: optional('DB_CONNECT_ADDRESS'),
   };
+  if (config.dbConnectAddress && isIP(config.dbConnectAddress) === 0) problem('DB_CONNECT_ADDRESS', 'must be an IP address');
   read.refuseInLambda(LOCAL_ONLY_VARIABLES);
   return read.done(config);
 }
 
-/** The webhook's configuration: the shared one plus DR_STATE_TABLE, which its fencing check reads. */
-export function loadWebhookConfig(env: Environment): Config & { drStateTable: string } {
-  return loadConfig(env, { drStateTableRequired: true }) as Config & { drStateTable: string };
-}
+/** The webhook's configuration (the shared one: kept as its own name for the entry point). */
+export const loadWebhookConfig = loadConfig;
 
 /** A fixed endpoint wins; otherwise the cluster id to discover it from (in AWS: set by the Composition). */
 function endpointSource(

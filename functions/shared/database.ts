@@ -1,14 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { Socket } from 'node:net';
+import type { PeerCertificate } from 'node:tls';
+import { checkServerIdentity } from 'node:tls';
 import { Pool } from 'pg';
 import type { Config } from './config';
-import type { SecretReader } from './secrets';
+import type { DbTarget, EndpointResolver } from './endpoints';
 
 /**
  * In Lambda nodejs22.x the Amazon root CAs (which sign the RDS server certificates) are not
  * loaded by default; the runtime ships them in this file. With it, `rejectUnauthorized: true`
- * verifies the Aurora endpoint's certificate and host name.
+ * verifies the Aurora endpoint's certificate chain; `checkServerIdentity` below verifies its name.
  */
-const LAMBDA_AMAZON_CA_BUNDLE = '/var/runtime/ca-cert.pem';
+export const LAMBDA_AMAZON_CA_BUNDLE = '/var/runtime/ca-cert.pem';
 
 export interface DbCredentials {
   username: string;
@@ -16,19 +19,22 @@ export interface DbCredentials {
 }
 
 export interface PoolSettings {
-  /** Resolves the host name (fixed, or discovered once through the RDS API). */
-  host: () => Promise<string>;
+  /** The host to connect to and the names its certificate may carry (fixed, or discovered through the RDS API). */
+  target: EndpointResolver;
   port: number;
   database: string;
-  /** Verify the server certificate (always in AWS; only local engines run without TLS). */
-  tls: boolean;
+  /**
+   * `false` only for local engines (DB_TLS=disable). Otherwise TLS with the chain verified against
+   * `caFile` (default: the Lambda runtime's Amazon CA bundle) and the name against the target's names.
+   */
+  tls: false | { caFile?: string };
+  /** Local only (DB_CONNECT_ADDRESS): the IP to open the TCP connection to; names and SNI stay the target's. */
+  connectAddress?: string;
   max: number;
   connectionTimeoutMs: number;
   /** Server-side statement_timeout and client-side query timeout. */
   statementTimeoutMs: number;
   applicationName: string;
-  /** User name when the secret holds only the password (DB_USERNAME). */
-  username?: string;
 }
 
 /**
@@ -59,8 +65,12 @@ export function parseDbCredentials(secretString: string, username?: string): DbC
 }
 
 /** Pool settings from the configuration plus a function's own sizing and timeouts. */
-export function poolSettings(config: Config, host: PoolSettings['host'], sizing: Pick<PoolSettings, 'max' | 'connectionTimeoutMs' | 'statementTimeoutMs' | 'applicationName'>): PoolSettings {
-  return { host, port: config.dbPort, database: config.dbName, username: config.dbUsername, tls: config.dbTls, ...sizing };
+export function poolSettings(
+  config: Config,
+  target: EndpointResolver,
+  sizing: Pick<PoolSettings, 'max' | 'connectionTimeoutMs' | 'statementTimeoutMs' | 'applicationName'>,
+): PoolSettings {
+  return { target, port: config.dbPort, database: config.dbName, tls: config.dbTls ? { caFile: config.dbTlsCaFile } : false, connectAddress: config.dbConnectAddress, ...sizing };
 }
 
 export interface Database {
@@ -70,28 +80,33 @@ export interface Database {
 
 /**
  * A pg pool created on first use (the user name comes from the secret). The password is read
- * through the (cached) secret reader for every new connection, so a rotated password is picked
- * up without a cold start. Idle-client errors (e.g. a failover closing connections) go to
- * `onIdleError` instead of crashing the process.
+ * through the (cached) credentials for every new connection, so a rotated password is picked up
+ * without a cold start. When a server certificate names none of the target's names (after a
+ * failover the global writer endpoint leads to the other cluster), the target and the pool are
+ * dropped: the next connection looks the writer up again and verifies against its name.
+ * Idle-client errors (e.g. a failover closing connections) go to `onIdleError` instead of
+ * crashing the process.
  */
-export function lazyDatabase(
-  settings: PoolSettings,
-  secrets: SecretReader,
-  secretId: string,
-  onIdleError: (error: Error) => void,
-): Database {
+export function lazyDatabase(settings: PoolSettings, credentials: () => Promise<DbCredentials>, onIdleError: (error: Error) => void): Database {
   let pool: Promise<Pool> | undefined;
-  const credentials = async () => parseDbCredentials(await secrets.read(secretId), settings.username);
+  const retire = (stale: Promise<Pool> | undefined) => {
+    if (!stale || pool !== stale) return;
+    pool = undefined;
+    settings.target.forget();
+    void stale.then((old) => old.end()).catch(() => undefined);
+  };
   const create = async () => {
     const { username } = await credentials();
-    const host = await settings.host();
+    const target = await settings.target.resolve();
+    const current = pool;
     const created = new Pool({
-      host,
+      host: target.host,
       port: settings.port,
       database: settings.database,
       user: username,
       password: async () => (await credentials()).password,
-      ssl: settings.tls ? tlsOptions() : false,
+      ssl: settings.tls ? tlsOptions(settings.tls.caFile, target, () => retire(current)) : false,
+      ...(settings.connectAddress && { stream: () => socketTo(settings.connectAddress as string) }),
       max: settings.max,
       connectionTimeoutMillis: settings.connectionTimeoutMs,
       statement_timeout: settings.statementTimeoutMs,
@@ -108,10 +123,13 @@ export function lazyDatabase(
   };
   return {
     pool() {
-      pool ??= create().catch((error: unknown) => {
-        pool = undefined;
-        throw error;
-      });
+      if (!pool) {
+        const creating: Promise<Pool> = create().catch((error: unknown) => {
+          if (pool === creating) pool = undefined;
+          throw error;
+        });
+        pool = creating;
+      }
       return pool;
     },
     async close() {
@@ -122,7 +140,41 @@ export function lazyDatabase(
   };
 }
 
-function tlsOptions() {
-  const ca = existsSync(LAMBDA_AMAZON_CA_BUNDLE) ? readFileSync(LAMBDA_AMAZON_CA_BUNDLE, 'utf8') : undefined;
-  return { rejectUnauthorized: true, ca };
+/**
+ * TLS that is verified, always: the chain against the CA bundle (`rejectUnauthorized: true`) and
+ * the certificate's names against the target's names (`verifyServerIdentity`). Never
+ * `rejectUnauthorized: false`.
+ */
+export function tlsOptions(caFile: string | undefined, target: DbTarget, onMismatch: () => void) {
+  const file = caFile ?? (existsSync(LAMBDA_AMAZON_CA_BUNDLE) ? LAMBDA_AMAZON_CA_BUNDLE : undefined);
+  return {
+    rejectUnauthorized: true,
+    ca: file ? readFileSync(file, 'utf8') : undefined,
+    checkServerIdentity: (_host: string, certificate: PeerCertificate) => {
+      const failure = verifyServerIdentity(target.tlsNames, certificate);
+      if (failure) onMismatch();
+      return failure;
+    },
+  };
+}
+
+/** Undefined when the certificate is valid for one of `names` (Node's own RFC 6125 matching), the error otherwise. */
+export function verifyServerIdentity(names: readonly string[], certificate: PeerCertificate): Error | undefined {
+  let first: Error | undefined;
+  for (const name of names) {
+    const failure = checkServerIdentity(name, certificate);
+    if (!failure) return undefined;
+    first ??= failure;
+  }
+  return Object.assign(new Error(`the database server certificate (${certificate.subject?.CN ?? 'no CN'}; ${certificate.subjectaltname ?? 'no SAN'}) is valid for none of ${names.join(', ')}`), {
+    code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+    cause: first,
+  });
+}
+
+/** A socket whose connect(port, host) goes to `address` instead (local runs: the names in DNS do not exist). */
+function socketTo(address: string): Socket {
+  const socket = new Socket();
+  const connect = socket.connect.bind(socket) as (port: number, host: string) => Socket;
+  return Object.assign(socket, { connect: (port: number) => connect(port, address) }) as Socket;
 }

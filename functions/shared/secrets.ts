@@ -60,3 +60,23 @@ export function cachedSecretReader(reader: SecretReader, ttlMs: number): SecretR
     },
   };
 }
+
+/**
+ * One secret, read through `reader` and parsed by `parse`, cached as the PARSED value for `ttlMs`
+ * (one in-flight read shared by concurrent callers). A read or a parse that fails is not cached:
+ * a malformed secret is never remembered as good, and once it is fixed the next call sees it —
+ * there is no window in which a broken value keeps failing from the cache, nor one in which a
+ * value that stopped parsing keeps being served.
+ */
+export function cachedParsedSecret<T>(reader: SecretReader, secretId: string, parse: (secretString: string) => T, ttlMs: number, now: () => number = Date.now): (options?: ReadOptions) => Promise<T> {
+  let cached: { expiresAt: number; value: Promise<T> } | undefined;
+  return (options) => {
+    if (cached && cached.expiresAt > now()) return cached.value;
+    const entry = { expiresAt: now() + ttlMs, value: reader.read(secretId, options).then(parse) };
+    cached = entry;
+    entry.value.catch(() => {
+      if (cached === entry) cached = undefined;
+    });
+    return entry.value;
+  };
+}

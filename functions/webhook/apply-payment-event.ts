@@ -4,6 +4,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Database } from '../shared/database';
+import type { ActiveRegion } from '../shared/fencing';
 import type { InvocationClock } from '../shared/lambda';
 import type { PaymentEvent } from './payment-event';
 import { insertPaymentEvent } from './payment-events-table';
@@ -39,6 +40,19 @@ export interface ApplyDependencies {
   sessionsTable: string;
   idempotencyTable: string;
   region: string;
+  /**
+   * Reads the fence again once the event is durable in Aurora and on the session, and throws
+   * (FenceMovedError, or the read's own error) unless it still is `before`. Because it throws
+   * inside the idempotent function, Powertools deletes the IN_PROGRESS record: the redelivery the
+   * 5xx causes — in the now active region — applies the event again instead of replaying an answer
+   * for a write that may have landed on a writer that was being failed over.
+   */
+  confirmFence(before: ActiveRegion, invocation: InvocationClock): Promise<void>;
+}
+
+/** The invocation plus the fence this delivery was admitted under (Powertools reads only the clock). */
+export interface ApplyContext extends InvocationClock {
+  fence: ActiveRegion;
 }
 
 /**
@@ -48,13 +62,14 @@ export interface ApplyDependencies {
  * A concurrent duplicate meets the IN_PROGRESS record and waits for it (`waitWhileInProgress`);
  * IdempotencyAlreadyInProgressError reaches the caller only when the wait is exhausted.
  */
-export function createPaymentEventApplier(deps: ApplyDependencies): (event: PaymentEvent, invocation: InvocationClock) => Promise<AppliedEvent> {
+export function createPaymentEventApplier(deps: ApplyDependencies): (event: PaymentEvent, context: ApplyContext) => Promise<AppliedEvent> {
   const documents = DynamoDBDocumentClient.from(deps.dynamodb);
-  // the second argument is only read by Powertools: the remaining time bounds the IN_PROGRESS lock
-  const apply = async (event: PaymentEvent, _invocation: InvocationClock): Promise<AppliedEvent> => {
-    await insertPaymentEvent(await deps.database.pool(), event, deps.region);
+  // Powertools reads the context's remaining time: it bounds the IN_PROGRESS lock
+  const apply = async (event: PaymentEvent, context: ApplyContext): Promise<AppliedEvent> => {
+    const stored = await insertPaymentEvent(await deps.database.pool(), event, deps.region);
     await recordOnSession(documents, deps.sessionsTable, event, new Date());
-    return { eventId: event.id, duplicate: false };
+    await deps.confirmFence(context.fence, context);
+    return { eventId: event.id, duplicate: stored === 'duplicate' };
   };
   const applyOnce = makeIdempotent(apply, {
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: deps.idempotencyTable, awsSdkV3Client: deps.dynamodb }),
@@ -76,7 +91,7 @@ export function createPaymentEventApplier(deps: ApplyDependencies): (event: Paym
  * it completes (the retry then replays its answer as a duplicate), fails (its record is deleted and
  * the retry applies the event), or its lock expires (the retry takes over), within IN_PROGRESS_WAIT.
  */
-function waitWhileInProgress<T>(applyOnce: (event: PaymentEvent, invocation: InvocationClock) => Promise<T>): (event: PaymentEvent, invocation: InvocationClock) => Promise<T> {
+function waitWhileInProgress<T, C extends InvocationClock>(applyOnce: (event: PaymentEvent, invocation: C) => Promise<T>): (event: PaymentEvent, invocation: C) => Promise<T> {
   const wait = IN_PROGRESS_WAIT;
   return async (event, invocation) => {
     const deadline = Date.now() + Math.min(wait.maxMs, invocation.getRemainingTimeInMillis() - wait.reserveMs);

@@ -1,56 +1,80 @@
-import { dynamoDbClient, regionalSecretReader } from '../shared/aws-clients';
-import { ConfigError, type Config } from '../shared/config';
-import { lazyDatabase, poolSettings } from '../shared/database';
-import { endpointResolver, lazyRdsClient, type RdsApi } from '../shared/endpoints';
-import { ACTIVE_REGION_CACHE_MS, cachedActiveRegion, checkFence, readActiveRegion } from '../shared/fencing';
+import type { ClientTimeouts } from '../shared/aws-clients';
+import { dynamoDbClient, invocationSignal, regionalSecretReader } from '../shared/aws-clients';
+import type { Config } from '../shared/config';
+import { lazyDatabase, parseDbCredentials, poolSettings } from '../shared/database';
+import type { RdsByRegion } from '../shared/endpoints';
+import { endpointResolver, lazyRdsClients } from '../shared/endpoints';
+import type { DynamoDbItemApi } from '../shared/fencing';
+import { checkFence, expectUnchanged, fenceReader, readActiveRegion } from '../shared/fencing';
 import type { HttpFunction } from '../shared/lambda';
 import { createLogger } from '../shared/logger';
 import type { SecretsManagerApi } from '../shared/secrets';
-import { cachedSecretReader } from '../shared/secrets';
+import { cachedParsedSecret } from '../shared/secrets';
 import { createPaymentEventApplier } from './apply-payment-event';
 import { handleWebhook } from './handle-webhook';
 import { parseSigningSecrets } from './signature';
 
-/** A rotated secret (signing or DB password) is picked up within this time. */
-const SECRET_CACHE_MS = 60_000;
+/** A rotated secret (signing or DB password) is picked up within this time; a secret that does not parse is never cached. */
+export const SECRET_CACHE_MS = 60_000;
+
+/**
+ * Bounds of every call (Lambda timeout 10 s). A hung DynamoDB or Secrets Manager call fails after
+ * at most 2 × (1 + 1) s; fence reads are also cut by an abort signal at 2 s, and never run into
+ * the last second of the invocation, so the webhook always has time to answer 503 itself.
+ */
+export const WEBHOOK_TIMEOUTS = {
+  aws: { connectionTimeoutMs: 1000, requestTimeoutMs: 1000, maxAttempts: 2 } satisfies ClientTimeouts,
+  rds: { connectionTimeoutMs: 2000, requestTimeoutMs: 2000, maxAttempts: 2 } satisfies ClientTimeouts,
+  fenceReadMs: 2000,
+  reserveMs: 1000,
+} as const;
+
+export interface WebhookOverrides {
+  /** Replaces the regional Secrets Manager client (tests: moto). */
+  secretsManager?: SecretsManagerApi;
+  /** Replaces the RDS clients of each region (tests: moto). */
+  rds?: RdsByRegion;
+  /** Replaces the client of the DR state table only (tests: a region cut off from its MRSC quorum). */
+  drStateDynamodb?: DynamoDbItemApi;
+}
 
 /**
  * Wires the webhook from configuration: clients are created once (at cold start in Lambda) and
- * reused by every invocation. `secretsManager` replaces the regional Secrets Manager client; `now`
- * is the clock of the active-region cache (tests).
+ * reused by every invocation.
  */
-export function createWebhook(
-  config: Config,
-  overrides: { secretsManager?: SecretsManagerApi; rds?: RdsApi; now?: () => number } = {},
-): HttpFunction {
-  const { drStateTable } = config;
-  if (!drStateTable) throw new ConfigError([{ variable: 'DR_STATE_TABLE', message: 'is required (the webhook reads the active region from it)' }]);
+export function createWebhook(config: Config, overrides: WebhookOverrides = {}): HttpFunction {
   const logger = createLogger(config, 'payments-webhook');
-  const timeouts = { connectionTimeoutMs: 1000, requestTimeoutMs: 3000, maxAttempts: 3 };
-  const secrets = cachedSecretReader(regionalSecretReader(config, timeouts, overrides.secretsManager), SECRET_CACHE_MS);
-  const rds = overrides.rds ? () => overrides.rds as RdsApi : lazyRdsClient(config.region, timeouts.requestTimeoutMs);
-  const databaseHost = endpointResolver(config.dbWriter, rds);
+  const secrets = regionalSecretReader(config, WEBHOOK_TIMEOUTS.aws, overrides.secretsManager);
+  const rdsClients = overrides.rds ? undefined : lazyRdsClients(WEBHOOK_TIMEOUTS.rds);
+  const target = endpointResolver(config.dbWriter, overrides.rds ?? (rdsClients as RdsByRegion), config.region);
+  const credentials = cachedParsedSecret(secrets, config.dbSecretId, (value) => parseDbCredentials(value, config.dbUsername), SECRET_CACHE_MS);
   const database = lazyDatabase(
-    poolSettings(config, databaseHost, { max: 2, connectionTimeoutMs: 3000, statementTimeoutMs: 5000, applicationName: `payments-webhook-${config.regionSuffix}` }),
-    secrets,
-    config.dbSecretId,
+    poolSettings(config, target, { max: 2, connectionTimeoutMs: 3000, statementTimeoutMs: 5000, applicationName: `payments-webhook-${config.regionSuffix}` }),
+    () => credentials(),
     (error) => logger.warn('idle database connection failed', { error }),
   );
-  const dynamodb = dynamoDbClient(config, timeouts);
+  const dynamodb = dynamoDbClient(config, WEBHOOK_TIMEOUTS.aws);
+  // the fence: this region's replica of the MRSC DR state table, a fresh strongly consistent read each time
+  const drState = overrides.drStateDynamodb ?? dynamodb;
+  const fence = fenceReader((options) => readActiveRegion(drState, config.drStateTable, options));
+  const fenceRead = (invocation: { getRemainingTimeInMillis(): number }) =>
+    fence.read({ abortSignal: invocationSignal(invocation, WEBHOOK_TIMEOUTS.reserveMs, WEBHOOK_TIMEOUTS.fenceReadMs) });
+  const confirmFence = async (before: Parameters<typeof expectUnchanged>[0], invocation: { getRemainingTimeInMillis(): number }) => expectUnchanged(before, await fenceRead(invocation));
   const applyEvent = createPaymentEventApplier({
     database,
     dynamodb,
     sessionsTable: config.sessionsTable,
     idempotencyTable: config.idempotencyTable,
     region: config.region,
+    confirmFence,
   });
-  // fencing reads this region's replica of the DR state global table
-  const activeRegion = cachedActiveRegion(() => readActiveRegion(dynamodb, drStateTable), ACTIVE_REGION_CACHE_MS, overrides.now);
+  const signingSecrets = cachedParsedSecret(secrets, config.signingSecretId, parseSigningSecrets, SECRET_CACHE_MS);
   const deps = {
     logger,
-    signingSecrets: async () => parseSigningSecrets(await secrets.read(config.signingSecretId)),
+    signingSecrets: () => signingSecrets(),
     applyEvent,
-    fence: async () => checkFence(config.region, await activeRegion()),
+    fence: async (invocation: { getRemainingTimeInMillis(): number }) => checkFence(config.region, await fenceRead(invocation)),
+    confirmFence,
     signatureToleranceSeconds: config.signatureToleranceSeconds,
   };
   return {
@@ -59,6 +83,7 @@ export function createWebhook(
     async close() {
       await database.close();
       dynamodb.destroy();
+      rdsClients?.destroy();
     },
   };
 }

@@ -5,10 +5,9 @@ import type { Environment } from '../../functions/shared/config';
 import { EXAMPLE_ENVIRONMENT } from '../../functions/local/example-environment';
 import { CONTROLLER_ENVIRONMENT as CONTROLLER } from './support/controller-environment';
 
-/** The example configuration moved to us-west-2, as the secondary region's functions get it (DR_STATE_TABLE: see the webhook tests). */
-const { DR_STATE_TABLE: _webhookOnly, ...SHARED_EXAMPLE } = EXAMPLE_ENVIRONMENT;
+/** The example configuration moved to us-west-2, as the secondary region's functions get it. */
 const VALID: Environment = {
-  ...SHARED_EXAMPLE,
+  ...EXAMPLE_ENVIRONMENT,
   AWS_REGION: 'us-west-2',
   REGION_SUFFIX: 'usw2',
   DB_LOCAL_ENDPOINT: 'aurora-usw2-dev.cluster-abcdef.us-west-2.rds.amazonaws.com',
@@ -73,22 +72,26 @@ describe('configuration from environment variables', () => {
   });
 
   test('local-only overrides are accepted locally and refused inside Lambda', () => {
-    const local = { ...VALID, SECRETS_FILE: '/tmp/secrets.json', DYNAMODB_ENDPOINT: 'http://127.0.0.1:4567', DB_TLS: 'disable' };
-    expect(loadConfig(local)).toMatchObject({ secretsFile: '/tmp/secrets.json', dbTls: false });
+    const local = { ...VALID, SECRETS_FILE: '/tmp/secrets.json', DYNAMODB_ENDPOINT: 'http://127.0.0.1:4567', DB_TLS: 'disable', DB_TLS_CA_FILE: '/tmp/ca.pem', DB_CONNECT_ADDRESS: '127.0.0.1' };
+    expect(loadConfig(local)).toMatchObject({ secretsFile: '/tmp/secrets.json', dbTls: false, dbTlsCaFile: '/tmp/ca.pem', dbConnectAddress: '127.0.0.1' });
 
     const message = problemsOf({ ...local, AWS_LAMBDA_FUNCTION_NAME: 'lambda-webhook-usw2-dev' });
-    for (const variable of ['SECRETS_FILE', 'DYNAMODB_ENDPOINT', 'DB_TLS']) {
+    for (const variable of ['SECRETS_FILE', 'DYNAMODB_ENDPOINT', 'DB_TLS', 'DB_TLS_CA_FILE', 'DB_CONNECT_ADDRESS']) {
       expect(message).toContain(`${variable} is for local use only and is refused when running in Lambda`);
     }
   });
 });
 
-describe('webhook configuration: the DR state table', () => {
-  test('the webhook requires DR_STATE_TABLE (its fencing check reads the active region there); health does not', () => {
-    expect(problemsOf(VALID, loadWebhookConfig)).toBe('invalid configuration: DR_STATE_TABLE is required');
-    expect(() => loadWebhookConfig(VALID)).toThrow(ConfigError);
-    expect(loadWebhookConfig({ ...VALID, DR_STATE_TABLE: 'dr-state-use1-dev' }).drStateTable).toBe('dr-state-use1-dev');
-    expect(loadConfig(VALID).drStateTable).toBeUndefined();
+describe('the DR state table', () => {
+  test('webhook and health both require DR_STATE_TABLE: the webhook is fenced by it, /health follows it', () => {
+    const withoutTable = { ...VALID, DR_STATE_TABLE: undefined };
+    expect(problemsOf(withoutTable, loadWebhookConfig)).toBe('invalid configuration: DR_STATE_TABLE is required');
+    expect(problemsOf(withoutTable, loadConfig)).toBe('invalid configuration: DR_STATE_TABLE is required');
+    expect(loadWebhookConfig(VALID).drStateTable).toBe('dr-state-use1-dev');
+  });
+
+  test('DB_CONNECT_ADDRESS must be an IP address', () => {
+    expect(problemsOf({ ...VALID, DB_CONNECT_ADDRESS: 'localhost' })).toContain('DB_CONNECT_ADDRESS must be an IP address');
   });
 });
 

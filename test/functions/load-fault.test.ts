@@ -5,10 +5,12 @@ import { startLocalStack } from '../../functions/local/stack';
 import type { HttpFunction } from '../../functions/shared/lambda';
 import { createWebhook } from '../../functions/webhook/create-webhook';
 import type { PaymentEvent } from '../../functions/webhook/payment-event';
+import { sessionOrder } from '../../functions/webhook/session-update';
 import { captureOutput } from './support/captured-output';
-import { createDrStateTable } from './support/dr-state';
 import { EngineInspector, stackConfig, withStopped } from './support/engines';
-import { FakeSecretsManager } from './support/fake-secrets-manager';
+import type { Moto } from './support/moto';
+import { startMoto } from './support/moto';
+import { motoSecrets } from './support/moto-fixtures';
 import type { Delivery } from './support/load';
 import { loadPlan, runConcurrently } from './support/load';
 import { invocation, signedWebhookRequest } from './support/requests';
@@ -33,10 +35,12 @@ interface Answer {
   outcome: string;
 }
 
-describe(`load + faults on dynalite + embedded PostgreSQL 14 (mock Secrets Manager): ${DELIVERIES} deliveries, ${DUPLICATE_SHARE * 100}% duplicates, ${CONCURRENCY} concurrent, DynamoDB stopped and restarted, PostgreSQL restarted`, () => {
+describe(`load + faults on dynalite + embedded PostgreSQL 14, Secrets Manager on moto: ${DELIVERIES} deliveries, ${DUPLICATE_SHARE * 100}% duplicates, ${CONCURRENCY} concurrent, DynamoDB stopped and restarted, PostgreSQL restarted`, () => {
   const plan = loadPlan({ seed: SEED, deliveries: DELIVERIES, duplicateShare: DUPLICATE_SHARE, eventsPerSession: 5, nearWindow: CONCURRENCY });
   const eventsById = new Map(plan.events.map((event) => [event.id, event]));
   let stack: LocalStack;
+  let moto: Moto;
+  let secretsManager: Awaited<ReturnType<typeof motoSecrets>>;
   let engines: EngineInspector;
   let environments: HttpFunction[];
   let output: ReturnType<typeof captureOutput>;
@@ -52,11 +56,10 @@ describe(`load + faults on dynalite + embedded PostgreSQL 14 (mock Secrets Manag
   };
 
   beforeAll(async () => {
-    stack = await startLocalStack();
-    // no active-region item: us-east-1 (the stack's region) is active and accepts writes
-    await createDrStateTable(stack.dynamodb.endpoint);
+    // the stack records us-east-1 (its region) active at epoch 1; every delivery reads that fence twice or three times
+    [stack, moto] = await Promise.all([startLocalStack(), startMoto()]);
     output = captureOutput();
-    const secretsManager = new FakeSecretsManager(stack.secrets);
+    secretsManager = await motoSecrets(moto, stack.secrets);
     const config = { ...stackConfig(stack), logLevel: 'WARN' as const };
     environments = Array.from({ length: CONCURRENCY }, () => createWebhook(config, { secretsManager }));
     engines = new EngineInspector(stack);
@@ -64,8 +67,9 @@ describe(`load + faults on dynalite + embedded PostgreSQL 14 (mock Secrets Manag
 
   afterAll(async () => {
     engines?.close();
+    secretsManager?.destroy();
     await Promise.all((environments ?? []).map((fn) => fn.close()));
-    await stack?.stop();
+    await Promise.all([stack?.stop(), moto?.stop()]);
     output?.restore();
     // printed once the function logs are no longer captured
     if (summary) console.log(summary);
@@ -136,11 +140,11 @@ describe(`load + faults on dynalite + embedded PostgreSQL 14 (mock Secrets Manag
   }
 });
 
-/** An acknowledged event is on its session, or the session already holds a newer event (older ones are not applied over it). */
+/** An acknowledged event is on its session, or the session already shows an event that sorts after it (earlier ones are not applied over it). */
 function recordedOnSession(event: PaymentEvent, sessions: Map<string, Record<string, unknown>>): boolean {
   const session = sessions.get(event.data.session_id);
   if (!session) return false;
-  return (session.appliedEventIds as Set<string>).has(event.id) || (session.lastEventCreated as number) > event.created;
+  return (session.appliedEventIds as Set<string>).has(event.id) || (session.lastEventOrder as string) > sessionOrder(event);
 }
 
 /**
@@ -154,7 +158,7 @@ function inconsistentSessions(events: PaymentEvent[], sessions: Map<string, Reco
   const problems: string[] = [];
   for (const [sessionId, own] of eventsBySession) {
     const session = sessions.get(sessionId);
-    const newest = own.reduce((a, b) => (b.created > a.created ? b : a));
+    const newest = own.reduce((a, b) => (sessionOrder(b) > sessionOrder(a) ? b : a));
     const applied = (session?.appliedEventIds ?? new Set()) as Set<string>;
     const ownIds = new Set(own.map((event) => event.id));
     if (!session) problems.push(`${sessionId}: no session item`);

@@ -6,17 +6,21 @@ import { IN_PROGRESS_WAIT } from '../../functions/webhook/apply-payment-event';
 import { createWebhook } from '../../functions/webhook/create-webhook';
 import { MAX_BODY_BYTES } from '../../functions/webhook/handle-webhook';
 import { SIGNATURE_HEADER } from '../../functions/webhook/signature';
+import { storableIdentifier } from '../../functions/shared/mask';
 import { captureOutput } from './support/captured-output';
-import { createDrStateTable } from './support/dr-state';
 import { EngineInspector, stackConfig, withStopped } from './support/engines';
-import { FakeSecretsManager } from './support/fake-secrets-manager';
+import type { Moto } from './support/moto';
+import { startMoto } from './support/moto';
+import { motoSecrets } from './support/moto-fixtures';
 import { apiGatewayEvent, errorCode, invocation, signedWebhookRequest } from './support/requests';
 
 const CURRENT_SECRET = 'whsec_current_0123456789abcdef';
 const NEXT_SECRET = 'whsec_next_fedcba9876543210';
 
-describe('webhook on dynalite + embedded PostgreSQL 14 (mock Secrets Manager)', () => {
+describe('webhook on dynalite + embedded PostgreSQL 14, Secrets Manager on moto', () => {
   let stack: LocalStack;
+  let moto: Moto;
+  let secretsManager: Awaited<ReturnType<typeof motoSecrets>>;
   let webhook: HttpFunction;
   let engines: EngineInspector;
   let output: ReturnType<typeof captureOutput>;
@@ -28,11 +32,10 @@ describe('webhook on dynalite + embedded PostgreSQL 14 (mock Secrets Manager)', 
     webhook.handle(signedWebhookRequest(body, options.secrets ?? [CURRENT_SECRET], options), invocation());
 
   beforeAll(async () => {
-    stack = await startLocalStack();
-    // no active-region item: us-east-1 (the stack's region) is active and accepts writes
-    await createDrStateTable(stack.dynamodb.endpoint);
+    // the stack records us-east-1 (its region) active at epoch 1, as `dr init` does
+    [stack, moto] = await Promise.all([startLocalStack(), startMoto()]);
     output = captureOutput();
-    const secretsManager = new FakeSecretsManager({
+    secretsManager = await motoSecrets(moto, {
       ...stack.secrets,
       // rotation in progress: two active signing secrets
       [stack.env.SIGNING_SECRET_ID]: JSON.stringify([CURRENT_SECRET, NEXT_SECRET]),
@@ -49,8 +52,9 @@ describe('webhook on dynalite + embedded PostgreSQL 14 (mock Secrets Manager)', 
   afterAll(async () => {
     output?.restore();
     engines?.close();
+    secretsManager?.destroy();
     await Promise.all(opened.map((fn) => fn.close()));
-    await stack?.stop();
+    await Promise.all([stack?.stop(), moto?.stop()]);
   });
 
   test('a valid signed event answers 200, adds one payment_events row and updates the session', async () => {
@@ -167,6 +171,140 @@ describe('webhook on dynalite + embedded PostgreSQL 14 (mock Secrets Manager)', 
 
     expect(await engines.paymentEventRows(older.id)).toHaveLength(1);
     expect(await engines.session(newer.data.session_id)).toMatchObject({ paymentStatus: 'succeeded', lastEventId: newer.id });
+  });
+
+  describe('session order: created, then lifecycle precedence, then event id (point 6)', () => {
+    // The previous condition (lastEventCreated <= created) let the later arrival win a tie, so a
+    // succeeded delivered after its refund, in the same second, showed the payment as succeeded.
+    test.each([
+      ['refund first, success second', ['payment.refunded', 'payment.succeeded']],
+      ['success first, refund second', ['payment.succeeded', 'payment.refunded']],
+    ])('a refund and a success in the same second: the session shows refunded whatever the order (%s)', async (_case, types) => {
+      const created = nowSeconds() - 30;
+      const sessionId = `sess_tie_${types[0]}_${created}`;
+      const events = types.map((type) => samplePaymentEvent({ type: type as 'payment.refunded', created, data: { session_id: sessionId } }));
+      for (const event of events) expect((await deliver(JSON.stringify(event))).statusCode).toBe(200);
+
+      const session = await engines.session(sessionId);
+      expect(session).toMatchObject({ paymentStatus: 'refunded' });
+      // every event is stored and counted once on the session only when it was applied
+      for (const event of events) expect(await engines.paymentEventRows(event.id)).toHaveLength(1);
+      expect(session?.appliedEventCount).toBe((session?.appliedEventIds as Set<string>).size);
+    });
+
+    test('an older success arriving after a newer refund does not bring the payment back to succeeded', async () => {
+      const refund = samplePaymentEvent({ type: 'payment.refunded' });
+      const success = samplePaymentEvent({ type: 'payment.succeeded', created: refund.created - 5, data: { session_id: refund.data.session_id } });
+      await deliver(JSON.stringify(refund));
+      await deliver(JSON.stringify(success));
+      expect(await engines.session(refund.data.session_id)).toMatchObject({ paymentStatus: 'refunded', lastEventId: refund.id });
+    });
+
+    test('two events of one type in one second: the greater event id wins in both delivery orders', async () => {
+      const created = nowSeconds() - 20;
+      const [a, b] = ['evt_order_a', 'evt_order_b'].map((id, index) => samplePaymentEvent({ id: `${id}_${created}`, type: 'payment.pending', created, data: { session_id: `sess_same_${created}`, amount: index } }));
+      await deliver(JSON.stringify(b));
+      await deliver(JSON.stringify(a));
+      expect(await engines.session(a.data.session_id)).toMatchObject({ lastEventId: b.id, amountMinor: 1 });
+    });
+  });
+
+  describe('no poison messages: what can never be stored is a 4xx, never a 5xx the sender retries forever (point 5)', () => {
+    test.each([
+      ['far in the future (PostgreSQL to_timestamp out of range: a 503 for ever before)', 9_000_000_000_000_000],
+      ['more than a day ahead', nowSeconds() + 2 * 86_400],
+      ['before 2000-01-01', 900_000_000],
+      ['zero', 0],
+      ['negative', -1],
+    ])('created %s answers 400 invalid_event and stores nothing', async (_case, created) => {
+      const event = samplePaymentEvent({ created });
+      const response = await deliver(JSON.stringify(event));
+      expect(response.statusCode).toBe(400);
+      expect(errorCode(response)).toBe('invalid_event');
+      expect(JSON.parse(response.body).error.message).toContain('created');
+      expect(await engines.paymentEventRows(event.id)).toHaveLength(0);
+    });
+
+    test('a value the database refuses (SQLSTATE class 22/23) answers 422 event_unprocessable, not 503; the next valid event is applied', async () => {
+      const db = await engines.postgresClient();
+      try {
+        // a stricter rule in the database than in the webhook's validation (e.g. added by a later migration)
+        await db.query('ALTER TABLE payment_events ADD CONSTRAINT test_amount_limit CHECK (amount_minor < 1000000000)');
+        const event = samplePaymentEvent({ data: { amount: 2_000_000_000 } });
+        const responses = [await deliver(JSON.stringify(event)), await deliver(JSON.stringify(event))];
+        expect(responses.map((response) => response.statusCode)).toEqual([422, 422]);
+        expect(errorCode(responses[0])).toBe('event_unprocessable');
+        expect(await engines.idempotencyRecord(event.id)).toBeUndefined();
+      } finally {
+        await db.query('ALTER TABLE payment_events DROP CONSTRAINT IF EXISTS test_amount_limit');
+        await db.end();
+      }
+      expect((await deliver(JSON.stringify(samplePaymentEvent()))).statusCode).toBe(200);
+    });
+
+    test('a created time that is not an integer answers 400', async () => {
+      expect((await deliver(JSON.stringify({ ...samplePaymentEvent(), created: 1.5e9 + 0.5 }))).statusCode).toBe(400);
+    });
+  });
+
+  describe('the database agrees with idempotency (point 8)', () => {
+    test('same id, different content, when the idempotency record is gone (expired, or removed by reconcile): 422, the stored row is kept', async () => {
+      const event = samplePaymentEvent({ data: { amount: 500 } });
+      expect((await deliver(JSON.stringify(event))).statusCode).toBe(200);
+      await engines.deleteIdempotencyRecord(event.id);
+
+      const changed = { ...event, data: { ...event.data, amount: 9999 } };
+      const response = await deliver(JSON.stringify(changed));
+
+      expect(response.statusCode).toBe(422);
+      expect(errorCode(response)).toBe('event_id_conflict');
+      expect((await engines.paymentEventRows(event.id)).map((row) => row.amount_minor)).toEqual(['500']);
+      expect(await engines.idempotencyRecord(event.id)).toBeUndefined();
+    });
+
+    test('same id, same content, record gone: 200 duplicate:true (the row is the proof), session unchanged', async () => {
+      const event = samplePaymentEvent();
+      await deliver(JSON.stringify(event));
+      await engines.deleteIdempotencyRecord(event.id);
+
+      const response = await deliver(JSON.stringify(event));
+
+      expect(response.statusCode).toBe(200);
+      expect(JSON.parse(response.body)).toMatchObject({ eventId: event.id, duplicate: true });
+      expect(await engines.paymentEventRows(event.id)).toHaveLength(1);
+      expect((await engines.session(event.data.session_id))?.appliedEventCount).toBe(1);
+    });
+  });
+
+  describe('logs stay traceable (point 9)', () => {
+    test('an event id shaped like a card number is stored, logged and answered as its hash; the digits are nowhere', async () => {
+      const pan = '4111111111111111';
+      const event = samplePaymentEvent({ id: `evt_${pan}`, data: { payment_id: `pay_${pan}` } });
+      const request = signedWebhookRequest(JSON.stringify(event), [CURRENT_SECRET]);
+
+      const response = await webhook.handle(request, invocation());
+
+      const stored = storableIdentifier(event.id);
+      expect(stored).toMatch(/^sha256_/);
+      expect(JSON.parse(response.body)).toMatchObject({ received: true, eventId: stored });
+      const rows = await engines.paymentEventRows(stored);
+      expect(rows).toHaveLength(1);
+      expect(rows[0].payment_id).toBe(storableIdentifier(event.data.payment_id));
+      expect(await engines.query('SELECT count(*)::int AS n FROM payment_events WHERE event_id LIKE $1 OR payment_id LIKE $1', [`%${pan}%`])).toEqual([{ n: 0 }]);
+      // the log line names the very id the database holds
+      const line = output.lines().find((entry) => entry.requestId === request.requestContext.requestId);
+      expect(line?.eventId).toBe(stored);
+      // a redelivery is the same event
+      expect(JSON.parse((await deliver(JSON.stringify(event))).body)).toMatchObject({ eventId: stored, duplicate: true });
+    });
+
+    test('a UUID request id that the old masker altered (a Luhn-valid digit window) is logged intact', async () => {
+      const requestId = '14487230-4911-4956-9d11-1c816fb95bb8';
+      const request = signedWebhookRequest(JSON.stringify(samplePaymentEvent()), [CURRENT_SECRET]);
+      request.requestContext.requestId = requestId;
+      await webhook.handle(request, invocation());
+      expect(output.lines().some((entry) => entry.requestId === requestId)).toBe(true);
+    });
   });
 
   describe('signature', () => {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { LocalDynamoDb } from '../../../functions/local/dynamodb';
@@ -50,4 +50,22 @@ export async function startDrStateDynamoDb(): Promise<LocalDynamoDb> {
   const dynamodb = await startDynalite(port);
   await createDrStateTable(dynamodb.endpoint);
   return dynamodb;
+}
+
+/**
+ * The fence as `npm run dr -- init` records it for a new environment: us-east-1 active at epoch 1.
+ * (A missing record fails closed: nothing is accepted anywhere until it exists.)
+ */
+export async function recordInitialFence(endpoint: string, table = LOCAL_DR_STATE_TABLE): Promise<void> {
+  const client = localDynamoDb(endpoint);
+  try {
+    await client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { id: { S: 'active-region' }, activeRegion: { S: 'us-east-1' }, epoch: { N: '1' }, updatedAt: { S: new Date().toISOString() }, reason: { S: 'initial' }, decidedBy: { S: 'jest' } },
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
 }

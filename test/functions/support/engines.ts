@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { Client } from 'pg';
 import type { Config } from '../../../functions/shared/config';
 import { loadConfig } from '../../../functions/shared/config';
@@ -9,9 +9,9 @@ import type { LocalStack } from '../../../functions/local/stack';
 import { LOCAL_DR_STATE_TABLE } from './dr-state';
 
 /**
- * Configuration for functions running against the local stack; secrets come from a fake client
- * instead of SECRETS_FILE. The webhook's DR state table is the local one (create it with
- * createDrStateTable) unless the stack names its own.
+ * Configuration for functions running against the local stack; secrets come from a Secrets Manager
+ * client (moto) instead of SECRETS_FILE. The DR state table is the stack's (its fence is recorded:
+ * us-east-1 active at epoch 1).
  */
 export function stackConfig(stack: LocalStack): Config {
   return loadConfig({ DR_STATE_TABLE: LOCAL_DR_STATE_TABLE, ...stack.env, SECRETS_FILE: undefined });
@@ -65,15 +65,23 @@ export class EngineInspector {
    * no function name, so both regions' functions share it through the global table.
    */
   async idempotencyRecord(eventId: string): Promise<Record<string, unknown> | undefined> {
-    const key = `payments-webhook#${createHash('md5').update(JSON.stringify(eventId)).digest('base64')}`;
-    return this.item(this.stack.env.IDEMPOTENCY_TABLE, { id: key });
+    return this.item(this.stack.env.IDEMPOTENCY_TABLE, { id: idempotencyKey(eventId) });
+  }
+
+  /** Removes an event's idempotency record (as its expiry, or `dr reconcile`, would). */
+  async deleteIdempotencyRecord(eventId: string): Promise<void> {
+    await this.documents.send(new DeleteCommand({ TableName: this.stack.env.IDEMPOTENCY_TABLE, Key: { id: idempotencyKey(eventId) } }));
+  }
+
+  async query(sql: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
+    return this.rows(sql, values);
   }
 
   close(): void {
     this.dynamodb.destroy();
   }
 
-  private async query(sql: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
+  private async rows(sql: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
     const client = await this.postgresClient();
     try {
       return (await client.query(sql, values)).rows;
@@ -85,6 +93,11 @@ export class EngineInspector {
   private async item(table: string, key: Record<string, string>) {
     return (await this.documents.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
   }
+}
+
+/** The webhook's idempotency key of a (stored) event id: `payments-webhook#<base64 md5 of the JSON id>`. */
+export function idempotencyKey(eventId: string): string {
+  return `payments-webhook#${createHash('md5').update(JSON.stringify(eventId)).digest('base64')}`;
 }
 
 /** Runs `during` while the engine is stopped, then starts it again (also when `during` throws). */

@@ -3,14 +3,19 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { boundedClientOptions } from '../shared/aws-clients';
 import { createLogger } from '../shared/logger';
 import type { ControllerConfig } from './config';
 import type { ControllerDependencies, ControllerRun } from './controller';
 import { runController } from './controller';
 import { probeHealth } from './evidence';
 
-/** Every AWS call is bounded: a slow dependency fails the run (retried next minute), never hangs it. */
-const CLIENT_OPTIONS = { maxAttempts: 2, requestHandler: { connectionTimeout: 2000, requestTimeout: 5000 } };
+/**
+ * Every AWS call is bounded (throwOnRequestTimeout: a silent endpoint fails the call instead of
+ * hanging it): a slow dependency fails the run (retried next minute), never the 60 s Lambda timeout.
+ */
+export const CONTROLLER_TIMEOUTS = { connectionTimeoutMs: 2000, requestTimeoutMs: 5000, maxAttempts: 2 };
+const CLIENT_OPTIONS = boundedClientOptions(CONTROLLER_TIMEOUTS);
 
 export interface Controller {
   run(): Promise<ControllerRun>;
@@ -20,8 +25,8 @@ export interface Controller {
 
 /**
  * Wires the controller from configuration: every client talks to THIS region only and is created
- * once per execution environment. `overrides` replace clients (tests: RDS, CloudWatch and SNS have
- * no local engine) or the health probe and the clock.
+ * once per execution environment. `overrides` replace clients (tests: moto for CloudWatch and SNS,
+ * a mock for the RDS failover calls moto lacks) or the health probe and the clock.
  */
 export function createController(config: ControllerConfig, overrides: Partial<Omit<ControllerDependencies, 'config' | 'logger'>> = {}): Controller {
   const logger = createLogger(config, 'payments-failover-controller');

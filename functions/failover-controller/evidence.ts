@@ -26,15 +26,18 @@ export interface ProbeOptions {
   fetch?: Fetch;
 }
 
-/** GETs `url` until an attempt answers 2xx (healthy) or the attempts run out (unhealthy). */
+/**
+ * GETs `url` until an attempt says ready (2xx, or a 503 whose body says `ready: true`: a ready
+ * standby of the PRIMARY record, kept out of rotation by the fence) or the attempts run out.
+ */
 export async function probeHealth(url: string, options: ProbeOptions = {}): Promise<HealthProbe> {
   const { timeoutMs = PROBE_TIMEOUT_MS, attempts = PROBE_ATTEMPTS, pauseMs = PROBE_PAUSE_MS, fetch: get = globalThis.fetch as Fetch } = options;
   const started = performance.now();
-  let last: Omit<HealthProbe, 'latencyMs' | 'attempts'> = { ok: false, failure: 'error' };
+  let last: Omit<HealthProbe, 'latencyMs' | 'attempts'> = { ok: false, ready: false, failure: 'error' };
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (attempt > 1) await sleep(pauseMs);
     last = await probeOnce(url, timeoutMs, get);
-    if (last.ok) return { ...last, latencyMs: elapsedMs(started), attempts: attempt };
+    if (last.ready) return { ...last, latencyMs: elapsedMs(started), attempts: attempt };
   }
   return { ...last, latencyMs: elapsedMs(started), attempts };
 }
@@ -43,25 +46,25 @@ async function probeOnce(url: string, timeoutMs: number, get: Fetch): Promise<Om
   const signal = AbortSignal.timeout(timeoutMs);
   try {
     const response = await get(url, { signal, headers: { accept: 'application/json', 'user-agent': 'payments-dr-failover-controller' } });
-    const body = await response.text();
-    if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
-    return { ok: false, status: response.status, failure: 'status', detail: failingChecks(body) };
+    const body = healthBody(await response.text());
+    if (response.status >= 200 && response.status < 300) return { ok: true, ready: true, status: response.status };
+    return { ok: false, ready: body.ready, status: response.status, failure: 'status', detail: body.detail };
   } catch (error) {
-    if (signal.aborted) return { ok: false, failure: 'timeout', detail: `no answer within ${timeoutMs} ms` };
+    if (signal.aborted) return { ok: false, ready: false, failure: 'timeout', detail: `no answer within ${timeoutMs} ms` };
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return { ok: false, failure: 'error', detail: cause?.code ?? cause?.message ?? (error as Error).message };
+    return { ok: false, ready: false, failure: 'error', detail: cause?.code ?? cause?.message ?? (error as Error).message };
   }
 }
 
-/** `/health` names its failing checks; anything else is summarised by its length only. */
-function failingChecks(body: string): string | undefined {
+/** `/health` says whether it is ready and names its failing checks; anything else (an error page) is not ready. */
+function healthBody(text: string): { ready: boolean; detail?: string } {
   try {
-    const failing = (JSON.parse(body) as { failing?: unknown }).failing;
-    if (Array.isArray(failing) && failing.every((name) => typeof name === 'string')) return `failing ${failing.join(', ') || 'none'}`;
+    const body = JSON.parse(text) as { ready?: unknown; failing?: unknown };
+    const failing = Array.isArray(body.failing) && body.failing.every((name) => typeof name === 'string') ? `failing ${body.failing.join(', ') || 'none'}` : undefined;
+    return { ready: body.ready === true, detail: failing };
   } catch {
-    // not JSON: an error page from a load balancer or API Gateway
+    return { ready: false };
   }
-  return undefined;
 }
 
 /** The one CloudWatch call the lag reading makes; a CloudWatchClient satisfies it. */

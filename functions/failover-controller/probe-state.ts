@@ -7,7 +7,8 @@ import type { ProbeState } from './decision';
 /**
  * Each region's controller keeps its count of consecutive failed minutes in the DR state table,
  * item `id = "probe#<region>"`: `{ consecutiveFailedMinutes, lastProbeAt, lastEvidence, lastDecision }`
- * (`lastEvidence` is the JSON of the run's evidence). Only that region's controller writes it.
+ * (`lastEvidence` is the JSON of the run's evidence). Only that region's controller writes it (no TTL:
+ * the DR state table is MRSC, which has none).
  */
 export const probeStateId = (region: string) => `probe#${region}`;
 
@@ -17,7 +18,7 @@ export async function readProbeState(dynamodb: DynamoDbItemApi, table: string, r
   };
   if (!output.Item) return undefined;
   const count = Number(output.Item.consecutiveFailedMinutes?.N ?? 0);
-  return { consecutiveFailedMinutes: Number.isSafeInteger(count) && count > 0 ? count : 0, lastProbeAt: output.Item.lastProbeAt?.S };
+  return { consecutiveFailedMinutes: Number.isSafeInteger(count) && count > 0 ? count : 0, lastProbeAt: output.Item.lastProbeAt?.S, lastDecision: output.Item.lastDecision?.S };
 }
 
 export interface ProbeStateUpdate {

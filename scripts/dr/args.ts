@@ -1,13 +1,19 @@
 import type { Region } from '../../functions/shared/config';
 import { REGIONS } from '../../functions/shared/config';
 
-export type Command = 'status' | 'switchover' | 'failover';
+export type Command = 'status' | 'switchover' | 'failover' | 'init' | 'reconcile';
+const COMMANDS: readonly Command[] = ['status', 'switchover', 'failover', 'init', 'reconcile'];
 
 export interface DrArgs {
   command: Command;
   env: string;
   /** The region to move the writer to (switchover, failover). */
   to?: Region;
+  /** init: the region to record active (default us-east-1); reconcile: where to read the idempotency table (default: the active region). */
+  region?: Region;
+  /** reconcile: the window of idempotency records to check (records completed in it). */
+  since?: Date;
+  until?: Date;
   allowDataLoss: boolean;
   dryRun: boolean;
   yes: boolean;
@@ -22,6 +28,12 @@ commands:
   failover    --env <env> --to <region> [--allow-data-loss] unplanned: with --allow-data-loss the target is promoted even
                                                             though the current writer is unreachable; without it, the
                                                             no-data-loss variant (same checks as switchover)
+  init        --env <env> [--region <region>]               records the first active-region record (default us-east-1) where
+                                                            there is none, above every epoch the heartbeats have seen
+  reconcile   --env <env> --since <ISO time> [--until <ISO time>] [--region <region>]
+                                                            after a failover with data loss: finds idempotency records whose
+                                                            payment_events row was lost (DATABASE_URL: the new writer) and
+                                                            removes them, so the sender's redeliveries are applied again
 options:
   --dry-run   print the checks and the plan; change nothing
   --yes       do not ask for confirmation
@@ -30,13 +42,17 @@ regions: ${REGIONS.join(', ')}`;
 export class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[]): DrArgs {
-  const [command, ...rest] = argv;
-  if (command !== 'status' && command !== 'switchover' && command !== 'failover') {
-    throw new UsageError(command ? `unknown command "${command}"` : 'a command is required');
+  const [given, ...rest] = argv;
+  if (!COMMANDS.includes(given as Command)) {
+    throw new UsageError(given ? `unknown command "${given}"` : 'a command is required');
   }
+  const command = given as Command;
   const flags = { allowDataLoss: false, dryRun: false, yes: false };
   let env: string | undefined;
   let to: string | undefined;
+  let region: string | undefined;
+  let since: string | undefined;
+  let until: string | undefined;
   for (let index = 0; index < rest.length; index++) {
     const arg = rest[index];
     const [name, inline] = arg.split('=', 2);
@@ -47,15 +63,39 @@ export function parseArgs(argv: readonly string[]): DrArgs {
     };
     if (name === '--env') env = value();
     else if (name === '--to') to = value();
+    else if (name === '--region') region = value();
+    else if (name === '--since') since = value();
+    else if (name === '--until') until = value();
     else if (arg === '--allow-data-loss') flags.allowDataLoss = true;
     else if (arg === '--dry-run') flags.dryRun = true;
     else if (arg === '--yes' || arg === '-y') flags.yes = true;
     else throw new UsageError(`unknown option "${arg}"`);
   }
   if (!env) throw new UsageError('--env is required');
+  const regionArg = (given: string | undefined, option: string): Region | undefined => {
+    if (given === undefined) return undefined;
+    if (!REGIONS.includes(given as Region)) throw new UsageError(`${option} must be one of ${REGIONS.join(', ')} (got "${given}")`);
+    return given as Region;
+  };
+  const time = (given: string | undefined, option: string): Date | undefined => {
+    if (given === undefined) return undefined;
+    const parsed = new Date(given);
+    if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(given)) throw new UsageError(`${option} must be an ISO 8601 time such as 2025-06-01T12:00:00Z (got "${given}")`);
+    return parsed;
+  };
+  if (command !== 'init' && command !== 'reconcile' && region) throw new UsageError('--region is for init and reconcile');
+  if (command !== 'reconcile' && (since || until)) throw new UsageError('--since and --until are for reconcile');
   if (command === 'status') {
     if (to || flags.allowDataLoss) throw new UsageError('status takes only --env');
     return { command, env, ...flags };
+  }
+  if (command === 'init' || command === 'reconcile') {
+    if (to || flags.allowDataLoss) throw new UsageError(`${command} takes no --to or --allow-data-loss`);
+    if (command === 'init') return { command, env, region: regionArg(region, '--region') ?? 'us-east-1', ...flags };
+    if (!since) throw new UsageError('reconcile needs --since <ISO time> (e.g. a few minutes before the failover)');
+    const window = { since: time(since, '--since') as Date, until: time(until, '--until') };
+    if (window.until && window.until <= window.since) throw new UsageError('--until must be after --since');
+    return { command, env, region: regionArg(region, '--region'), ...window, ...flags };
   }
   if (!to) throw new UsageError(`${command} needs --to <${REGIONS.join('|')}>`);
   if (!REGIONS.includes(to as Region)) throw new UsageError(`--to must be one of ${REGIONS.join(', ')} (got "${to}")`);

@@ -4,30 +4,47 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import type { CloudWatchApi } from '../../functions/failover-controller/evidence';
 import type { RdsControlPlane } from '../../functions/failover-controller/rds';
 import type { Region } from '../../functions/shared/config';
-import type { DynamoDbItemApi } from '../../functions/shared/fencing';
+import type { DeleteItemCommand, GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { ClientTimeouts } from '../../functions/shared/aws-clients';
+import { boundedClientOptions } from '../../functions/shared/aws-clients';
 
 /** The AWS clients the `dr` commands use, one per service and region (tests pass fakes and dynalite). */
 export interface DrAws {
   rds(region: Region): RdsControlPlane;
   cloudwatch(region: Region): CloudWatchApi;
-  /** That region's replica of the DR state global table. */
-  dynamodb(region: Region): DynamoDbItemApi;
+  /** DynamoDB in that region: its replicas of the DR state table (fence, heartbeats) and of the idempotency table (reconcile). */
+  dynamodb(region: Region): DrDynamoDb;
 }
 
-/** Bounded: an unreachable region fails a call in seconds, it does not hang the command. */
-const CLIENT_OPTIONS = { maxAttempts: 3, requestHandler: { connectionTimeout: 3000, requestTimeout: 10_000 } };
+/** The DynamoDB calls the commands make; a DynamoDBClient satisfies it. */
+export interface DrDynamoDb {
+  send(command: GetItemCommand | PutItemCommand | ScanCommand | DeleteItemCommand, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+}
 
-/** Real SDK clients with the default credential chain (AWS_PROFILE, SSO, environment), created on first use. */
-export function sdkClients(): DrAws & { destroy(): void } {
+/**
+ * Bounded (throwOnRequestTimeout: a silent endpoint fails the call instead of hanging it): an
+ * unreachable region fails a call within 3 × (3 + 10) s plus backoff, it does not hang the command.
+ */
+export const DR_TIMEOUTS: ClientTimeouts = { connectionTimeoutMs: 3000, requestTimeoutMs: 10_000, maxAttempts: 3 };
+
+/**
+ * Real SDK clients with the default credential chain (AWS_PROFILE, SSO, environment), created on
+ * first use. `options` are for tests: other bounds, one endpoint for every service (a local engine).
+ */
+export function sdkClients(options: { timeouts?: ClientTimeouts; endpoint?: string } = {}): DrAws & { destroy(): void } {
+  const clientOptions = {
+    ...boundedClientOptions(options.timeouts ?? DR_TIMEOUTS),
+    ...(options.endpoint && { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  };
   const clients = new Map<string, { destroy(): void }>();
   const client = <T extends { destroy(): void }>(key: string, create: () => T): T => {
     if (!clients.has(key)) clients.set(key, create());
     return clients.get(key) as T;
   };
   return {
-    rds: (region) => client(`rds/${region}`, () => new RDSClient({ region, ...CLIENT_OPTIONS })),
-    cloudwatch: (region) => client(`cloudwatch/${region}`, () => new CloudWatchClient({ region, ...CLIENT_OPTIONS })),
-    dynamodb: (region) => client(`dynamodb/${region}`, () => new DynamoDBClient({ region, ...CLIENT_OPTIONS })),
+    rds: (region) => client(`rds/${region}`, () => new RDSClient({ region, ...clientOptions })),
+    cloudwatch: (region) => client(`cloudwatch/${region}`, () => new CloudWatchClient({ region, ...clientOptions })),
+    dynamodb: (region) => client(`dynamodb/${region}`, () => new DynamoDBClient({ region, ...clientOptions })),
     destroy: () => clients.forEach((created) => created.destroy()),
   };
 }

@@ -3,8 +3,10 @@ import { createInterface } from 'node:readline/promises';
 import { probeHealth } from '../../functions/failover-controller/evidence';
 import { parseArgs, USAGE, UsageError } from './args';
 import type { DrAws } from './aws';
-import type { DrContext, Io } from './commands';
+import { Client } from 'pg';
+import type { DrContext, DrDatabase, Io } from './commands';
 import { EXIT, moveWriter, status } from './commands';
+import { init, reconcile } from './maintenance';
 import type { DrNames } from './names';
 import { drNames, UnknownEnvironmentError } from './names';
 
@@ -16,6 +18,17 @@ export interface CliDependencies {
   probe?: DrContext['probe'];
   /** Names for an environment (default: charts/config/environments.ts). */
   names?: (environmentSuffix: string) => DrNames;
+  /** The writer database for reconcile (default: a pg client on DATABASE_URL). */
+  database?: () => Promise<DrDatabase>;
+}
+
+/** DATABASE_URL (a libpq URL; use sslmode=verify-full with the RDS CA bundle against Aurora). */
+async function databaseFromEnvironment(): Promise<DrDatabase> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set');
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000, query_timeout: 60_000 });
+  await client.connect();
+  return client as unknown as DrDatabase;
 }
 
 /** Runs one `dr` command; resolves the process exit code (0 done, 1 failed or aborted, 2 refused by a safety check, 64 usage). */
@@ -39,8 +52,11 @@ export async function runCli(argv: readonly string[], deps: CliDependencies): Pr
     now: deps.now ?? (() => new Date()),
     operator: deps.operator ?? operatorName(),
     probe: deps.probe ?? ((url) => probeHealth(url, { attempts: 1, timeoutMs: 5000 })),
+    database: deps.database ?? databaseFromEnvironment,
   };
   if (args.command === 'status') return status(ctx);
+  if (args.command === 'init') return init(ctx, { region: args.region ?? 'us-east-1', dryRun: args.dryRun, yes: args.yes });
+  if (args.command === 'reconcile') return reconcile(ctx, { since: args.since as Date, until: args.until, region: args.region, dryRun: args.dryRun, yes: args.yes });
   const kind = args.command === 'switchover' ? 'switchover' : args.allowDataLoss ? 'failover-allow-data-loss' : 'failover';
   return moveWriter(ctx, { kind, to: args.to as NonNullable<typeof args.to>, dryRun: args.dryRun, yes: args.yes });
 }

@@ -5,8 +5,10 @@ import { replicationLag } from '../../functions/failover-controller/evidence';
 import type { ClusterMember, GlobalClusterView } from '../../functions/failover-controller/rds';
 import { describeCluster, describeGlobalCluster, writerOf } from '../../functions/failover-controller/rds';
 import type { Region } from '../../functions/shared/config';
+import { HEARTBEAT_STALE_MS, readHeartbeat } from '../../functions/failover-controller/heartbeat';
+import { REGIONS } from '../../functions/shared/config';
 import type { ActiveRegion } from '../../functions/shared/fencing';
-import { readActiveRegion, recordActiveRegion } from '../../functions/shared/fencing';
+import { readActiveRegionRecord, recordActiveRegion } from '../../functions/shared/fencing';
 import type { DrAws } from './aws';
 import { awsCall, DrError } from './errors';
 import type { DrNames } from './names';
@@ -26,6 +28,14 @@ export interface DrContext {
   operator: string;
   /** GETs a region's /health (bounded). */
   probe(url: string): Promise<HealthProbe>;
+  /** The writer database (reconcile): DATABASE_URL by default. */
+  database(): Promise<DrDatabase>;
+}
+
+/** The PostgreSQL calls reconcile makes; a connected pg Client satisfies it. */
+export interface DrDatabase {
+  query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<{ rows: R[] }>;
+  end(): Promise<void>;
 }
 
 export const EXIT = { ok: 0, failed: 1, refused: 2, usage: 64 } as const;
@@ -42,8 +52,9 @@ export async function status(ctx: DrContext): Promise<number> {
   const [database, health, active] = await Promise.all([
     firstAnswer((region) => awsCall(rdsRead('rds:DescribeGlobalClusters', names.globalClusterId, region), () => describeGlobalCluster(ctx.aws.rds(region), names.globalClusterId))),
     Promise.all(READ_ORDER.slice().reverse().map(async (region) => ({ region, url: names.healthUrls[region], probe: await ctx.probe(names.healthUrls[region]) }))),
-    firstAnswer((region) => awsCall(tableCall('dynamodb:GetItem', names, region), () => readActiveRegion(ctx.aws.dynamodb(region), names.drStateTable))),
+    firstAnswer((region) => awsCall(tableCall('dynamodb:GetItem', names, region), () => readActiveRegionRecord(ctx.aws.dynamodb(region), names.drStateTable))),
   ]);
+  const heartbeats = 'error' in active ? [] : await Promise.all(REGIONS.map((region) => readHeartbeat(ctx.aws.dynamodb(active.region), names.drStateTable, region).then((beat) => ({ region, beat }), () => ({ region, beat: undefined }))));
   const warnings: string[] = [];
 
   io.print(`Environment ${names.environmentSuffix}`);
@@ -58,7 +69,7 @@ export async function status(ctx: DrContext): Promise<number> {
     if (global.failover) warnings.push(`a ${global.failover.dataLossAllowed ? 'failover (data loss allowed)' : 'switchover'} is running: ${global.failover.status} from ${global.failover.fromArn} to ${global.failover.toArn}`);
     const writer = writerOf(global);
     if (!writer) warnings.push('no member is the writer: writes fail everywhere until a failover completes');
-    else if (!('error' in active) && active.value.activeRegion !== writer.region) {
+    else if (!('error' in active) && active.value && active.value.activeRegion !== writer.region) {
       warnings.push(
         `the active-region record says ${active.value.activeRegion} but the Aurora writer is in ${writer.region}: webhooks in ${writer.region} refuse writes. ` +
           `Record it with: npx tsx scripts/dr.ts switchover --env ${names.environmentSuffix} --to ${writer.region} (with the writer already there it only records)`,
@@ -72,16 +83,24 @@ export async function status(ctx: DrContext): Promise<number> {
   if ('error' in active) {
     io.print(`Active region (${names.drStateTable}): unreadable`);
     active.errors.forEach((error) => io.print(`  ${error}`));
+  } else if (!active.value) {
+    io.print(`Active region (${names.drStateTable}, ${active.region} replica): NO RECORD`);
+    warnings.push(`the active-region record is missing: every region refuses payments. Record it: npm run dr -- init --env ${names.environmentSuffix}`);
   } else {
     io.print(`Active region (${names.drStateTable}, ${active.region} replica)`);
     io.print(`  ${activeText(active.value)}`);
+    io.print('Heartbeats (failover controllers; a fresh one means that region reaches the DynamoDB quorum)');
+    for (const { region, beat } of heartbeats) {
+      const age = beat ? Math.round((now.getTime() - Date.parse(beat.beatAt)) / 1000) : undefined;
+      io.print(`  ${region}  ${beat ? `${age! <= HEARTBEAT_STALE_MS / 1000 ? 'fresh' : 'STALE'} (${age} s ago, ${beat.ready ? 'ready' : 'not ready'})` : 'none (its controller has not run)'}`);
+    }
   }
 
   if (warnings.length) {
     io.print('Warnings');
     warnings.forEach((warning) => io.print(`  ! ${warning}`));
   }
-  return 'error' in database || 'error' in active ? EXIT.failed : EXIT.ok;
+  return 'error' in database || 'error' in active || !active.value ? EXIT.failed : EXIT.ok;
 }
 
 async function memberRow(ctx: DrContext, member: ClusterMember, now: Date): Promise<string> {
@@ -112,11 +131,15 @@ interface Check {
 }
 
 /**
- * Moves the Aurora writer to `to` and records `to` as the active region with epoch + 1, after
- * printing the checks and the plan. A switchover (and a failover without --allow-data-loss, the
- * API's no-data-loss variant) is refused unless replication is current and the engine versions
- * match; a failover allowing data loss reads only the target region, so it works while the
- * writer's region is down. Every read and the record go to the target region's endpoints.
+ * Moves the active region to `to`: records the fence FIRST (epoch + 1, compare-and-set on the
+ * epoch read), then moves the Aurora writer, after printing the checks and the plan. Fence first:
+ * from the record on, the old region acknowledges nothing (its webhooks re-read the fence after
+ * every write), so a failover allowing data loss can only lose writes acknowledged before the cut
+ * (the replication-lag window), never ones acknowledged during the move. A switchover (and a
+ * failover without --allow-data-loss, the API's no-data-loss variant) is refused unless replication
+ * is current and the engine versions match; a failover allowing data loss reads only the target
+ * region (it works while the writer's region is down) and refuses a target that is resynchronizing.
+ * Every read, the record and the move go to the target region's endpoints.
  */
 export async function moveWriter(ctx: DrContext, options: MoveOptions): Promise<number> {
   const { names, io } = ctx;
@@ -125,14 +148,18 @@ export async function moveWriter(ctx: DrContext, options: MoveOptions): Promise<
   io.print(headline(names, options));
 
   let global: GlobalClusterView;
-  let active: ActiveRegion;
+  let active: ActiveRegion | undefined;
   try {
     [global, active] = await Promise.all([
       awsCall(rdsRead('rds:DescribeGlobalClusters', names.globalClusterId, to), () => describeGlobalCluster(ctx.aws.rds(to), names.globalClusterId)),
-      awsCall(tableCall('dynamodb:GetItem', names, to), () => readActiveRegion(ctx.aws.dynamodb(to), names.drStateTable)),
+      awsCall(tableCall('dynamodb:GetItem', names, to), () => readActiveRegionRecord(ctx.aws.dynamodb(to), names.drStateTable)),
     ]);
   } catch (error) {
     return fail(io, error);
+  }
+  if (!active) {
+    io.print(`refused: the active-region record is missing from ${names.drStateTable}, so every region refuses payments. Record it first: npm run dr -- init --env ${names.environmentSuffix}`);
+    return EXIT.refused;
   }
   const target = global.members.find((member) => member.region === to);
   if (!target) {
@@ -140,9 +167,9 @@ export async function moveWriter(ctx: DrContext, options: MoveOptions): Promise<
     return EXIT.refused;
   }
   const epoch = active.epoch + 1;
-  const record = `record the active region ${to} at epoch ${epoch} in ${names.drStateTable} (${to} replica), only if its epoch is still below ${epoch}; currently ${activeText(active)}`;
+  const record = `record the active region ${to} at epoch ${epoch} in ${names.drStateTable} (${to} replica), only if it still holds epoch ${active.epoch}; currently ${activeText(active)}`;
 
-  // the writer is already there: at most the record is missing (e.g. a run that promoted but could not record)
+  // the writer is already there: at most the record is missing (e.g. a promotion whose record failed)
   if (target.isWriter) {
     if (active.activeRegion === to) {
       io.print(`nothing to do: ${target.clusterId} is already the writer and ${to} the recorded active region (epoch ${active.epoch})`);
@@ -152,14 +179,15 @@ export async function moveWriter(ctx: DrContext, options: MoveOptions): Promise<
     return confirmAndRun(ctx, options, [`1. ${record}`], async () => recordMove(ctx, options, epoch, `${kind} to ${to}: the writer was already there`));
   }
 
+  // the record already names the target but the writer did not follow (a move whose database step failed)
+  const recorded = active.activeRegion === to;
+  if (recorded) io.print(`${to} is already the recorded active region (epoch ${active.epoch}), but the writer is still elsewhere: only the database is moved.`);
   const checks = await preflight(ctx, global, target, lossless);
   io.print('Checks');
   checks.forEach((check) => io.print(`  ${check.ok ? 'ok  ' : 'FAIL'}  ${check.text}`));
   const { command, action } = moveCommand(names, target, kind);
-  const plan = [
-    `1. ${action} in ${to}: ${Object.entries(command.input).map(([key, value]) => `${key}=${value}`).join(' ')}`,
-    `2. ${record}`,
-  ];
+  const move = `${action} in ${to}: ${Object.entries(command.input).map(([key, value]) => `${key}=${value}`).join(' ')}`;
+  const plan = recorded ? [`1. ${move}`] : [`1. ${record}`, `2. ${move}`];
   const failed = checks.filter((check) => !check.ok);
   if (failed.length) {
     io.print('Plan (not run)');
@@ -169,14 +197,25 @@ export async function moveWriter(ctx: DrContext, options: MoveOptions): Promise<
     return EXIT.refused;
   }
   return confirmAndRun(ctx, options, plan, async () => {
+    if (!recorded) {
+      const code = await recordMove(ctx, options, epoch, `${kind} to ${to}${lossless ? '' : ' allowing data loss'}`);
+      if (code !== EXIT.ok) {
+        io.print('the database was not moved');
+        return code;
+      }
+    }
     try {
       await awsCall({ action, resource: names.globalClusterId, region: to }, () => ctx.aws.rds(to).send(command));
     } catch (error) {
-      io.print('nothing was recorded: the database was not moved');
+      io.print(
+        `the database was NOT moved, but ${to} is the recorded active region: its webhooks accept and write through the global writer endpoint ` +
+          `(to the old writer while it is reachable, else they answer 503). Re-run this command to move the database (it then only does that).`,
+      );
       return fail(io, error);
     }
     io.print(`requested: ${target.clusterId} becomes the writer (takes about a minute; writes answer 5xx meanwhile and senders retry)`);
-    return recordMove(ctx, options, epoch, `${kind} to ${to}${lossless ? '' : ' allowing data loss'}`);
+    io.print(`Follow the move with: npm run dr -- status --env ${names.environmentSuffix}`);
+    return EXIT.ok;
   });
 }
 
@@ -200,6 +239,11 @@ async function preflight(ctx: DrContext, global: GlobalClusterView, target: Clus
   });
   const lag = await replicationLag(ctx.aws.cloudwatch(target.region as Region), target.clusterId, ctx.now());
   if (!lossless) {
+    checks.push(
+      target.synchronizationStatus === 'pending-resync'
+        ? { ok: false, text: `${target.clusterId} is resynchronizing (pending-resync): it does not hold the writer's data yet; promoting it would lose more than the lag window` }
+        : { ok: true, text: `${target.clusterId} synchronization: ${target.synchronizationStatus ?? 'not reported'}` },
+    );
     checks.push({ ok: true, text: `replication lag of ${target.clusterId}: ${lagText(lag)} (about the window of writes that can be lost; AuroraGlobalDBRPOLag tells more)` });
     return checks;
   }
@@ -240,7 +284,7 @@ function moveCommand(names: DrNames, target: ClusterMember, kind: MoveKind) {
 }
 
 /** Prints the plan; stops after it on --dry-run, asks unless --yes, then runs. */
-async function confirmAndRun(ctx: DrContext, options: MoveOptions, plan: string[], run: () => Promise<number>): Promise<number> {
+export async function confirmAndRun(ctx: DrContext, options: { dryRun: boolean; yes: boolean }, plan: string[], run: () => Promise<number>): Promise<number> {
   const { io } = ctx;
   io.print('Plan');
   plan.forEach((step) => io.print(`  ${step}`));
@@ -266,14 +310,14 @@ async function recordMove(ctx: DrContext, options: MoveOptions, epoch: number, r
       recordActiveRegion(ctx.aws.dynamodb(options.to), names.drStateTable, { activeRegion: options.to, epoch, reason, decidedBy: ctx.operator, updatedAt: ctx.now() }),
     );
   } catch (error) {
-    io.print(`the active region was NOT recorded: webhooks in ${options.to} refuse writes until it is. Re-run this command once DynamoDB answers (with the writer already moved it only records).`);
+    io.print(`the active region was NOT recorded (nothing changed in ${options.to}'s role). If ${options.to} cannot reach its DynamoDB quorum, no region can be recorded from there; re-run once DynamoDB answers.`);
     return fail(io, error);
   }
   if (outcome === 'superseded') {
-    io.print(`not recorded: the active-region record already holds epoch ${epoch} or later (someone else decided meanwhile); run status`);
+    io.print(`not recorded: the active-region record no longer holds epoch ${epoch - 1} (someone else decided meanwhile, or it is missing); run status`);
     return EXIT.failed;
   }
-  io.print(`recorded: ${options.to} is the active region at epoch ${epoch}; webhooks follow within seconds. Follow the move with: npx tsx scripts/dr.ts status --env ${names.environmentSuffix}`);
+  io.print(`recorded: ${options.to} is the active region at epoch ${epoch}; every webhook follows on its next request (the fence is read on every delivery)`);
   return EXIT.ok;
 }
 
@@ -283,7 +327,7 @@ function rdsRead(action: string, resource: string, region: string) {
   return { action, resource, region };
 }
 
-function tableCall(action: string, names: DrNames, region: string) {
+export function tableCall(action: string, names: DrNames, region: string) {
   return { action, resource: `table ${names.drStateTable}`, region };
 }
 
@@ -300,13 +344,12 @@ async function firstAnswer<T>(read: (region: Region) => Promise<T>): Promise<{ v
   return { error: true, errors };
 }
 
-function fail(io: Io, error: unknown): number {
+export function fail(io: Io, error: unknown): number {
   io.print(`error: ${error instanceof DrError ? error.message : (error as Error).message}`);
   return EXIT.failed;
 }
 
-function activeText(active: ActiveRegion): string {
-  if (active.epoch === 0 && !active.updatedAt) return `${active.activeRegion} at epoch 0 (no failover recorded)`;
+export function activeText(active: ActiveRegion): string {
   return `${active.activeRegion} at epoch ${active.epoch}, since ${active.updatedAt ?? '?'} by ${active.decidedBy ?? '?'}${active.reason ? `: ${active.reason}` : ''}`;
 }
 

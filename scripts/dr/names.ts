@@ -13,8 +13,10 @@ export interface DrNames {
   globalClusterId: string;
   /** aurora-use1-<env>, aurora-usw2-<env> */
   clusterIds: Record<Region, string>;
-  /** dr-state-use1-<env>, a global table: each region has its replica. */
+  /** dr-state-use1-<env>, an MRSC global table: each region has its replica. */
   drStateTable: string;
+  /** idempotency-use1-<env>, the webhook's Powertools idempotency records (an MREC global table). */
+  idempotencyTable: string;
   /** https://api-<suffix>-<env>.<domain>/health: each region's own hostname, never the failover one. */
   healthUrls: Record<Region, string>;
   /** The environment's replication-lag target (a switchover is refused above it). */
@@ -36,6 +38,7 @@ export function drNames(environmentSuffix: string, environments: readonly Enviro
     globalClusterId: awsName('aurora-global', HOME_REGION, environmentSuffix),
     clusterIds: perRegion((suffix) => awsName('aurora', suffix, environmentSuffix)),
     drStateTable: awsName('dr-state', HOME_REGION, environmentSuffix),
+    idempotencyTable: awsName('idempotency', HOME_REGION, environmentSuffix),
     healthUrls: perRegion((suffix) => `https://${regionalApiDomain(environment.dns.domain, suffix, environmentSuffix)}/health`),
     replicationLagThresholdMs: environment.replicationLagThresholdMs,
   };

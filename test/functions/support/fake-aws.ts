@@ -1,13 +1,9 @@
-import type { GetMetricDataCommand, GetMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
 import {
   DescribeDBClustersCommand,
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds';
-import type { PublishCommand, PublishCommandOutput } from '@aws-sdk/client-sns';
-import type { SnsApi } from '../../../functions/failover-controller/controller';
-import type { CloudWatchApi } from '../../../functions/failover-controller/evidence';
 import type { RdsControlPlane } from '../../../functions/failover-controller/rds';
 
 /** An AWS service error as the SDK throws it (name = the error code). */
@@ -34,13 +30,19 @@ export interface RecordedCall {
 }
 
 /**
- * The Aurora global database's control plane (RDS has no local engine): one global cluster with a
- * member per region, answering DescribeGlobalClusters / DescribeDBClusters and carrying out
- * FailoverGlobalCluster / SwitchoverGlobalCluster at once. Every call is recorded with the region
- * whose endpoint received it; a region in `unreachable` fails every call like a dead endpoint.
+ * MOCK of the Aurora global database's control plane, for what moto lacks: FailoverGlobalCluster and
+ * SwitchoverGlobalCluster (moto 5.2.5 implements neither), and the FailoverState and
+ * SynchronizationStatus fields of DescribeGlobalClusters (moto returns neither) that the controller
+ * and the `dr` CLI decide on. One global cluster with a member per region, answering the describe
+ * calls consistently with the failovers it carries out at once. Every call is recorded (with the
+ * region whose endpoint received it) in `calls` and in `journal`, a sequence shared with other
+ * recorders; a region in `unreachable` fails every call like a dead endpoint. Describe-only paths
+ * (endpoint discovery, `dr status`) are tested against moto instead.
  */
 export class FakeAuroraGlobal {
   readonly calls: RecordedCall[] = [];
+  /** Every call as `rds <Command> <region>`, in order (tests add their own entries to order them against other calls). */
+  journal: string[] = [];
   readonly unreachable = new Set<string>();
   /** Command name → error thrown by the next such call (then cleared). */
   readonly failNext = new Map<string, Error>();
@@ -76,6 +78,7 @@ export class FakeAuroraGlobal {
   private async handle(region: string, command: Parameters<RdsControlPlane['send']>[0]): Promise<unknown> {
     const name = command.constructor.name;
     this.calls.push({ region, command: name, input: { ...(command.input as Record<string, unknown>) } });
+    this.journal.push(`rds ${name} ${region}`);
     if (this.unreachable.has(region)) throw Object.assign(new Error(`connect ETIMEDOUT rds.${region}.amazonaws.com:443`), { name: 'TimeoutError', code: 'ETIMEDOUT' });
     const failure = this.failNext.get(name);
     if (failure) {
@@ -120,52 +123,4 @@ export class FakeAuroraGlobal {
     }
     throw new Error(`unexpected RDS command ${name}`);
   }
-}
-
-/** CloudWatch (no local engine): the newest AuroraGlobalDBReplicationLag datapoint per region and cluster. */
-export class FakeCloudWatch {
-  readonly calls: RecordedCall[] = [];
-  /** `<region>/<clusterId>` → datapoint. */
-  readonly lag = new Map<string, { value: number; at: Date }>();
-  failNext?: Error;
-
-  setLag(region: string, clusterId: string, value: number, at: Date): void {
-    this.lag.set(`${region}/${clusterId}`, { value, at });
-  }
-
-  cloudwatch(region: string): CloudWatchApi {
-    return {
-      send: async (command: GetMetricDataCommand): Promise<GetMetricDataCommandOutput> => {
-        this.calls.push({ region, command: command.constructor.name, input: { ...command.input } });
-        throwOnce(this);
-        const query = command.input.MetricDataQueries?.[0];
-        const clusterId = query?.MetricStat?.Metric?.Dimensions?.find((d) => d.Name === 'DBClusterIdentifier')?.Value;
-        const point = this.lag.get(`${region}/${clusterId}`);
-        const inWindow = point && command.input.StartTime && command.input.EndTime && point.at >= command.input.StartTime && point.at <= command.input.EndTime;
-        return {
-          MetricDataResults: [{ Id: query?.Id, Label: query?.MetricStat?.Metric?.MetricName, Timestamps: inWindow ? [point.at] : [], Values: inWindow ? [point.value] : [], StatusCode: 'Complete' }],
-          $metadata: {},
-        };
-      },
-    };
-  }
-}
-
-/** SNS (no local engine): records what was published. */
-export class FakeSns implements SnsApi {
-  readonly published: PublishCommand['input'][] = [];
-  failNext?: Error;
-
-  async send(command: PublishCommand): Promise<PublishCommandOutput> {
-    throwOnce(this);
-    this.published.push(command.input);
-    return { MessageId: `msg-${this.published.length}`, $metadata: {} };
-  }
-}
-
-/** Throws the fake's `failNext` error once. */
-function throwOnce(fake: { failNext?: Error }): void {
-  const failure = fake.failNext;
-  fake.failNext = undefined;
-  if (failure) throw failure;
 }

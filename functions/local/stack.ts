@@ -31,12 +31,14 @@ export interface LocalStack {
 export interface LocalStackOptions {
   /** The active webhook signing secrets (default: one random secret). */
   signingSecrets?: string[];
+  /** PostgreSQL also serves TLS with this certificate (tests of the functions' certificate checks). */
+  postgresTls?: { certPem: string; keyPem: string };
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const [postgresPort, dynamodbPort] = await freePorts(2);
   const started = await Promise.allSettled([
-    startPostgres(postgresPort),
+    startPostgres(postgresPort, { tls: options.postgresTls }),
     startDynalite(dynamodbPort),
     mkdtemp(path.join(tmpdir(), 'payments-dr-secrets-')),
   ] as const);

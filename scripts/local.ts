@@ -1,7 +1,9 @@
 /**
  * `npm run local`: the webhook and health handlers over HTTP on 127.0.0.1, backed by dynalite and
  * embedded PostgreSQL 14 in temporary directories. PORT picks the port (default 3000).
- * Ctrl-C (SIGINT) or SIGTERM stops everything and deletes the temporary data.
+ * Ctrl-C (SIGINT) or SIGTERM stops everything and deletes the temporary data (exit 0). An engine
+ * process that dies on its own (killed, crashed) is reported and everything else is stopped the
+ * same way, its orphaned server included (exit 1): nothing keeps running without its engines.
  */
 import { createHealth } from '../functions/health/create-health';
 import { HEALTH_ROUTE } from '../functions/health/check-health';
@@ -36,18 +38,18 @@ async function main(): Promise<void> {
   });
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (reason: string, exitCode: number) => {
     if (stopping) return;
     stopping = true;
-    process.stderr.write(`\n${signal}: stopping the server, PostgreSQL and dynalite, removing their data\n`);
-    await server.close();
-    await Promise.allSettled(functions.map((fn) => fn.close()));
+    process.stderr.write(`\n${reason}: stopping the server, PostgreSQL and dynalite, removing their data\n`);
+    await Promise.allSettled([server.close(), ...functions.map((fn) => fn.close())]);
     await stack.stop();
     process.stderr.write('stopped\n');
-    process.exit(0);
+    process.exit(exitCode);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+  stack.onEngineExit((what) => void shutdown(`${what} unexpectedly`, 1));
 
   const { postgres } = stack;
   const webhookUrl = `${server.url}${WEBHOOK_ROUTE.path}`;

@@ -29,10 +29,16 @@ export interface LocalDynamoDb extends RestartableEngine {
 export async function startDynalite(port: number): Promise<LocalDynamoDb> {
   const directory = await mkdtemp(path.join(tmpdir(), 'payments-dr-dynalite-'));
   let child: ChildProcess | undefined;
+  const listeners: ((what: string) => void)[] = [];
   const start = async () => {
     if (child) return;
     const started = forkEngine(path.join(__dirname, 'dynalite-process.ts'), [String(port), path.join(directory, 'data')]);
     child = started;
+    started.once('exit', (code, signal) => {
+      if (child !== started) return; // stopped on purpose
+      child = undefined;
+      listeners.forEach((listener) => listener(`dynalite (pid ${started.pid}) exited (${signal ?? `code ${code}`})`));
+    });
     try {
       await firstMessage<DynaliteReady>(started, 'dynalite');
     } catch (error) {
@@ -61,7 +67,16 @@ export async function startDynalite(port: number): Promise<LocalDynamoDb> {
     await close();
     throw error;
   }
-  return { endpoint: `http://127.0.0.1:${port}`, stop, start, close, pause: () => signal('SIGSTOP'), resume: () => signal('SIGCONT') };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop,
+    start,
+    close,
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
+    onUnexpectedExit: (listener) => void listeners.push(listener),
+    pid: () => child?.pid,
+  };
 }
 
 /**

@@ -8,6 +8,10 @@ export interface RestartableEngine {
   stop(): Promise<void>;
   /** Starts it again on the same port with the same data. */
   start(): Promise<void>;
+  /** Calls `listener` when the engine's process exits without having been asked to (killed, crashed). */
+  onUnexpectedExit(listener: (what: string) => void): void;
+  /** The engine process's pid while it runs. */
+  pid(): number | undefined;
 }
 
 /**

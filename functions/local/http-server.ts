@@ -47,26 +47,53 @@ export async function serveHandlers(routes: Record<string, LambdaHttpHandler>, h
 
 async function respond(routes: Record<string, LambdaHttpHandler>, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const body = await readBody(request);
+  if (!body) return refuseOversized(request, response);
   const path = new URL(request.url ?? '/', 'http://local').pathname.replace(/\/+$/, '');
   const handler = routes[path];
-  let result: HttpResponse;
-  if (!body) result = errorResponse({ statusCode: 413, code: 'payload_too_large', message: 'request exceeds the Lambda payload limit' });
-  else if (!handler) result = errorResponse(NOT_FOUND);
-  else result = await handler(toApiGatewayEvent(request, body), localContext(`local${path.replace(/\//g, '-')}`, INVOCATION_TIMEOUT_MS));
+  const result = handler
+    ? await handler(toApiGatewayEvent(request, body), localContext(`local${path.replace(/\//g, '-')}`, INVOCATION_TIMEOUT_MS))
+    : errorResponse(NOT_FOUND);
   response.writeHead(result.statusCode, result.headers as Record<string, string>);
   response.end(result.body);
 }
 
-/** The request body, or undefined when it exceeds the payload limit. */
-async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/** After a 413 the client may still be sending; the rest of the body is discarded for at most this long, then the socket is closed. */
+export const OVERSIZED_DRAIN_MS = 1000;
+
+/**
+ * 413 and `Connection: close`, as API Gateway does: the unread rest of the body must never be
+ * parsed as a next request on a kept-alive connection, nor keep the connection open. The socket
+ * is half-closed once the answer is out (the client reads it, then sees the end), what still
+ * arrives is discarded, and the socket is destroyed after OVERSIZED_DRAIN_MS at the latest.
+ */
+function refuseOversized(request: IncomingMessage, response: ServerResponse): void {
+  const result = errorResponse({ statusCode: 413, code: 'payload_too_large', message: 'request exceeds the Lambda payload limit' });
+  response.shouldKeepAlive = false;
+  response.writeHead(413, { ...(result.headers as Record<string, string>), connection: 'close' });
+  response.end(result.body, () => {
+    const socket = request.socket;
+    socket.end();
+    setTimeout(() => socket.destroy(), OVERSIZED_DRAIN_MS).unref();
+  });
+}
+
+/** The request body, or undefined as soon as it exceeds the payload limit (the rest is left unread). */
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BYTES) return void chunks.push(chunk);
+      request.off('data', onData);
+      request.off('end', onEnd);
+      resolve(undefined);
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    request.on('data', onData);
+    request.once('end', onEnd);
+    request.once('error', reject);
+  });
 }
 
 function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {

@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RestartableEngine } from './engine-process';
@@ -15,6 +16,8 @@ export interface LocalPostgres extends RestartableEngine {
   password: string;
   /** Stops the server and deletes its data directory. */
   destroy(): Promise<void>;
+  /** The server's data directory (its postmaster.pid names the server process). */
+  dataDir: string;
 }
 
 export interface PostgresOptions {
@@ -30,15 +33,24 @@ export async function startPostgres(port: number, options: PostgresOptions = {})
   const user = 'payments';
   const password = randomBytes(12).toString('hex');
   const flags = options.tls ? await tlsFlags(directory, options.tls) : [];
-  const child = forkEngine(path.join(__dirname, 'postgres-process.ts'), [path.join(directory, 'data'), String(port), user, password, JSON.stringify(flags)]);
+  const dataDir = path.join(directory, 'data');
+  const child = forkEngine(path.join(__dirname, 'postgres-process.ts'), [dataDir, String(port), user, password, JSON.stringify(flags)]);
   const run = commandRunner(child);
+  const listeners: ((what: string) => void)[] = [];
+  let destroying = false;
+  child.once('exit', (code, signal) => {
+    if (!destroying) listeners.forEach((listener) => listener(`the PostgreSQL engine process (pid ${child.pid}) exited (${signal ?? `code ${code}`})`));
+  });
   const destroy = async () => {
+    destroying = true;
     try {
       if (child.connected) await run('stop');
     } finally {
       // the process stops the server on disconnect too; its files are only removed once it is gone
       if (child.connected) child.disconnect();
       await exited(child);
+      // a killed engine process leaves its postgres server running: stop that one too
+      await stopOrphanedServer(dataDir);
       await rm(directory, { recursive: true, force: true });
     }
   };
@@ -49,7 +61,43 @@ export async function startPostgres(port: number, options: PostgresOptions = {})
     await destroy().catch(() => undefined);
     throw error;
   }
-  return { host: '127.0.0.1', port, user, password, stop: () => run('stop'), start: () => run('start'), destroy };
+  return {
+    host: '127.0.0.1',
+    port,
+    user,
+    password,
+    stop: () => run('stop'),
+    start: () => run('start'),
+    destroy,
+    onUnexpectedExit: (listener) => void listeners.push(listener),
+    pid: () => (child.exitCode === null && child.signalCode === null ? child.pid : undefined),
+    dataDir,
+  };
+}
+
+/**
+ * The server's pid from postmaster.pid, if it is still running: asked to shut down fast (SIGINT),
+ * killed after 5 s. Nothing to do when the engine process stopped it, as it does on every normal exit.
+ */
+async function stopOrphanedServer(dataDir: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  } catch {
+    return;
+  }
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!Number.isSafeInteger(pid) || pid <= 0 || !alive()) return;
+  process.kill(pid, 'SIGINT');
+  for (const deadline = Date.now() + 5000; alive() && Date.now() < deadline; ) await sleep(50);
+  if (alive()) process.kill(pid, 'SIGKILL');
 }
 
 /**

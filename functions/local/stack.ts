@@ -25,6 +25,8 @@ export interface LocalStack {
   signingSecrets: string[];
   postgres: LocalPostgres;
   dynamodb: LocalDynamoDb;
+  /** Calls `listener` when an engine process exits without having been asked to (killed, crashed). */
+  onEngineExit(listener: (what: string) => void): void;
   stop(): Promise<void>;
 }
 
@@ -89,7 +91,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stop();
     throw error;
   }
-  return { env, secrets, signingSecrets, postgres, dynamodb, stop };
+  const onEngineExit = (listener: (what: string) => void) => {
+    postgres.onUnexpectedExit(listener);
+    dynamodb.onUnexpectedExit(listener);
+  };
+  return { env, secrets, signingSecrets, postgres, dynamodb, onEngineExit, stop };
 }
 
 async function initialiseFence(endpoint: string, table: string): Promise<void> {

@@ -20,7 +20,7 @@ import { createDrStateTable, localDynamoDb, startDrStateDynamoDb } from '../func
 import { awsError, clusterArn, FakeAuroraGlobal } from '../functions/support/fake-aws';
 import type { Moto } from '../functions/support/moto';
 import { startMoto } from '../functions/support/moto';
-import { putReplicationLag } from '../functions/support/moto-fixtures';
+import { motoAurora, putReplicationLag } from '../functions/support/moto-fixtures';
 
 const OPERATOR = 'dr-cli oncall@laptop';
 const USW2_ARN = clusterArn('us-west-2', 'aurora-usw2-dev');
@@ -178,6 +178,29 @@ describe('dr status (mock RDS control plane; CloudWatch on moto; DR state on dyn
     await h.run('status', '--env', 'dev');
 
     expect(h.output()).toContain('! the active-region record says us-west-2 but the Aurora writer is in us-east-1: webhooks in us-east-1 refuse writes');
+  });
+});
+
+describe('dr status against moto\'s RDS (the describe calls moto implements)', () => {
+  test('roles, engine versions and states come from DescribeGlobalClusters / DescribeDBClusters in each member\'s region', async () => {
+    const h = await harness({ lagMs: 120 });
+    const aurora = await motoAurora(moto);
+    try {
+      const lines: string[] = [];
+      const code = await runCli(['status', '--env', 'dev'], {
+        aws: { rds: (region) => aurora.rds(region), cloudwatch: (region) => new CloudWatchClient(moto.client(region)), dynamodb: () => documents },
+        io: { print: (line = '') => lines.push(line), ask: async () => '' },
+        probe: async () => ({ ok: true, ready: true, status: 200, latencyMs: 1, attempts: 1 }),
+        names: (env) => ({ ...drNames(env), drStateTable: h.table }),
+      });
+      const output = lines.join('\n');
+      expect(code).toBe(0);
+      expect(output).toContain('Database (aurora-global-use1-dev, read in us-west-2): available');
+      expect(output).toContain('us-east-1  aurora-use1-dev  WRITER  engine 14.15  available');
+      expect(output).toMatch(/us-west-2 {2}aurora-usw2-dev {2}reader {2}engine 14\.15 {2}available {2}replication lag 120 ms/);
+    } finally {
+      aurora.close();
+    }
   });
 });
 

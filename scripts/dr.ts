@@ -1,7 +1,9 @@
 /**
- * `npx tsx scripts/dr.ts <status|switchover|failover> --env <env> [--to <region>] [--allow-data-loss] [--dry-run] [--yes]`:
- * the database side of DR by hand — roles, lag, health and the active region; planned switchover;
- * failover. Each command prints its checks and plan first; see functions/README.md, "The dr CLI".
+ * `npm run dr -- <status|switchover|failover|init|reconcile> --env <env> [--to <region>] [--allow-data-loss]
+ * [--region <region>] [--since <ISO>] [--until <ISO>] [--dry-run] [--yes]`: DR by hand — roles, lag,
+ * health, heartbeats and the fence; planned switchover; failover (the fence first, then the
+ * database); the first fence record; reconciling idempotency records with the rows a data-loss
+ * failover lost. Each command prints its checks and plan first; see functions/README.md, "The dr CLI".
  */
 import { sdkClients } from './dr/aws';
 import { runCli, terminalIo } from './dr/cli';

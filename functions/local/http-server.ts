@@ -62,9 +62,9 @@ export const OVERSIZED_DRAIN_MS = 1000;
 
 /**
  * 413 and `Connection: close`, as API Gateway does: the unread rest of the body must never be
- * parsed as a next request on a kept-alive connection, nor keep the connection open. The socket
- * is half-closed once the answer is out (the client reads it, then sees the end), what still
- * arrives is discarded, and the socket is destroyed after OVERSIZED_DRAIN_MS at the latest.
+ * parsed (nor a request pipelined behind it), nor keep the connection open. Reading stopped when
+ * the limit was crossed; the socket is half-closed once the answer is out (the client reads it,
+ * then sees the end) and destroyed after OVERSIZED_DRAIN_MS at the latest.
  */
 function refuseOversized(request: IncomingMessage, response: ServerResponse): void {
   const result = errorResponse({ statusCode: 413, code: 'payload_too_large', message: 'request exceeds the Lambda payload limit' });
@@ -77,7 +77,7 @@ function refuseOversized(request: IncomingMessage, response: ServerResponse): vo
   });
 }
 
-/** The request body, or undefined as soon as it exceeds the payload limit (the rest is left unread). */
+/** The request body, or undefined as soon as it exceeds the payload limit (the rest is left unread, the socket paused). */
 function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -87,6 +87,8 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
       if (size <= MAX_REQUEST_BYTES) return void chunks.push(chunk);
       request.off('data', onData);
       request.off('end', onEnd);
+      // stop reading the socket: nothing after this point may be parsed (a pipelined request included)
+      request.pause();
       resolve(undefined);
     };
     const onEnd = () => resolve(Buffer.concat(chunks));

@@ -152,10 +152,10 @@ describe('fencing in the webhook on dynalite + embedded PostgreSQL 14, Secrets M
   });
 
   afterAll(async () => {
+    await Promise.all(opened.map((fn) => fn.close()));
     output?.restore();
     engines?.close();
     secretsManager?.destroy();
-    await Promise.all(opened.map((fn) => fn.close()));
   });
 
   test('without a record every region answers 503 dependency_unavailable and stores nothing (fail closed)', async () => {

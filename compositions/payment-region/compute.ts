@@ -1,3 +1,4 @@
+import { REGIONS, REGION_SUFFIXES } from '../../charts/config/regions';
 import { LABEL } from '../../charts/labels';
 import { Group } from '../../imports/cloudwatchlogs.aws.upbound.io';
 import { Role, RolePolicy } from '../../imports/iam.aws.upbound.io';
@@ -22,9 +23,11 @@ const POLICY_FIELDS = {
 } as const;
 
 /** Resources homed in the primary (global tables, replicated secrets) keep their `use1` names in every region. */
-const TABLE_ARNS = ['sessions', 'idempotency'].map((table) => `arn:aws:dynamodb:{{region}}:{{account}}:table/${table}-use1-{{env}}`);
+const tableArn = (table: string) => `arn:aws:dynamodb:{{region}}:{{account}}:table/${table}-use1-{{env}}`;
+const SESSIONS_TABLE_ARN = tableArn('sessions');
+const IDEMPOTENCY_TABLE_ARN = tableArn('idempotency');
 /** The active-region record (fencing) lives in this global table. */
-const DR_STATE_TABLE_ARN = 'arn:aws:dynamodb:{{region}}:{{account}}:table/dr-state-use1-{{env}}';
+const DR_STATE_TABLE_ARN = tableArn('dr-state');
 /** Secrets Manager appends "-" and six random characters to a secret's ARN: `-??????` matches exactly that. */
 const secretArn = (name: string) => `arn:aws:secretsmanager:{{region}}:{{account}}:secret:${name}-use1-{{env}}-??????`;
 
@@ -48,13 +51,25 @@ const VPC_NETWORKING: Statement[] = [
   { Sid: 'DescribeNetworkInterfaces', Effect: 'Allow', Action: Object.keys(ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS).filter((a) => a.startsWith('ec2:')), Resource: '*' },
 ];
 
-/** Reading the database location: the global cluster (writer endpoint) and this region's cluster. */
-const DISCOVER_DATABASE: Statement = {
-  Sid: 'DiscoverDatabaseEndpoints',
-  Effect: 'Allow',
-  Action: ['rds:DescribeGlobalClusters', 'rds:DescribeDBClusters'],
-  Resource: ['arn:aws:rds::{{account}}:global-cluster:aurora-global-use1-{{env}}', 'arn:aws:rds:{{region}}:{{account}}:cluster:aurora-{{regionSuffix}}-{{env}}'],
-};
+const OWN_CLUSTER_ARN = 'arn:aws:rds:{{region}}:{{account}}:cluster:aurora-{{regionSuffix}}-{{env}}';
+
+/**
+ * The webhook finds the writer: the global cluster (writer endpoint and members) and the writer
+ * member, described in its own region — either cluster, whichever holds the writer — for the TLS
+ * name check (functions/README.md, "TLS to Aurora").
+ */
+const DISCOVER_WRITER: Statement[] = [
+  { Sid: 'DescribeGlobalCluster', Effect: 'Allow', Action: ['rds:DescribeGlobalClusters'], Resource: ['arn:aws:rds::{{account}}:global-cluster:aurora-global-use1-{{env}}'] },
+  {
+    Sid: 'DescribeWriterMember',
+    Effect: 'Allow',
+    Action: ['rds:DescribeDBClusters'],
+    Resource: REGION_SUFFIXES.map((suffix) => `arn:aws:rds:${REGIONS[suffix].region}:{{account}}:cluster:aurora-${suffix}-{{env}}`),
+  },
+];
+
+/** Health finds this region's cluster (its reader endpoint) and never the other region's. */
+const DISCOVER_LOCAL_CLUSTER: Statement = { Sid: 'DescribeLocalCluster', Effect: 'Allow', Action: ['rds:DescribeDBClusters'], Resource: [OWN_CLUSTER_ARN] };
 
 const DECRYPT_VIA_SERVICES: Statement = {
   Sid: 'DecryptSecretsAndTables',
@@ -96,9 +111,9 @@ const FAILOVER_CONTROLLER_STATEMENTS: Statement[] = [
     Sid: 'PromoteOwnCluster',
     Effect: 'Allow',
     Action: ['rds:DescribeGlobalClusters', 'rds:FailoverGlobalCluster'],
-    Resource: ['arn:aws:rds::{{account}}:global-cluster:aurora-global-use1-{{env}}', 'arn:aws:rds:{{region}}:{{account}}:cluster:aurora-{{regionSuffix}}-{{env}}'],
+    Resource: ['arn:aws:rds::{{account}}:global-cluster:aurora-global-use1-{{env}}', OWN_CLUSTER_ARN],
   },
-  { Sid: 'ReadOwnCluster', Effect: 'Allow', Action: ['rds:DescribeDBClusters'], Resource: ['arn:aws:rds:{{region}}:{{account}}:cluster:aurora-{{regionSuffix}}-{{env}}'] },
+  { Sid: 'ReadOwnCluster', Effect: 'Allow', Action: ['rds:DescribeDBClusters'], Resource: [OWN_CLUSTER_ARN] },
   { Sid: 'FenceAndProbeState', Effect: 'Allow', Action: DR_STATE_ITEMS, Resource: [DR_STATE_TABLE_ARN] },
   { Sid: 'AlertOwnTopic', Effect: 'Allow', Action: ['sns:Publish'], Resource: ['arn:aws:sns:{{region}}:{{account}}:alerts-{{regionSuffix}}-{{env}}'] },
   { Sid: 'ReplicationLagEvidence', Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' },
@@ -122,11 +137,13 @@ export const LAMBDAS: readonly LambdaSpec[] = [
     environment: [homeName('sessions', 'SESSIONS_TABLE'), homeName('idempotency', 'IDEMPOTENCY_TABLE'), homeName('db-credentials', 'DB_SECRET_ID'), homeName('webhook-signing', 'SIGNING_SECRET_ID')],
     statements: [
       logStatement('webhook'),
-      { Sid: 'SessionAndIdempotencyItems', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], Resource: TABLE_ARNS },
-      { Sid: 'ReadActiveRegion', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [DR_STATE_TABLE_ARN] },
+      // Powertools idempotency records: read, claim, complete, release.
+      { Sid: 'IdempotencyRecords', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], Resource: [IDEMPOTENCY_TABLE_ARN] },
+      { Sid: 'SessionItems', Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: [SESSIONS_TABLE_ARN] },
+      { Sid: 'ReadFence', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [DR_STATE_TABLE_ARN] },
       { Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn('db-credentials'), secretArn('webhook-signing')] },
       DECRYPT_VIA_SERVICES,
-      DISCOVER_DATABASE,
+      ...DISCOVER_WRITER,
       ...VPC_NETWORKING,
     ],
   },
@@ -138,12 +155,12 @@ export const LAMBDAS: readonly LambdaSpec[] = [
     environment: [homeName('sessions', 'SESSIONS_TABLE'), homeName('idempotency', 'IDEMPOTENCY_TABLE'), homeName('db-credentials', 'DB_SECRET_ID'), homeName('webhook-signing', 'SIGNING_SECRET_ID')],
     statements: [
       logStatement('health'),
-      { Sid: 'LocalTableAnswers', Effect: 'Allow', Action: ['dynamodb:DescribeTable', 'dynamodb:GetItem'], Resource: [TABLE_ARNS[0]] },
+      { Sid: 'LocalTablesAnswer', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [SESSIONS_TABLE_ARN, IDEMPOTENCY_TABLE_ARN] },
       // Routing follows the fence: /health fails in a region that is not active or cannot read it.
       { Sid: 'ReadFence', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [DR_STATE_TABLE_ARN] },
-      { Sid: 'LocalSecretReplicaReadable', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn('db-credentials')] },
+      { Sid: 'LocalSecretReplicasReadable', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn('db-credentials'), secretArn('webhook-signing')] },
       DECRYPT_VIA_SERVICES,
-      DISCOVER_DATABASE,
+      DISCOVER_LOCAL_CLUSTER,
       ...VPC_NETWORKING,
     ],
   },

@@ -1,3 +1,4 @@
+import { AuroraLagMetric, auroraLagQuery } from '../../functions/shared/aurora-lag';
 import { Patch, required, templated } from '../lib/patches';
 import { XR } from './common';
 
@@ -38,12 +39,11 @@ export const DR_NAMESPACE = 'PaymentsDR';
 
 const lambda = (metricName: string, fn: string): MetricDefinition => ({ namespace: 'AWS/Lambda', metricName, dimensions: { FunctionName: `${fn}-{{regionSuffix}}-{{env}}` } });
 const api = (metricName: string): MetricDefinition => ({ namespace: 'AWS/ApiGateway', metricName, dimensions: { ApiId: '{{apiId}}', Stage: '$default' } });
-const auroraLag = (metricName: string, regionSuffix: string): MetricDefinition => ({
+const auroraLag = (metricName: AuroraLagMetric, regionSuffix: string): MetricDefinition => ({
   namespace: 'AWS/RDS',
   metricName,
-  // AWS documents these metrics but not their dimension set (README, "Lag alarms watch metrics that
-  // exist"): the query matches the cluster's series whatever else they carry.
-  query: `SELECT MAX(${metricName}) FROM "AWS/RDS" WHERE DBClusterIdentifier = 'aurora-${regionSuffix}-{{env}}'`,
+  // The failover controller reads its evidence with the same query (functions/shared/aurora-lag.ts says why).
+  query: auroraLagQuery(metricName, `aurora-${regionSuffix}-{{env}}`),
 });
 const tableReplication = (table: string): MetricDefinition => ({
   namespace: 'AWS/DynamoDB',
@@ -54,7 +54,7 @@ const fence = (metricName: string, regionSuffix: string): MetricDefinition => ({
 
 export const LAMBDA_FUNCTIONS = ['webhook', 'health', 'failover-controller'] as const;
 export const REPLICATED_TABLES = ['sessions', 'idempotency'] as const;
-export const AURORA_LAG_METRICS = ['AuroraGlobalDBRPOLag', 'AuroraGlobalDBReplicationLag'] as const;
+export const AURORA_LAG_METRICS: readonly AuroraLagMetric[] = ['AuroraGlobalDBRPOLag', 'AuroraGlobalDBReplicationLag'];
 
 export const METRICS = {
   lambdaErrors: (fn: string) => lambda('Errors', fn),
@@ -66,7 +66,7 @@ export const METRICS = {
   apiLatency: api('Latency'),
   healthCheckStatus: { namespace: 'AWS/Route53', metricName: 'HealthCheckStatus', region: ROUTE53_METRICS_REGION, dimensions: { HealthCheckId: '{{healthCheckId}}' } } as MetricDefinition,
   /** This region's cluster; the other region's (`{{peerRegionSuffix}}`) is on the dashboard too. */
-  auroraLag: (metricName: string, regionSuffix = '{{regionSuffix}}') => auroraLag(metricName, regionSuffix),
+  auroraLag: (metricName: AuroraLagMetric, regionSuffix = '{{regionSuffix}}') => auroraLag(metricName, regionSuffix),
   tableReplication,
   /** 1 while the fence names this region, else 0 (published by the health function on every check). */
   activeRegion: (regionSuffix: string) => fence('ActiveRegion', regionSuffix),

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import type { GetMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { AuroraLagMetric, auroraLagQuery } from '../shared/aurora-lag';
 import { elapsedMs } from '../shared/elapsed';
 import type { HealthProbe } from './decision';
 
@@ -72,7 +73,7 @@ export interface CloudWatchApi {
   send(command: GetMetricDataCommand, options?: { abortSignal?: AbortSignal }): Promise<GetMetricDataCommandOutput>;
 }
 
-export const REPLICATION_LAG_METRIC = 'AuroraGlobalDBReplicationLag';
+export const REPLICATION_LAG_METRIC: AuroraLagMetric = 'AuroraGlobalDBReplicationLag';
 /** A datapoint older than this says nothing about replication now. */
 export const LAG_MAX_AGE_MS = 180_000;
 
@@ -95,15 +96,8 @@ export async function replicationLag(cloudwatch: CloudWatchApi, clusterId: strin
         EndTime: now,
         ScanBy: 'TimestampDescending',
         MetricDataQueries: [
-          {
-            Id: 'lag',
-            ReturnData: true,
-            MetricStat: {
-              Metric: { Namespace: 'AWS/RDS', MetricName: REPLICATION_LAG_METRIC, Dimensions: [{ Name: 'DBClusterIdentifier', Value: clusterId }] },
-              Period: 60,
-              Stat: 'Maximum',
-            },
-          },
+          // Metrics Insights: matches the cluster's series whatever dimension set AWS publishes them with.
+          { Id: 'lag', ReturnData: true, Expression: auroraLagQuery(REPLICATION_LAG_METRIC, clusterId), Period: 60 },
         ],
       }),
     );

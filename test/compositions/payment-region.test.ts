@@ -117,7 +117,26 @@ describe('PaymentRegion: IAM is least privilege', () => {
     const webhookWest = resources(policies(usw2)[0]);
     expect(webhookWest).toContain('arn:aws:logs:us-west-2:111122223333:log-group:/aws/lambda/webhook-usw2-dev:*');
     expect(webhookWest).toContain('arn:aws:dynamodb:us-west-2:111122223333:table/sessions-use1-dev');
-    expect(webhookWest.filter((arn: string) => arn.includes('us-east-1'))).toEqual([]);
+    // the one exception: the writer member is described in its own region (either region) for the TLS name check
+    expect(webhookWest.filter((arn: string) => arn.includes('us-east-1'))).toEqual(['arn:aws:rds:us-east-1:111122223333:cluster:aurora-use1-dev']);
+    for (const fn of ['health', 'failover-controller']) {
+      const own = resources(JSON.parse(forProvider(byName(usw2, `role-policy-${fn}`)).policy));
+      expect(own.filter((arn: string) => arn.includes('us-east-1'))).toEqual([]);
+    }
+  });
+
+  test.each([
+    ['webhook', 'IdempotencyRecords', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], ['table/idempotency-use1-dev']],
+    ['webhook', 'SessionItems', ['dynamodb:UpdateItem'], ['table/sessions-use1-dev']],
+    ['webhook', 'ReadFence', ['dynamodb:GetItem'], ['table/dr-state-use1-dev']],
+    ['health', 'LocalTablesAnswer', ['dynamodb:GetItem'], ['table/sessions-use1-dev', 'table/idempotency-use1-dev']],
+    ['health', 'ReadFence', ['dynamodb:GetItem'], ['table/dr-state-use1-dev']],
+    ['health', 'LocalSecretReplicasReadable', ['secretsmanager:GetSecretValue'], ['secret:db-credentials-use1-dev-??????', 'secret:webhook-signing-use1-dev-??????']],
+    ['health', 'DescribeLocalCluster', ['rds:DescribeDBClusters'], ['cluster:aurora-usw2-dev']],
+  ])('%s statement %s allows exactly %j on %j', (fn, sid, actions, resources) => {
+    const statement = JSON.parse(forProvider(byName(usw2, `role-policy-${fn}`)).policy).Statement.find((s: Json) => s.Sid === sid);
+    expect(statement.Action).toEqual(actions);
+    expect([statement.Resource].flat().map((arn: string) => arn.replace(/^arn:aws:[a-z]+:us-west-2:111122223333:/, ''))).toEqual(resources);
   });
 
   test.each(['webhook', 'health', 'failover-controller'])('the %s role trusts only lambda.amazonaws.com on behalf of the environment account', (fn) => {

@@ -47,8 +47,11 @@ describe('failover controller on dynalite, CloudWatch and SNS on moto (mock RDS 
    */
   async function standby(env: Environment = {}, options: { dynamodb?: (real: DynamoDbItemApi) => DynamoDbItemApi; peerBeats?: 'stale' | 'fresh-ready' | 'fresh-not-ready' | 'none' } = {}) {
     const table = `dr-state-use1-controller${(tables += 1)}`;
+    // Each standby lives in its own hour: moto's Metrics Insights ignores the query's WHERE clause
+    // and sums every datapoint of a period, so lag datapoints of different tests must not share one.
+    const start = START + tables * 3_600_000;
     await createDrStateTable(dynamo.endpoint, table);
-    await initialiseActiveRegion(documents, table, { activeRegion: 'us-east-1', epoch: 1, reason: 'initial', decidedBy: 'jest', updatedAt: new Date(START - 86_400_000) });
+    await initialiseActiveRegion(documents, table, { activeRegion: 'us-east-1', epoch: 1, reason: 'initial', decidedBy: 'jest', updatedAt: new Date(start - 86_400_000) });
     const topic = await motoTopic(moto, 'us-west-2', `alerts-usw2-dev-${tables}`);
     const config: ControllerConfig = loadControllerConfig({
       ...CONTROLLER_ENVIRONMENT,
@@ -65,20 +68,20 @@ describe('failover controller on dynalite, CloudWatch and SNS on moto (mock RDS 
     const sns = new SNSClient(moto.client('us-west-2'));
     closers.push(() => cloudwatch.destroy(), () => sns.destroy(), () => topic.close());
     let minute = 0;
-    let now = new Date(START);
+    let now = new Date(start);
     const dynamodb = options.dynamodb?.(documents);
     const controller = createController(config, { rds: aurora.rds(config.region), cloudwatch, sns, probe: (url) => probeHealth(url, FAST_PROBE), now: () => now, ...(dynamodb && { dynamodb }) });
     opened.push(controller);
     const peerBeats = options.peerBeats ?? 'stale';
     const run = async () => {
-      now = new Date(START + 60_000 * minute++);
+      now = new Date(start + 60_000 * minute++);
       if (peerBeats !== 'none') {
-        const beatAt = peerBeats === 'stale' ? new Date(START - 600_000) : new Date(now.getTime() - 20_000);
+        const beatAt = peerBeats === 'stale' ? new Date(start - 600_000) : new Date(now.getTime() - 20_000);
         await writeHeartbeat(documents, table, { region: 'us-east-1', beatAt: beatAt.toISOString(), ready: peerBeats === 'fresh-ready', activeRegion: 'us-east-1', epoch: 1 });
       }
       return controller.run();
     };
-    return { config, table, aurora, topic, run, now: () => now };
+    return { config, table, aurora, topic, run, start, now: () => now };
   }
 
   const decisionLines = () => output.lines().filter((line) => line.message === 'failover decision');
@@ -181,25 +184,25 @@ describe('failover controller on dynalite, CloudWatch and SNS on moto (mock RDS 
   });
 
   test('PARTITION: us-east-1 alive and replicating (lag 150 ms on moto CloudWatch) but cut off from the quorum (heartbeat stale): promotes, the loss window is the lag', async () => {
-    const { run, now } = await standby({ FAILED_MINUTES_BEFORE_PROMOTION: '2' }, { peerBeats: 'stale' });
+    const { run, now, start } = await standby({ FAILED_MINUTES_BEFORE_PROMOTION: '2' }, { peerBeats: 'stale' });
     peer.answer(503);
     const results = [];
     for (let minute = 0; minute < 2; minute++) {
-      await putReplicationLag(moto, 'us-west-2', 'aurora-usw2-dev', 150, new Date(START + 60_000 * minute - 20_000));
+      await putReplicationLag(moto, 'us-west-2', 'aurora-usw2-dev', 150, new Date(start + 60_000 * minute - 20_000));
       results.push(await run());
     }
     expect(results.map((r) => r.decision.reason)).toEqual(['counting', 'promote']);
     expect(results[1].evidence?.replicationLagMs).toBe(150);
     expect(results[1].promotion).toMatchObject({ outcome: 'promoted', epoch: 2 });
-    expect(now().getTime()).toBe(START + 60_000);
+    expect(now().getTime()).toBe(start + 60_000);
   });
 
   test('the lag comes from CloudWatch in this region (moto): AuroraGlobalDBReplicationLag of the local cluster; current replication of a primary that beats but is not ready blocks promotion', async () => {
-    const { run, aurora } = await standby({}, { peerBeats: 'fresh-not-ready' });
+    const { run, aurora, start } = await standby({}, { peerBeats: 'fresh-not-ready' });
     peer.answer('hang');
 
     for (let minute = 0; minute < 4; minute++) {
-      await putReplicationLag(moto, 'us-west-2', 'aurora-usw2-dev', 150, new Date(START + 60_000 * minute - 20_000));
+      await putReplicationLag(moto, 'us-west-2', 'aurora-usw2-dev', 150, new Date(start + 60_000 * minute - 20_000));
       const result = await run();
       expect(result.decision).toMatchObject({ act: false, reason: 'replication_current', consecutiveFailedMinutes: 0 });
       expect(result.evidence?.peer).toMatchObject({ ok: false, failure: 'timeout' });
@@ -301,7 +304,7 @@ describe('failover controller on dynalite, CloudWatch and SNS on moto (mock RDS 
     closers.push(() => cloudwatch.destroy(), () => sns.destroy());
     const twin = createController(setup.config, { rds: setup.aurora.rds('us-west-2'), cloudwatch, sns, probe: (url) => probeHealth(url, FAST_PROBE), now: setup.now });
     opened.push(twin);
-    await writeHeartbeat(documents, setup.table, { region: 'us-east-1', beatAt: new Date(START - 600_000).toISOString(), ready: true });
+    await writeHeartbeat(documents, setup.table, { region: 'us-east-1', beatAt: new Date(setup.start - 600_000).toISOString(), ready: true });
 
     const [first, second] = await Promise.all([setup.run(), twin.run()]);
 

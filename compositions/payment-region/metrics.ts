@@ -1,4 +1,5 @@
 import { AuroraLagMetric, auroraLagQuery } from '../../functions/shared/aurora-lag';
+import { DR_METRICS_NAMESPACE, FENCE_METRIC_NAMES } from '../../functions/shared/fence-metrics';
 import { Patch, required, templated } from '../lib/patches';
 import { XR } from './common';
 
@@ -34,8 +35,8 @@ const STATUS_TOKENS = ['apiId', 'healthCheckId'];
 
 /** Route 53 publishes health-check metrics only in us-east-1. */
 export const ROUTE53_METRICS_REGION = 'us-east-1';
-/** Where the health function publishes the fence it reads (Powertools Metrics, embedded metric format). */
-export const DR_NAMESPACE = 'PaymentsDR';
+/** Where the health function publishes the fence it reads (functions/shared/fence-metrics.ts). */
+export const DR_NAMESPACE = DR_METRICS_NAMESPACE;
 
 const lambda = (metricName: string, fn: string): MetricDefinition => ({ namespace: 'AWS/Lambda', metricName, dimensions: { FunctionName: `${fn}-{{regionSuffix}}-{{env}}` } });
 const api = (metricName: string): MetricDefinition => ({ namespace: 'AWS/ApiGateway', metricName, dimensions: { ApiId: '{{apiId}}', Stage: '$default' } });
@@ -69,9 +70,9 @@ export const METRICS = {
   auroraLag: (metricName: AuroraLagMetric, regionSuffix = '{{regionSuffix}}') => auroraLag(metricName, regionSuffix),
   tableReplication,
   /** 1 while the fence names this region, else 0 (published by the health function on every check). */
-  activeRegion: (regionSuffix: string) => fence('ActiveRegion', regionSuffix),
+  activeRegion: (regionSuffix: string) => fence(FENCE_METRIC_NAMES.activeRegion, regionSuffix),
   /** The fence's epoch as the health function last read it. */
-  fenceEpoch: (regionSuffix: string) => fence('FenceEpoch', regionSuffix),
+  fenceEpoch: (regionSuffix: string) => fence(FENCE_METRIC_NAMES.fenceEpoch, regionSuffix),
 } as const;
 
 /** Whether a template needs a value only a composed resource's status provides. */

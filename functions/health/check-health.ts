@@ -31,6 +31,8 @@ export interface HealthDependencies {
   /** Must include FENCE_CHECK, resolving the ActiveRegion. */
   checks: Record<string, Check>;
   timeoutMs?: number;
+  /** Receives the fence as read by this check (undefined when unreadable), e.g. to publish it as metrics. */
+  onFence?: (active: ActiveRegion | undefined) => void;
 }
 
 /** `active`: this region holds the fence; `standby`: another does; `unknown`: the fence could not be read. */
@@ -64,6 +66,7 @@ export async function handleHealth(request: APIGatewayProxyEventV2, deps: Health
   const failingChecks = checks.filter((check) => !check.ok).map((check) => check.name);
   const active = outcomes.find(({ result }) => result.name === FENCE_CHECK && result.ok)?.value as ActiveRegion | undefined;
   const role: Role = !active ? 'unknown' : active.activeRegion === deps.region ? 'active' : 'standby';
+  deps.onFence?.(active);
   const ready = failingChecks.length === 0;
   const routable = ready && (deps.region !== PRIMARY_REGION || role === 'active');
   const failing = ready && !routable ? ['active_region'] : failingChecks;

@@ -7,6 +7,7 @@ import { endpointResolver, lazyRdsClients } from '../shared/endpoints';
 import type { DynamoDbItemApi } from '../shared/fencing';
 import { fenceReader, readActiveRegion } from '../shared/fencing';
 import type { HttpFunction } from '../shared/lambda';
+import { fenceMetrics } from '../shared/fence-metrics';
 import { createLogger } from '../shared/logger';
 import type { SecretsManagerApi } from '../shared/secrets';
 import { cachedParsedSecret } from '../shared/secrets';
@@ -51,6 +52,7 @@ export function createHealth(config: Config, overrides: HealthOverrides = {}): H
   const drState = overrides.drStateDynamodb ?? dynamodb;
   const fence = fenceReader((options) => readActiveRegion(drState, config.drStateTable, options));
   const readItem = (table: string, key: string) => (abortSignal: AbortSignal) => dynamodb.send(new GetItemCommand({ TableName: table, Key: { [key]: PROBE_KEY } }), { abortSignal });
+  const metrics = fenceMetrics(config, 'payments-health');
   const checks = {
     function: async () => undefined,
     database: async () => (await database.pool()).query('SELECT 1'),
@@ -61,7 +63,7 @@ export function createHealth(config: Config, overrides: HealthOverrides = {}): H
     [FENCE_CHECK]: (abortSignal: AbortSignal) => fence.read({ abortSignal }),
   };
   return {
-    handle: (request) => handleHealth(request, { logger, region: config.region, checks }),
+    handle: (request) => handleHealth(request, { logger, region: config.region, checks, onFence: metrics.publish }),
     logger,
     async close() {
       await database.close();

@@ -113,6 +113,28 @@ describe('health on dynalite + embedded PostgreSQL 14, Secrets Manager on moto',
       expect((await probe(healthOf({ drStateTable }, 'us-west-2'))).response.statusCode).toBe(200);
     });
 
+    test('each probe publishes the fence it read as EMF metrics (PaymentsDR ActiveRegion / FenceEpoch by Environment and RegionSuffix), which the dashboard graphs', async () => {
+      const drStateTable = await fenceAt('us-west-2', 2);
+      const emf = () => output.lines().filter((line) => (line._aws as { CloudWatchMetrics?: unknown } | undefined)?.CloudWatchMetrics);
+      const before = emf().length;
+      await probe(healthOf({ drStateTable }, 'us-east-1'));
+      await probe(healthOf({ drStateTable }, 'us-west-2'));
+      const published = emf().slice(before);
+      expect(published.map((line) => [line.RegionSuffix, line.ActiveRegion, line.FenceEpoch])).toEqual([
+        ['use1', 0, 2],
+        ['usw2', 1, 2],
+      ]);
+      for (const line of published) {
+        expect(line._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'PaymentsDR', Dimensions: [['Environment', 'RegionSuffix']] }] });
+        expect(line.Environment).toBe(config.environmentSuffix);
+      }
+      const unreadable = `${LOCAL_DR_STATE_TABLE}-health-unreadable`;
+      await createDrStateTable(stack.dynamodb.endpoint, unreadable);
+      const beforeUnreadable = emf().length;
+      await probe(healthOf({ drStateTable: unreadable }, 'us-east-1'));
+      expect(emf().length).toBe(beforeUnreadable);
+    });
+
     test('failback is one fence change: with us-east-1 recorded active again, its /health passes on the next probe', async () => {
       const drStateTable = await fenceAt('us-west-2', 2);
       const east = healthOf({ drStateTable }, 'us-east-1');

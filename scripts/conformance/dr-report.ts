@@ -1,3 +1,4 @@
+import { HEARTBEAT_STALE_MS } from '../../functions/failover-controller/heartbeat';
 import { ConformanceModel, EnvironmentModel, Json, forProvider, ofKind } from './model';
 
 /**
@@ -43,14 +44,15 @@ export function rateSeconds(expression: string): number {
 
 /** The us-west-2 failover controller: whether its schedule runs, how often, and after how many failed runs it promotes. */
 function controllerTimeline(usw2: readonly Json[]): { enabled: boolean; seconds: number; text: string } {
+  // The standby acts on a stale heartbeat (HEARTBEAT_STALE_MS), then counts failed minutes; its first run may start one interval late.
   const schedule = forProvider(byPurpose(usw2, 'Schedule', 'failover-controller') ?? {});
   const controller = forProvider(byPurpose(usw2, 'Function', 'failover-controller') ?? {});
   const failedMinutes = Number(controller.environment?.variables?.FAILED_MINUTES_BEFORE_PROMOTION);
   const interval = rateSeconds(schedule.scheduleExpression);
   return {
     enabled: schedule.state === 'ENABLED',
-    seconds: interval * failedMinutes,
-    text: `schedule ${schedule.scheduleExpression} (${schedule.state}), FAILED_MINUTES_BEFORE_PROMOTION ${failedMinutes}`,
+    seconds: HEARTBEAT_STALE_MS / 1000 + interval * failedMinutes + interval,
+    text: `schedule ${schedule.scheduleExpression} (${schedule.state}), heartbeat stale after ${HEARTBEAT_STALE_MS / 1000} s, FAILED_MINUTES_BEFORE_PROMOTION ${failedMinutes}`,
   };
 }
 
@@ -86,8 +88,8 @@ export function environmentReport(env: EnvironmentModel): EnvironmentReport {
     },
     {
       step: `4b. database promotion, controller on${controller.enabled ? ' (as deployed)' : ''}`,
-      value: `decided after ≤ ${controller.seconds + 60} s, then FailoverGlobalCluster`,
-      basis: `us-west-2 failover controller: ${controller.text}: that many consecutive failed minutes (the first may start up to one interval after the failure), then the promotion call and the fence change; the promotion itself takes minutes (measure it in the drill). Enable with failover.automatic in the environment config.`,
+      value: `decided after ≤ ${controller.seconds} s, then the fence moves and FailoverGlobalCluster`,
+      basis: `us-west-2 failover controller: ${controller.text}: the primary's heartbeat goes stale, then that many consecutive failed minutes (the first run may start one interval after the failure), then the fence change and the promotion call; the promotion itself takes minutes (measure it in the drill). Enable with failover.automatic in the environment config.`,
     },
     {
       step: '5. Aurora replication-lag alert (RPO you are alerted at)',

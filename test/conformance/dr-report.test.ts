@@ -20,7 +20,8 @@ test('dev: detection 30 s × 3 = 90 s, DNS 60 s, clients switch within 150 s, co
   expect(dev.clientSwitchSeconds).toBe(150);
   expect(row(dev, 'controller off (as deployed)').value).toBe('manual: operator runs npm run dr -- failover');
   expect(row(dev, 'controller on').step).not.toContain('as deployed');
-  expect(row(dev, 'controller on').value).toBe('decided after ≤ 240 s, then FailoverGlobalCluster');
+  // heartbeat stale 90 s + 3 failed minutes + one interval of schedule phase
+  expect(row(dev, 'controller on').value).toBe('decided after ≤ 330 s, then the fence moves and FailoverGlobalCluster');
   expect(row(dev, 'Aurora replication-lag').value).toBe('> 1000 ms, alerted within 120 s');
 });
 
@@ -32,10 +33,10 @@ test('the numbers come from the manifests: a failure threshold of 5 and a 500 ms
   expect(row(changed, 'DynamoDB replication').value).toMatch(/^> 500 ms/);
 });
 
-test('automatic failover on with 5 failed minutes: the controller row is the deployed one and the decision takes ≤ 360 s', async () => {
+test('automatic failover on with 5 failed minutes: the controller row is the deployed one and the decision takes ≤ 450 s', async () => {
   const [automatic] = await reportFor([devWith({ 'failover.automatic': true, 'failover.failedMinutesBeforePromotion': 5 })]);
   expect(row(automatic, 'controller on').step).toContain('(as deployed)');
-  expect(row(automatic, 'controller on').value).toBe('decided after ≤ 360 s, then FailoverGlobalCluster');
+  expect(row(automatic, 'controller on').value).toBe('decided after ≤ 450 s, then the fence moves and FailoverGlobalCluster');
   expect(row(automatic, 'controller on').basis).toContain('schedule rate(1 minute) (ENABLED)');
   expect(row(automatic, 'controller off').step).not.toContain('as deployed');
 });

@@ -7,7 +7,7 @@
  */
 import { createHealth } from '../functions/health/create-health';
 import { HEALTH_ROUTE } from '../functions/health/check-health';
-import { serveHandlers } from '../functions/local/http-server';
+import { assertPortFree, serveHandlers } from '../functions/local/http-server';
 import { samplePaymentEvent } from '../functions/local/sample-event';
 import { startLocalStack } from '../functions/local/stack';
 import { loadConfig } from '../functions/shared/config';
@@ -23,6 +23,7 @@ const LOCAL_SIGNING_SECRET = 'whsec_local_only_not_a_real_secret';
 async function main(): Promise<void> {
   const port = Number(process.env.PORT || DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number (got "${process.env.PORT}")`);
+  await assertPortFree('127.0.0.1', port);
   const stack = await startLocalStack({ signingSecrets: [LOCAL_SIGNING_SECRET] });
   const config = loadConfig(stack.env);
   const functions = [createWebhook(config), createHealth(config)];
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
       `  webhook:         POST ${webhookUrl}`,
       `  health:          GET  ${server.url}${HEALTH_ROUTE.path}`,
       `  PostgreSQL:      postgres://${postgres.user}:${postgres.password}@${postgres.host}:${postgres.port}/${stack.env.DB_NAME}`,
-      `  DynamoDB:        ${stack.dynamodb.endpoint} (tables ${stack.env.SESSIONS_TABLE}, ${stack.env.IDEMPOTENCY_TABLE}; any credentials, region us-east-1)`,
+      `  DynamoDB:        ${stack.dynamodb.endpoint} (tables ${stack.env.SESSIONS_TABLE}, ${stack.env.IDEMPOTENCY_TABLE}, ${stack.env.DR_STATE_TABLE}; any credentials, region us-east-1)`,
       `  signing secret:  ${LOCAL_SIGNING_SECRET}`,
       '',
       `A signed sample delivery (the signature is valid for ${config.signatureToleranceSeconds} s; run it twice to see "duplicate":true):`,

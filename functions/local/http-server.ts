@@ -134,3 +134,18 @@ function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGatewayPr
     isBase64Encoded: body.length > 0 && !text,
   };
 }
+
+/**
+ * Fails with a message that says what to do when `host:port` is taken, before anything expensive
+ * (the engines) starts. Port 0 (any free port) is always free.
+ */
+export async function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(error.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use: stop what holds it, or pick another port, e.g. PORT=${port + 1} npm run local` : error.message)),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}

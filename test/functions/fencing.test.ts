@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { LocalDynamoDb } from '../../functions/local/dynamodb';
 import type { LocalStack } from '../../functions/local/stack';
 import { startLocalStack } from '../../functions/local/stack';
 import { samplePaymentEvent } from '../../functions/local/sample-event';
@@ -20,7 +19,7 @@ import {
 import type { HttpFunction } from '../../functions/shared/lambda';
 import { createWebhook, WEBHOOK_TIMEOUTS } from '../../functions/webhook/create-webhook';
 import { captureOutput } from './support/captured-output';
-import { createDrStateTable, inRegion, LOCAL_DR_STATE_TABLE, localDynamoDb, startDrStateDynamoDb } from './support/dr-state';
+import { createDrStateTable, inRegion, isolatedDrState, LOCAL_DR_STATE_TABLE, localDynamoDb } from './support/dr-state';
 import { EngineInspector, stackConfig, withStopped } from './support/engines';
 import { runConcurrently, seededRandom } from './support/load';
 import type { Moto } from './support/moto';
@@ -276,24 +275,13 @@ describe('fencing in the webhook on dynalite + embedded PostgreSQL 14, Secrets M
   });
 
   describe('a region that cannot reach its quorum refuses payments (modelled: its DR-state client points at a SIGSTOPped dynalite)', () => {
-    let isolated: LocalDynamoDb;
-    let isolatedClient: DynamoDBClient;
-
-    beforeAll(async () => {
-      isolated = await startDrStateDynamoDb();
-      isolatedClient = localDynamoDb(isolated.endpoint);
-    });
-
-    afterAll(async () => {
-      isolatedClient?.destroy();
-      await isolated?.close();
-    });
+    const isolated = isolatedDrState();
 
     test('the active region, cut off from the quorum, answers 503 within the fence-read bound and stores nothing; the other region, recorded active meanwhile, accepts', async () => {
       const name = await freshTable({ region: 'us-east-1', epoch: 1 });
-      await createDrStateTable(isolated.endpoint, name);
-      const east = webhookIn('us-east-1', name, isolatedClient);
-      await isolated.pause();
+      await createDrStateTable(isolated.dynalite.endpoint, name);
+      const east = webhookIn('us-east-1', name, isolated.client);
+      await isolated.dynalite.pause();
       try {
         const event = samplePaymentEvent();
         const started = performance.now();
@@ -309,7 +297,7 @@ describe('fencing in the webhook on dynalite + embedded PostgreSQL 14, Secrets M
         await recordActiveRegion(dynamodb, name, change('us-west-2', 2, 'us-east-1 isolated'));
         expect((await deliver(webhookIn('us-west-2', name), JSON.stringify(samplePaymentEvent()))).statusCode).toBe(200);
       } finally {
-        await isolated.resume();
+        await isolated.dynalite.resume();
       }
     });
   });

@@ -3,7 +3,6 @@ import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createHealth } from '../../functions/health/create-health';
-import type { LocalDynamoDb } from '../../functions/local/dynamodb';
 import { startLocalStack } from '../../functions/local/stack';
 import type { LocalStack } from '../../functions/local/stack';
 import { samplePaymentEvent } from '../../functions/local/sample-event';
@@ -12,7 +11,7 @@ import { initialiseActiveRegion, recordActiveRegion } from '../../functions/shar
 import type { HttpFunction } from '../../functions/shared/lambda';
 import { createWebhook } from '../../functions/webhook/create-webhook';
 import { captureOutput } from './support/captured-output';
-import { createDrStateTable, inRegion, LOCAL_DR_STATE_TABLE, localDynamoDb, startDrStateDynamoDb } from './support/dr-state';
+import { createDrStateTable, inRegion, isolatedDrState, LOCAL_DR_STATE_TABLE, localDynamoDb } from './support/dr-state';
 import { stackConfig, withStopped } from './support/engines';
 import type { Moto } from './support/moto';
 import { startMoto } from './support/moto';
@@ -154,22 +153,11 @@ describe('health on dynalite + embedded PostgreSQL 14, Secrets Manager on moto',
     });
 
     describe('a region cut off from its quorum (modelled: its DR-state client points at a SIGSTOPped dynalite)', () => {
-      let isolated: LocalDynamoDb;
-      let isolatedClient: DynamoDBClient;
-
-      beforeAll(async () => {
-        isolated = await startDrStateDynamoDb();
-        isolatedClient = localDynamoDb(isolated.endpoint);
-      });
-
-      afterAll(async () => {
-        isolatedClient?.destroy();
-        await isolated?.close();
-      });
+      const isolated = isolatedDrState();
 
       test.each(['us-east-1', 'us-west-2'] as const)('%s answers 503 naming the fence, within Route 53\'s 2 s', async (region) => {
-        const fn = healthOf({ drStateTable: LOCAL_DR_STATE_TABLE }, region, isolatedClient);
-        await isolated.pause();
+        const fn = healthOf({ drStateTable: LOCAL_DR_STATE_TABLE }, region, isolated.client);
+        await isolated.dynalite.pause();
         try {
           const { response, body, elapsedMs } = await probe(fn);
           expect(response.statusCode).toBe(503);
@@ -177,7 +165,7 @@ describe('health on dynalite + embedded PostgreSQL 14, Secrets Manager on moto',
           expect(body.checks.find((check) => check.name === 'fence')?.failure).toBe('timeout');
           expect(elapsedMs).toBeLessThan(ROUTE53_RESPONSE_LIMIT_MS);
         } finally {
-          await isolated.resume();
+          await isolated.dynalite.resume();
         }
       });
     });

@@ -69,3 +69,20 @@ export async function recordInitialFence(endpoint: string, table = LOCAL_DR_STAT
     client.destroy();
   }
 }
+
+/**
+ * A dynalite of its own for one describe block, standing in for a DR state replica cut off from its
+ * MRSC quorum (the tests SIGSTOP it with `dynalite.pause()`); started before the block, stopped after.
+ */
+export function isolatedDrState(): { dynalite: LocalDynamoDb; client: DynamoDBClient } {
+  const isolated = {} as { dynalite: LocalDynamoDb; client: DynamoDBClient };
+  beforeAll(async () => {
+    isolated.dynalite = await startDrStateDynamoDb();
+    isolated.client = localDynamoDb(isolated.dynalite.endpoint);
+  });
+  afterAll(async () => {
+    isolated.client?.destroy();
+    await isolated.dynalite?.close();
+  });
+  return isolated;
+}

@@ -28,6 +28,9 @@ TOOLS=(
   "function-auto-ready|github.com/crossplane/function-auto-ready|github.com/crossplane/function-auto-ready|function-auto-ready"
   "apiextensions-apiserver|k8s.io/apiextensions-apiserver|k8s.io/apiextensions-apiserver|apiextensions-apiserver"
   "etcd|go.etcd.io/etcd/server/v3|go.etcd.io/etcd/server/v3|etcd"
+  "kube-apiserver|k8s.io/kubernetes|k8s.io/kubernetes/cmd/kube-apiserver|kube-apiserver"
+  "kube-controller-manager|k8s.io/kubernetes|k8s.io/kubernetes/cmd/kube-controller-manager|kube-controller-manager"
+  "kubectl|k8s.io/kubectl|payments-dr/tools/kubectl|kubectl"
 )
 
 say() { printf '[build-tools] %s\n' "$*" >&2; }
@@ -59,6 +62,16 @@ ldflags_for() {
       local kube="v1.${version#v0.}" minor
       minor=$(cut -d. -f2 <<<"${version#v}")
       printf -- '-s -w -X=k8s.io/component-base/version.gitVersion=%s -X=k8s.io/component-base/version.gitMajor=1 -X=k8s.io/component-base/version.gitMinor=%s' "$kube" "$minor" ;;
+    kube-apiserver | kube-controller-manager | kubectl)
+      # As upstream's hack/lib/version.sh: both version packages (kubectl's `version` reads
+      # client-go's, the apiserver's /version component-base's). k8s.io/kubernetes is tagged
+      # v1.N.P, its staging modules (kubectl) v0.N.P.
+      local kube="v1.${version#v[01].}" minor p
+      minor=$(cut -d. -f2 <<<"${version#v}")
+      printf -- '-s -w'
+      for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+        printf -- ' -X=%s.gitVersion=%s -X=%s.gitMajor=1 -X=%s.gitMinor=%s -X=%s.gitTreeState=clean' "$p" "$kube" "$p" "$p" "$minor" "$p"
+      done ;;
     *) printf -- '-s -w' ;;
   esac
 }

@@ -1,75 +1,105 @@
 /**
  * `npm run render -- <xr-or-claim.yaml> <composition.yaml> [--observed-resources <file>]`
  *
- * Prints what the Composition would compose for the XR or claim, like `crossplane composition render`:
- * a YAML stream with the XR (and the status the pipeline returned) first, then each composed resource.
- * Warnings go to stderr. Exit code 1 on a render error, 2 on a usage error.
+ * `crossplane composition render` with the real engines: the Crossplane CLI, core's render
+ * engine (--crossplane-binary) and function-patch-and-transform + function-auto-ready as local
+ * processes on loopback. A claim is turned into the XR Crossplane's claim syncer would create
+ * (scripts/engines/claim.ts); an XRD in the Composition file (dist/platform/*-api.yaml hold both)
+ * is passed as --xrd, so its defaults apply. Prints the XR (with the status the pipeline returned)
+ * and then each composed resource as a YAML stream; function warnings go to stderr.
+ *
+ * With --observed-resources the render runs as consecutive reconciles would: once to learn the XR
+ * status the observed resources produce (ToCompositeFieldPath), and again with that status, so
+ * patches that read the XR status (FromComposite patches read the observed XR) are rendered too.
+ *
+ * Exit codes: the engine's (1 when a pipeline step or the CLI fails, with its own error text),
+ * 64 usage, 69 an engine that cannot run (not built, cannot start).
  */
 import * as fs from 'fs';
-import { parseYamlStream, renderComposition, toYamlStream, type JsonObject } from './render/index';
+import { isDeepStrictEqual } from 'util';
+import { fromCaller, parseCommandLine } from './lib/cli';
+import { toComposite } from './engines/claim';
+import { EngineError, oneLine } from './engines/errors';
+import { stopAll } from './engines/processes';
+import { RenderFailed } from './engines/render';
+import { EngineSession } from './engines/session';
+import { parseYamlStream, toYamlStream, type Json } from './engines/yaml';
 
-const USAGE = 'usage: npm run render -- <xr-or-claim.yaml> <composition.yaml> [--observed-resources <file>]';
+const EXIT_UNAVAILABLE = 69;
 
-interface Arguments {
-  xrFile: string;
-  compositionFile: string;
-  observedFile?: string;
+const SPEC = {
+  name: 'render',
+  arguments: '<xr-or-claim.yaml> <composition.yaml>',
+  summary:
+    'Renders what a Composition composes for an XR or a claim with the real engines (crossplane composition render, function-patch-and-transform and function-auto-ready on loopback). The Composition file may hold the XRD too (its defaults apply).',
+  options: { 'observed-resources': { type: 'string' as const, short: 'o' } },
+  descriptions: { 'observed-resources': 'composed resources as they exist (YAML stream), e.g. from scripts/sample-observed.ts' },
+  maxPositionals: 2,
+};
+
+class InputError extends Error {}
+
+function readObjects(file: string): Json[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new InputError(`${file}: no such file`);
+  }
+  try {
+    return parseYamlStream(text);
+  } catch (error) {
+    throw new InputError(`${file}: ${(error as Error).message}`);
+  }
 }
 
-function parseArguments(argv: string[]): Arguments {
-  const positional: string[] = [];
-  let observedFile: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--observed-resources' || arg === '-o') {
-      observedFile = argv[++i];
-      if (!observedFile) throw new Error(`${arg} needs a file`);
-    } else if (arg.startsWith('--observed-resources=')) {
-      observedFile = arg.slice('--observed-resources='.length);
-    } else if (arg.startsWith('-')) {
-      throw new Error(`unknown option ${arg}`);
-    } else {
-      positional.push(arg);
+/** A stand-in XRD when the Composition file has none: enough to turn a claim into its XR (no defaults). */
+function minimalXrd(composition: Json, claim: Json): Json {
+  const [group, version] = String(composition.spec?.compositeTypeRef?.apiVersion ?? '').split('/');
+  return { metadata: { name: '(no XRD given)' }, spec: { group, names: { kind: composition.spec?.compositeTypeRef?.kind }, claimNames: { kind: claim.kind }, versions: [{ name: version, referenceable: true }] } };
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseCommandLine(SPEC);
+  if (positionals.length !== 2) {
+    console.error(`render: expected an XR or claim file and a Composition file\n\nusage: npm run render -- ${SPEC.arguments} [--observed-resources <file>]`);
+    return 64;
+  }
+  const session = new EngineSession(1);
+  try {
+    const [inputFile, compositionFile] = positionals.map(fromCaller);
+    const inputs = readObjects(inputFile);
+    if (inputs.length !== 1) throw new InputError(`${positionals[0]}: expected exactly one XR or claim, found ${inputs.length} documents`);
+    const apiDocs = readObjects(compositionFile);
+    const compositions = apiDocs.filter((d) => d.kind === 'Composition');
+    if (compositions.length !== 1) throw new InputError(`${positionals[1]}: expected exactly one Composition, found ${compositions.length}`);
+    const composition = compositions[0];
+    const ref = composition.spec?.compositeTypeRef ?? {};
+    const xrd = apiDocs.find((d) => d.kind === 'CompositeResourceDefinition' && `${d.spec?.group}/${d.spec?.names?.kind}` === `${String(ref.apiVersion).split('/')[0]}/${ref.kind}`);
+    const input = inputs[0];
+    const isXr = input.apiVersion === ref.apiVersion && input.kind === ref.kind;
+    const xr = isXr ? input : toComposite(input, xrd ?? minimalXrd(composition, input));
+    const observed = values['observed-resources'] ? readObjects(fromCaller(values['observed-resources'])) : [];
+    let result = await session.render({ xr, composition, xrd, observed });
+    if (observed.length && result.xr.status && !isDeepStrictEqual(result.xr.status, xr.status)) {
+      result = await session.render({ xr: { ...xr, status: result.xr.status }, composition, xrd, observed });
     }
-  }
-  if (positional.length !== 2) throw new Error('expected an XR or claim file and a Composition file');
-  return { xrFile: positional[0], compositionFile: positional[1], observedFile };
-}
-
-function readObjects(file: string): JsonObject[] {
-  try {
-    return parseYamlStream(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`${file}: ${(err as Error).message}`);
-  }
-}
-
-function readOne(file: string, what: string, accept: (obj: JsonObject) => boolean = () => true): JsonObject {
-  const matching = readObjects(file).filter(accept);
-  if (matching.length !== 1) throw new Error(`${file}: expected exactly one ${what}, found ${matching.length}`);
-  return matching[0];
-}
-
-function main(argv: string[]): number {
-  let args: Arguments;
-  try {
-    args = parseArguments(argv);
-  } catch (err) {
-    process.stderr.write(`error: ${(err as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  try {
-    const xrOrClaim = readOne(args.xrFile, 'composite resource or claim');
-    const composition = readOne(args.compositionFile, 'Composition', (obj) => obj.kind === 'Composition');
-    const observed = args.observedFile ? readObjects(args.observedFile) : [];
-    const result = renderComposition(xrOrClaim, composition, { observed });
-    for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
+    for (const r of result.results.filter((r) => r.severity !== 'Normal')) process.stderr.write(`${String(r.severity ?? 'result').toLowerCase()}: ${String(r.message ?? '').replace(/\s+/g, ' ')}\n`);
     process.stdout.write(toYamlStream([result.xr, ...result.resources]));
     return 0;
-  } catch (err) {
-    process.stderr.write(`error: ${(err as Error).message}\n`);
-    return 1;
+  } catch (error) {
+    if (error instanceof RenderFailed) {
+      process.stderr.write(error.stderr.endsWith('\n') ? error.stderr : `${error.stderr}\n`);
+      return error.exitCode > 0 ? error.exitCode : 1;
+    }
+    process.stderr.write(`render: ${oneLine(error)}\n`);
+    return error instanceof EngineError ? EXIT_UNAVAILABLE : 1;
+  } finally {
+    await session.stop();
+    await stopAll();
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+main().then((code) => {
+  process.exitCode = code;
+});

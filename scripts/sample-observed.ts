@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import { observedSamples } from './lib/observed-samples';
-import { parseYamlStream, toYamlStream } from './render/index';
+import { parseYamlStream, toYamlStream } from './engines/yaml';
 
 const [file] = process.argv.slice(2);
 if (!file) {

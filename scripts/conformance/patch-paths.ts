@@ -1,5 +1,7 @@
 /**
- * A check no upstream tool makes: every field path of every function-patch-and-transform patch
+ * Checks no upstream tool makes. Every Composition's compositeTypeRef names an XRD among the
+ * manifests (the API server accepts one that names nothing; no XR could ever select it). Every
+ * field path of every function-patch-and-transform patch
  * names a field the schema on its side has room for — the composite side against the XRD's
  * schema (plus the fields Crossplane adds to every XR), the composed side against the managed
  * resource's vendored CRD. A misspelled fromFieldPath never fails anywhere else: an Optional patch
@@ -76,8 +78,8 @@ export function missingField(root: Schema, segments: Segment[]): string | undefi
     if (opaque(schema)) return undefined;
     if (segment.type !== 'field') {
       if (schema.type === 'array') schema = schema.items ?? ANY;
-      else if (segment.type === 'wildcard' || typeof schema.additionalProperties === 'object') schema = schema.additionalProperties ?? ANY;
-      else return `${where} is not a list, so it cannot be indexed`;
+      else if (segment.type === 'wildcard' && schema.type === 'object') schema = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : ANY;
+      else return `${where} is not a list, so [${segment.type === 'wildcard' ? '*' : 'n'}] cannot index it (function-patch-and-transform would write a list there)`;
       where += '[]';
       isResource = false;
       continue;
@@ -149,6 +151,9 @@ export function patchPathProblems(documents: ReadonlyArray<{ file: string; doc: 
     const report = (path: string, message: string) => problems.push({ file, kind: 'Composition', name: String(doc.metadata?.name ?? '?'), path, message, engine: 'project rules' });
     const ref = doc.spec?.compositeTypeRef ?? {};
     const composite = typeof ref.apiVersion === 'string' && typeof ref.kind === 'string' ? schemaOf(ref.apiVersion, ref.kind) : undefined;
+    if (typeof ref.apiVersion === 'string' && typeof ref.kind === 'string' && !composite?.label.startsWith('composite ')) {
+      report('spec.compositeTypeRef', `no CompositeResourceDefinition among the manifests defines the composite ${ref.apiVersion} ${ref.kind}: no XR can select this Composition`);
+    }
     (doc.spec.pipeline ?? []).forEach((step: Json, stepIndex: number) => {
       const input = step?.input;
       if (!input || !String(input.apiVersion ?? '').startsWith('pt.fn.crossplane.io/')) return;

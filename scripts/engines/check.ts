@@ -47,6 +47,8 @@ export interface CheckOptions {
   readonly session?: EngineSession;
   /** Skip the API server (render + resource validate only). Default false. */
   readonly skipApiServer?: boolean;
+  /** Do not render claims (check the documents only). Default false. */
+  readonly skipRender?: boolean;
 }
 
 export interface CheckResult {
@@ -78,6 +80,12 @@ interface Entry {
   readonly pathPrefix?: string;
   /** A P&T input applied to the API server as its own object (resource validate extracts inputs itself). */
   readonly apiServerOnly?: boolean;
+  /**
+   * A P&T resource base, checked by resource validate only and with required fields relaxed (the
+   * patches fill them): what a render composes is checked in full, and this covers templates no
+   * render of the manifests composes (optional slots).
+   */
+  readonly base?: boolean;
 }
 
 function newReport(file: string, object: Json): ObjectReport {
@@ -180,13 +188,20 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
       const owner = byDocument.get(doc)!;
       const object = { ...input, metadata: { ...(isObject(input.metadata) ? input.metadata : {}), name: `${doc.metadata?.name ?? 'composition'}.${index}` } };
       entries.push({ report: owner.report, versions: [object], versionLabels: ['input'], pathPrefix: `spec.pipeline[${index}].input`, apiServerOnly: true });
+      (Array.isArray(input.resources) ? input.resources : []).forEach((resource: Json, r: number) => {
+        const base = resource?.base;
+        if (!isObject(base) || typeof base.apiVersion !== 'string' || typeof base.kind !== 'string') return;
+        const name = `${doc.metadata?.name ?? 'composition'}.${String(resource.name ?? r).toLowerCase().replace(/[^a-z0-9.-]/g, '-')}`;
+        const object = { ...base, metadata: { ...(isObject(base.metadata) ? base.metadata : {}), name } };
+        entries.push({ report: owner.report, versions: [object], versionLabels: ['base'], pathPrefix: `spec.pipeline[${index}].input.resources[${r}].base`, base: true });
+      });
     });
   }
 
   // 2. Render every claim (and XR) through the Composition it selects.
   const compositions = new Map(docs.filter((d) => d.doc.kind === 'Composition').map((d) => [d.doc.metadata?.name as string, d.doc]));
   const rendered: RenderedClaim[] = [];
-  const toRender = docs.flatMap(({ file, doc }) => {
+  const toRender = options.skipRender ? [] : docs.flatMap(({ file, doc }) => {
     const xrd = xrds.find((x) => isClaimOf(doc, x) || isCompositeOf(doc, x));
     return xrd ? [{ file, doc, xrd }] : [];
   });
@@ -204,7 +219,7 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
         try {
           phases = await renderPhases(session, doc, composition, xrd);
         } catch (error) {
-          const text = error instanceof RenderFailed ? error.message.trim().split('\n').filter(Boolean).pop() ?? error.message : oneLine(error);
+          const text = error instanceof RenderFailed ? renderFailure(error.stderr) : oneLine(error);
           addProblem(claimEntry, RENDER, '', `render failed: ${text}`);
           verdict(claimEntry, RENDER, 'failed');
           return;
@@ -226,7 +241,7 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
           reports.push(entry.report);
           entries.push(entry);
         }
-        rendered.push({ file, claim: doc, composition: compositionName!, xr: last.xr, resources: last.resources, phases: phases.phases.length });
+        rendered.push({ file, claim: doc, composition: compositionName!, xr: last.xr, resources: inTemplateOrder(last.resources, composition), phases: phases.phases.length });
       }),
     ),
   );
@@ -249,8 +264,9 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
           verdict(entry, VALIDATE, 'missing schema');
           continue;
         }
-        for (const error of v.errors) addProblem(target, VALIDATE, error.field ?? '', error.message, index);
-        verdict(entry, VALIDATE, v.status);
+        const errors = entry.base ? v.errors.filter((e) => e.type !== 'cel' && !/Required value/.test(e.message)) : v.errors;
+        for (const error of errors) addProblem(target, VALIDATE, error.field ?? '', error.message, index);
+        verdict(entry, VALIDATE, errors.length ? v.status : 'ok');
       }
     });
   });
@@ -265,6 +281,23 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
 
   const problems = [...loose, ...reports.flatMap((r) => r.problems)];
   return { problems, documents: documents.length, rendered, reports, timings };
+}
+
+/** Composed resources in the order of the Composition's resource templates (render sorts its own way). */
+function inTemplateOrder(resources: Json[], composition: Json): Json[] {
+  const order = new Map<string, number>();
+  for (const step of Array.isArray(composition.spec?.pipeline) ? composition.spec.pipeline : []) {
+    for (const template of Array.isArray(step?.input?.resources) ? step.input.resources : []) if (!order.has(template?.name)) order.set(template?.name, order.size);
+  }
+  const rank = (r: Json) => order.get(resourceName(r) ?? '') ?? order.size;
+  return [...resources].sort((a, b) => rank(a) - rank(b));
+}
+
+/** The line of render's stderr that says what failed (the CLI's `crossplane: error: ...`, else the last words). */
+function renderFailure(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const error = lines.find((l) => /^crossplane: error:/.test(l)) ?? lines.find((l) => /error|cannot|failed/i.test(l)) ?? lines.at(-1) ?? 'no output';
+  return error.replace(/^crossplane: error:\s*/, '').slice(0, 600);
 }
 
 /** Which pipeline steps of a Composition have an input (each becomes a resource for the CLI). */
@@ -387,6 +420,7 @@ async function applyAll(entries: Entry[], crds: CheckCrds): Promise<void> {
   // objects with one identity are checked one after the other, the first deleted in between.
   const groups = new Map<string, Entry[]>();
   for (const entry of entries) {
+    if (entry.base) continue;
     const object = entry.versions[0];
     const group = groupOf(String(object.apiVersion));
     const key = `${group}/${object.kind}`;
@@ -398,6 +432,11 @@ async function applyAll(entries: Entry[], crds: CheckCrds): Promise<void> {
     if (!objectPath) {
       verdict(entry, APISERVER, isBuiltInGroup(group) ? 'not served (a built-in kind: strict decoding by crossplane resource validate only)' : 'not checked (no CRD defines the kind)');
       continue;
+    }
+    // The project's rule: a namespaced object says where it goes (without one it lands in whatever
+    // namespace the applier defaults to; the API server cannot tell).
+    if (server.crdFor(group, String(object.kind))?.namespaced && !object.metadata?.namespace && !entry.apiServerOnly) {
+      addProblem(entry, RULES, 'metadata.namespace', `${object.kind} is namespaced: metadata.namespace must be set (else it lands in the applier's default namespace)`);
     }
     groups.set(objectPath, [...(groups.get(objectPath) ?? []), entry]);
   }

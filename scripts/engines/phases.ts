@@ -12,8 +12,14 @@ import type { RenderResult } from './render';
 import type { EngineSession } from './session';
 import type { Json } from './yaml';
 
-/** Reconciles before every status-fed patch of the project's Compositions has its value, with margin. */
-export const MAX_PHASES = 6;
+/** Reconciles before every status-fed patch of the project's Compositions has its value (6 today), with margin. */
+export const MAX_PHASES = 10;
+
+/** The XR status fields patches can read (conditions are Crossplane's, and change as resources become ready). */
+const patchable = (status: Json | undefined): Json => {
+  const { conditions: _conditions, ...rest } = status ?? {};
+  return rest;
+};
 
 export const resourceName = (resource: Json): string | undefined => resource?.metadata?.annotations?.['crossplane.io/composition-resource-name'];
 
@@ -32,7 +38,7 @@ export async function renderPhases(session: EngineSession, claimOrXr: Json, comp
     const result = await session.render({ xr: input, composition, xrd, observed });
     const previous = phases.at(-1);
     phases.push(result);
-    if (previous && sameNames(previous.resources, result.resources) && isDeepStrictEqual(previous.xr.status, result.xr.status)) break;
+    if (previous && sameNames(previous.resources, result.resources) && isDeepStrictEqual(patchable(previous.xr.status), patchable(result.xr.status))) break;
     input = { ...xr, ...(result.xr.status ? { status: result.xr.status } : {}) };
     observed = observedSamples(result.resources);
   }

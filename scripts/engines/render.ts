@@ -8,7 +8,7 @@ import * as path from 'path';
 import { EngineError } from './errors';
 import type { RunningFunctions } from './functions';
 import { toolPath } from './tools';
-import { parseYamlStream, toYamlStream, type Json } from './yaml';
+import { parseYamlStream, toEngineStream, type Json } from './yaml';
 
 /** Results (render.crossplane.io Result documents) and the XR are told apart from composed resources by this. */
 const RESULT_API_VERSION = 'render.crossplane.io/v1beta1';
@@ -55,7 +55,7 @@ export async function render(request: RenderRequest, functions: RunningFunctions
   fs.mkdirSync(dir, { recursive: true });
   const file = (name: string, objects: readonly unknown[]) => {
     const target = path.join(dir, name);
-    fs.writeFileSync(target, toYamlStream(objects));
+    fs.writeFileSync(target, toEngineStream(objects));
     return target;
   };
   const args = [

@@ -13,7 +13,7 @@ import * as path from 'path';
 import { CrdCatalog, crdDir } from '../lib/crds';
 import { EngineError } from './errors';
 import { toolPath, toolVersion } from './tools';
-import { toYamlStream, type Json } from './yaml';
+import { toEngineStream, type Json } from './yaml';
 
 export interface FieldError {
   readonly type: string;
@@ -101,11 +101,11 @@ export async function resourceValidate(objects: readonly Json[], xrds: readonly 
   const cli = toolPath('crossplane-cli');
   fs.mkdirSync(workDir, { recursive: true });
   const resources = path.join(workDir, `resources-${process.pid}-${++runs}.yaml`);
-  fs.writeFileSync(resources, toYamlStream(objects));
+  fs.writeFileSync(resources, toEngineStream(objects));
   const extensions = vendoredExtensions(objects);
   if (xrds.length) {
     const xrdFile = path.join(workDir, `xrds-${process.pid}-${runs}.yaml`);
-    fs.writeFileSync(xrdFile, toYamlStream(xrds));
+    fs.writeFileSync(xrdFile, toEngineStream(xrds));
     extensions.unshift(xrdFile);
   }
   const args = [

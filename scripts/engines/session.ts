@@ -9,6 +9,7 @@ import { ApiServer } from './apiserver';
 import { CrdInstaller } from './crd-installer';
 import { startFunctions, type RunningFunctions } from './functions';
 import { render, type RenderRequest, type RenderResult } from './render';
+import { toolPath } from './tools';
 
 export class EngineSession {
   readonly workDir: string;
@@ -41,6 +42,9 @@ export class EngineSession {
   }
 
   async render(request: RenderRequest): Promise<RenderResult> {
+    // Name a missing CLI or core before starting anything.
+    toolPath('crossplane-cli');
+    toolPath('crossplane-core');
     const functions = await this.runningFunctions();
     while (this.renders >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.renders += 1;

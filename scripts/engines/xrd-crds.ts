@@ -7,7 +7,7 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { toolPath } from './tools';
-import { parseYamlStream, toYamlStream, type Json } from './yaml';
+import { parseYamlStream, toEngineStream, type Json } from './yaml';
 
 export class XrdConvertFailed extends Error {}
 
@@ -15,7 +15,7 @@ export async function crdsOfXrd(xrd: Json, workDir: string): Promise<Json[]> {
   const cli = toolPath('crossplane-cli');
   fs.mkdirSync(workDir, { recursive: true });
   const file = path.join(workDir, `xrd-${String(xrd.metadata?.name ?? 'unnamed').replace(/[^a-z0-9.-]/gi, '_')}-${process.pid}.yaml`);
-  fs.writeFileSync(file, toYamlStream([xrd]));
+  fs.writeFileSync(file, toEngineStream([xrd]));
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(cli, ['xrd', 'convert', file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, out, err) => {
       const exit = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : -1) : 0;

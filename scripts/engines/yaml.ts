@@ -12,7 +12,19 @@ export function parseYamlStream(text: string): Json[] {
   });
 }
 
-/** A YAML stream with a `---` line before every document, as render prints it. */
+/**
+ * A YAML stream with a `---` line before every document, as render prints it; YAML 1.1 schema, so
+ * strings like `OFF` are quoted and read back as strings by kubectl and the Go tools.
+ */
 export function toYamlStream(objects: readonly unknown[]): string {
-  return objects.map((object) => `---\n${stringify(object, { lineWidth: 0 })}`).join('');
+  return objects.map((object) => `---\n${stringify(object, { lineWidth: 0, version: '1.1' })}`).join('');
+}
+
+/**
+ * The stream the engines read: one JSON document per object. The Go tools parse YAML 1.1, where an
+ * unquoted `OFF` would turn into a boolean: JSON leaves them nothing to reinterpret, so they see
+ * exactly the objects given.
+ */
+export function toEngineStream(objects: readonly unknown[]): string {
+  return objects.map((object) => `---\n${JSON.stringify(object)}\n`).join('');
 }

@@ -1,94 +1,76 @@
-import { RenderError, renderComposition } from '../render/index';
-import { Validator, type ManifestDocument, type Problem } from '../validate/index';
-import { observedSamples } from './observed-samples';
+/**
+ * Checks manifests — the documents themselves and every resource their claims compose — with the
+ * real engines (scripts/engines/check.ts): the project's own rules, `crossplane composition
+ * render` of every claim phase after phase until nothing new appears, `crossplane resource
+ * validate`, and a scratch apiextensions-apiserver (store, then dry-run apply again).
+ *
+ * checkManifests() is synchronous (conformance and the dist tests call it at load time): it runs
+ * the check in a child process. checkManifestsAsync() runs it in this process, optionally in an
+ * engine session that outlives it (the test helpers keep one per test file).
+ */
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { checkWithEngines, type CheckOptions, type CheckResult, type ManifestDocument, type RenderedClaim } from '../engines/check';
+import type { ObjectReport, Problem } from '../engines/report';
 
-type Json = Record<string, any>;
-
-export interface RenderedClaim {
-  readonly file: string;
-  readonly claim: Json;
-  readonly composition: string;
-  readonly xr: Json;
-  readonly resources: Json[];
-}
+export type { ManifestDocument, ObjectReport, Problem, RenderedClaim };
 
 export interface ManifestCheck {
   /** Problems of the documents themselves and of every resource their claims compose. */
   readonly problems: Problem[];
   readonly documents: number;
   readonly rendered: RenderedClaim[];
+  /** One report per object: every document, every composed resource, every XR. */
+  readonly reports: ObjectReport[];
+  /** Wall milliseconds per stage (render, resource validate, apiserver). */
+  readonly timings: Record<string, number>;
 }
 
-/**
- * A resource held back by a Required patch on a spec field is an intended optional slot (a NAT
- * gateway in a zone without one, a fifth e-mail subscriber); one still waiting for a status field
- * after the observed pass would never be created.
- */
-function waitsForStatus(warning: string): boolean {
-  return /but status\.\S+ is absent/.test(warning);
-}
-
-/** Reconciles a resource may need before every status-fed patch has its value (creation, then observed state). */
-const MAX_RECONCILES = 5;
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const TSX_CLI = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const CHILD = path.join(REPO_ROOT, 'scripts', 'engines', 'check-child.ts');
 
 /**
- * Renders like successive reconciles: first on creation, then with sample observed state of what
- * the previous pass composed, until the set of composed resources stops growing (a resource whose
- * Required patch reads a status another resource feeds appears one pass later).
+ * Checks already made in this process, by content: the check is a function of the documents and
+ * the pinned engines, so a test that renders the environments and then builds the conformance
+ * model from the same documents runs the engines once.
  */
-function renderUntilSettled(claim: Json, composition: Json) {
-  let result = renderComposition(claim, composition);
-  for (let pass = 1; pass < MAX_RECONCILES; pass++) {
-    const next = renderComposition(claim, composition, { observed: observedSamples(result.resources) });
-    const settled = next.resources.length === result.resources.length;
-    result = next;
-    if (settled) break;
-  }
+const done = new Map<string, ManifestCheck>();
+const keyOf = (documents: readonly ManifestDocument[], options: Omit<CheckOptions, 'session'>) =>
+  createHash('sha256').update(JSON.stringify({ documents, skipApiServer: options.skipApiServer, skipRender: options.skipRender })).digest('hex');
+
+export async function checkManifestsAsync(documents: readonly ManifestDocument[], options: CheckOptions = {}): Promise<CheckResult> {
+  const key = keyOf(documents, options);
+  const known = done.get(key);
+  if (known) return structuredClone(known);
+  const result = await checkWithEngines(documents, options);
+  done.set(key, structuredClone(result));
   return result;
 }
 
-function isClaimOf(doc: Json, xrd: Json): boolean {
-  const [group] = String(doc.apiVersion).split('/');
-  return xrd.spec?.claimNames?.kind === doc.kind && xrd.spec.group === group;
-}
-
-/**
- * Validates every document, then renders every claim through the Composition it selects (its
- * compositionRef, else the XRD's default) — first as Crossplane would on creation, then again
- * with sample observed state until nothing new appears — and validates each composed resource
- * with its CRD's full schema (required fields and CEL rules included). A resource that a
- * Required patch on a status field still holds back at the end is a problem: it would never be
- * created.
- */
-export function checkManifests(documents: readonly ManifestDocument[], validator: Validator = Validator.load()): ManifestCheck {
-  const report = validator.validateDocuments([...documents]);
-  const problems = [...report.problems];
-  const docs = documents.map((d) => ({ file: d.file, doc: d.doc as Json }));
-  const xrds = docs.filter(({ doc }) => doc?.kind === 'CompositeResourceDefinition').map(({ doc }) => doc);
-  const compositions = new Map(docs.filter(({ doc }) => doc?.kind === 'Composition').map(({ doc }) => [doc.metadata.name as string, doc]));
-  const rendered: RenderedClaim[] = [];
-  for (const { file, doc } of docs) {
-    const xrd = xrds.find((candidate) => isClaimOf(doc, candidate));
-    if (!xrd) continue;
-    const where = { file, kind: doc.kind, name: doc.metadata?.name ?? '?' };
-    const compositionName = doc.spec?.compositionRef?.name ?? xrd.spec.defaultCompositionRef?.name;
-    const composition = compositions.get(compositionName);
-    if (!composition) {
-      problems.push({ ...where, path: 'spec.compositionRef', message: `selects Composition "${compositionName}", which is not among the manifests` });
-      continue;
+/** The same check, synchronously (in a child process that starts and stops its own engines). */
+export function checkManifests(documents: readonly ManifestDocument[], options: Omit<CheckOptions, 'session'> = {}): ManifestCheck {
+  const key = keyOf(documents, options);
+  const known = done.get(key);
+  if (known) return structuredClone(known);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'payments-dr-check-'));
+  try {
+    const input = path.join(dir, 'request.json');
+    const output = path.join(dir, 'result.json');
+    fs.writeFileSync(input, JSON.stringify({ documents, options }));
+    const run = spawnSync(process.execPath, [TSX_CLI, CHILD, input, output], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], timeout: 20 * 60 * 1000 });
+    const result = fs.existsSync(output) ? JSON.parse(fs.readFileSync(output, 'utf8')) : undefined;
+    if (result?.error) throw new Error(result.error);
+    if (run.status !== 0 || !result) {
+      const why = run.error ? run.error.message : `exit ${run.status ?? run.signal}`;
+      throw new Error(`the engine check did not finish (${why}): ${(run.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
     }
-    try {
-      const result = renderUntilSettled(doc, composition);
-      for (const warning of result.warnings.filter(waitsForStatus)) problems.push({ ...where, path: '', message: `never composed: ${warning}` });
-      for (const resource of result.resources) {
-        const label = `${file} → ${compositionName}/${(resource.metadata as Json | undefined)?.annotations?.['crossplane.io/composition-resource-name']}`;
-        problems.push(...validator.validateObject(resource, { file: label }));
-      }
-      rendered.push({ file, claim: doc, composition: compositionName, xr: result.xr, resources: result.resources });
-    } catch (error) {
-      if (!(error instanceof RenderError)) throw error;
-      problems.push({ ...where, path: '', message: `render failed: ${error.message}` });
-    }
+    done.set(key, structuredClone(result));
+    return result as ManifestCheck;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  return { problems, documents: documents.length, rendered };
 }

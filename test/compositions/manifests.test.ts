@@ -23,14 +23,28 @@ describe('committed dist/ (what Argo CD applies)', () => {
 });
 
 describe('synth refuses invalid output', () => {
-  test('a misspelled field in a synthesized object stops the synth with file, object, path and rule', () => {
+  const platform = readManifests(path.join(DIST, 'platform'), path.resolve(DIST, '..')).documents;
+
+  test('a Composition patch into a field its managed resource lacks stops the synth with file, object, path and rule', () => {
+    const documents = structuredClone(platform);
+    const composition = documents.find((d) => (d.doc as any).kind === 'Composition' && (d.doc as any).metadata.name === 'paymentregion-aws')!.doc as any;
+    const vpc = composition.spec.pipeline[0].input.resources.find((r: any) => r.name === 'vpc');
+    vpc.patches.find((p: any) => p.toFieldPath === 'spec.forProvider.cidrBlock').toFieldPath = 'spec.forProvider.cidrBlok';
+    expect(() => assertValidManifests(documents)).toThrow(InvalidManifestsError);
+    expect(() => assertValidManifests(documents)).toThrow(/dist\/platform\/paymentregion-api\.yaml Composition\/paymentregion-aws spec\.pipeline\[0\]\.input\.resources\[0\]\.patches\[\d+\]\.toFieldPath "spec\.forProvider\.cidrBlok" is not a field/);
+  });
+
+  test('a misspelled field in a synthesized object is the engines\' to find: npm test (checkManifests) refuses it', () => {
     const vpc = {
       apiVersion: 'ec2.aws.upbound.io/v1beta1',
       kind: 'VPC',
       metadata: { name: 'vpc-use1-dev' },
       spec: { forProvider: { region: 'us-east-1', cidrBlok: '10.0.0.0/16' } },
     };
-    expect(() => assertValidManifests([{ file: 'dist/dev/use1/broken.yaml', doc: vpc }])).toThrow(InvalidManifestsError);
-    expect(() => assertValidManifests([{ file: 'dist/dev/use1/broken.yaml', doc: vpc }])).toThrow(/dist\/dev\/use1\/broken\.yaml VPC\/vpc-use1-dev spec\.forProvider\.cidrBlok/);
+    const check = checkManifests([{ file: 'dist/dev/use1/broken.yaml', doc: vpc }]);
+    expect(check.problems.map((p) => `${p.file} ${p.kind}/${p.name} ${p.path} [${p.engine}]`)).toEqual([
+      'dist/dev/use1/broken.yaml VPC/vpc-use1-dev spec.forProvider.cidrBlok [crossplane resource validate]',
+      'dist/dev/use1/broken.yaml VPC/vpc-use1-dev  [apiextensions-apiserver]',
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { PLATFORM } from '../../charts/config/platform';
 import { EnvironmentConfig } from '../../charts/config/types';
-import { ManifestCheck, checkManifests } from '../../scripts/lib/check-manifests';
+import { ManifestCheck, checkManifestsAsync } from '../../scripts/lib/check-manifests';
+import { EngineSession } from '../../scripts/engines/session';
 import { synthesizedManifests } from './synthesized';
 
 type Json = Record<string, any>;
@@ -10,10 +11,28 @@ export interface RenderedEnvironments extends ManifestCheck {
   readonly objects: ReadonlyArray<{ file: string; doc: Json }>;
 }
 
-/** Synthesizes the environments in memory (as the synth does) and renders every claim through its Composition. */
+/**
+ * The real engines of this test file: the functions and the scratch API server start on the first
+ * renderEnvironments() and stop after the file's last test (every render of the file reuses them).
+ */
+let session: EngineSession | undefined;
+if (typeof afterAll === 'function') {
+  afterAll(async () => {
+    await session?.stop();
+    session = undefined;
+  });
+}
+
+/**
+ * Synthesizes the environments in memory (as the synth does) and checks everything with the real
+ * engines (scripts/lib/check-manifests.ts): every claim rendered by `crossplane composition render`
+ * phase after phase until nothing new appears, every document and composed resource validated by
+ * `crossplane resource validate` and applied to a scratch API server.
+ */
 export async function renderEnvironments(environments: readonly EnvironmentConfig[]): Promise<RenderedEnvironments> {
   const objects = (await synthesizedManifests(PLATFORM, environments)).map(({ file, object }) => ({ file: `dist/${file}`, doc: object }));
-  return { ...checkManifests(objects), objects };
+  session ??= new EngineSession();
+  return { ...(await checkManifestsAsync(objects, { session })), objects };
 }
 
 /** The composed resources of the claim rendered from `file` (e.g. dev/use1/paymentregion.yaml). */

@@ -20,7 +20,7 @@ let artifacts: Promise<Artifact[]> | undefined;
 
 /**
  * What `npm run synth` writes for these configs (default: the committed ones), in memory, after
- * the same config validation and CRD validation the synth does.
+ * the same config validation and patch-path check the synth does.
  */
 export async function synthesizedManifests(platform: PlatformConfig = PLATFORM, environments: readonly EnvironmentConfig[] = ENVIRONMENTS): Promise<Manifest[]> {
   validateEnvironments(environments);

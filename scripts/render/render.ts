@@ -7,6 +7,7 @@
  * the composed resources (the function's FromComposite patches read the observed XR, never the
  * XR the same run is producing).
  */
+import { recordParity } from '../validate/index';
 import { toCompositeResource } from './composite';
 import { compileComposition } from './composition';
 import { RenderError } from './errors';
@@ -58,6 +59,7 @@ function applied(state: PipelineState): JsonObject {
 
 /** Renders `xrOrClaim` (an XR, or a claim of one) with `composition`; throws RenderError. */
 export function renderComposition(xrOrClaim: object, composition: object, opts: RenderOptions = {}): RenderResult {
+  recordParity('render', { xrOrClaim, composition, observed: opts.observed ?? [] });
   const { compositeTypeRef, steps } = compileComposition(composition);
   const observed = observedByResourceName(opts.observed ?? []);
   let state = runPipeline(steps, toCompositeResource(xrOrClaim, compositeTypeRef), observed);

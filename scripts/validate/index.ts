@@ -88,16 +88,22 @@ export class Validator {
   }
 
   /** Makes the composite and claim kinds these CompositeResourceDefinitions define known. */
+  /** XRDs registered so far (the parity harness replays validations with them). */
+  private readonly recordedXrds: object[] = [];
+
   addXrds(xrds: object[]): void {
+    this.recordedXrds.push(...xrds.map((xrd) => structuredClone(xrd)));
     xrds.forEach((xrd) => this.registry.addXrd(xrd));
   }
 
   validateObject(obj: object, options: { file?: string } = {}): Problem[] {
+    recordParity('validate', { xrds: this.recordedXrds, documents: [obj] });
     return this.check(obj, options.file ?? '').problems;
   }
 
   /** Validates every document, after registering the XRDs among them. */
   validateDocuments(docs: ManifestDocument[]): Report {
+    recordParity('validate', { xrds: this.recordedXrds, documents: docs.map((d) => d.doc) });
     this.addXrds(docs.map(({ doc }) => doc).filter(isXrd));
     const report: Report = { problems: [], valid: 0, invalid: 0, builtIn: 0, celSkipped: 0 };
     for (const { file, doc } of docs) {
@@ -182,4 +188,13 @@ export class Validator {
       resourcesInputSchema: () => this.resourcesInputSchema(),
     };
   }
+}
+
+/** PARITY_RECORD=<prefix>: appends each validation's input to <prefix>.validate.jsonl (parity harness). */
+export function recordParity(kind: string, input: object): void {
+  const prefix = process.env.PARITY_RECORD;
+  if (!prefix) return;
+  const test = (globalThis as { expect?: { getState?: () => { currentTestName?: string; testPath?: string } } }).expect?.getState?.();
+  if (!test?.testPath?.includes('/test/render/') && !test?.testPath?.includes('/test/validate/')) return;
+  require('fs').appendFileSync(`${prefix}.${kind}.jsonl`, `${JSON.stringify({ test: `${require('path').basename(test.testPath ?? '')}: ${test.currentTestName ?? ''}`, ...input })}\n`);
 }

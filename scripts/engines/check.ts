@@ -209,12 +209,12 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
     Promise.all(
       toRender.map(async ({ file, doc, xrd }) => {
         const claimEntry = byDocument.get(doc)!;
-        const compositionName: string | undefined = doc.spec?.compositionRef?.name ?? doc.spec?.crossplane?.compositionRef?.name ?? xrd.spec?.defaultCompositionRef?.name;
-        const composition = compositionName ? compositions.get(compositionName) : undefined;
-        if (!composition) {
-          addProblem(claimEntry, RULES, 'spec.compositionRef', `selects Composition "${compositionName ?? ''}", which is not among the manifests`);
+        const selected = selectComposition(doc, xrd, compositions);
+        if ('problem' in selected) {
+          addProblem(claimEntry, RULES, selected.path, selected.problem);
           return;
         }
+        const { name: compositionName, composition } = selected;
         let phases;
         try {
           phases = await renderPhases(session, doc, composition, xrd);
@@ -281,6 +281,32 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
 
   const problems = [...loose, ...reports.flatMap((r) => r.problems)];
   return { problems, documents: documents.length, rendered, reports, timings };
+}
+
+/**
+ * The Composition a claim or XR selects, the way Crossplane resolves it: the XRD's enforced
+ * Composition, else spec.compositionRef, else spec.compositionSelector (labels, among the
+ * Compositions of the XR's type), else the XRD's default.
+ */
+function selectComposition(doc: Json, xrd: Json, compositions: Map<string, Json>): { name: string; composition: Json } | { path: string; problem: string } {
+  const spec = doc.spec?.crossplane ?? doc.spec ?? {};
+  const byName = (name: string, path: string) => {
+    const composition = compositions.get(name);
+    return composition ? { name, composition } : { path, problem: `selects Composition "${name}", which is not among the manifests` };
+  };
+  if (xrd.spec?.enforcedCompositionRef?.name) return byName(xrd.spec.enforcedCompositionRef.name, 'spec.compositionRef');
+  if (spec.compositionRef?.name) return byName(spec.compositionRef.name, 'spec.compositionRef');
+  const matchLabels: Record<string, string> | undefined = spec.compositionSelector?.matchLabels;
+  if (matchLabels) {
+    const matching = [...compositions]
+      .filter(([, c]) => c.spec?.compositeTypeRef?.kind === xrd.spec?.names?.kind && String(c.spec?.compositeTypeRef?.apiVersion).split('/')[0] === xrd.spec?.group)
+      .filter(([, c]) => Object.entries(matchLabels).every(([k, v]) => c.metadata?.labels?.[k] === v))
+      .sort(([a], [b]) => a.localeCompare(b));
+    if (!matching.length) return { path: 'spec.compositionSelector', problem: `no Composition among the manifests matches ${JSON.stringify(matchLabels)}` };
+    return { name: matching[0][0], composition: matching[0][1] };
+  }
+  if (xrd.spec?.defaultCompositionRef?.name) return byName(xrd.spec.defaultCompositionRef.name, 'spec.compositionRef');
+  return { path: 'spec.compositionRef', problem: 'selects no Composition (no compositionRef, compositionSelector or XRD default)' };
 }
 
 /** Composed resources in the order of the Composition's resource templates (render sorts its own way). */

@@ -1,11 +1,11 @@
-/** Small hand-made Compositions and XRs for the render tests. */
-import { renderComposition, type JsonObject, type RenderOptions } from '../../scripts/render/index';
+/** Small hand-made Compositions, XRs and claims for the engine tests (example.org XNetwork / Network). */
+type Json = Record<string, any>;
 
 export const XR_TYPE = { apiVersion: 'example.org/v1alpha1', kind: 'XNetwork' };
 export const CLAIM_TYPE = { apiVersion: 'example.org/v1alpha1', kind: 'Network' };
 
 /** A Composition: function-patch-and-transform with `resources` (and e.g. `patchSets`), then function-auto-ready. */
-export function composition(resources: object[], input: object = {}): JsonObject {
+export function composition(resources: object[], input: object = {}): Json {
   return {
     apiVersion: 'apiextensions.crossplane.io/v1',
     kind: 'Composition',
@@ -25,33 +25,15 @@ export function composition(resources: object[], input: object = {}): JsonObject
   };
 }
 
-export function xr(spec: object, status?: object): JsonObject {
+export function xr(spec: object, status?: object): Json {
   return { ...XR_TYPE, metadata: { name: 'net1' }, spec, ...(status ? { status } : {}) };
 }
 
 /** A resource template for an ec2 VPC with the given patches. */
-export function vpc(patches: object[], name = 'vpc', forProvider: object = { region: 'us-east-1' }): JsonObject {
+export function vpc(patches: object[], name = 'vpc', forProvider: object = { region: 'us-east-1' }): Json {
   return { name, base: { apiVersion: 'ec2.aws.upbound.io/v1beta1', kind: 'VPC', spec: { forProvider } }, patches };
 }
 
-export function compositionResourceName(resource: JsonObject): string | undefined {
-  return (resource.metadata as { annotations?: Record<string, string> }).annotations?.['crossplane.io/composition-resource-name'];
-}
-
-/** Renders and returns the composed resource named `name`. */
-export function rendered(xrOrClaim: object, comp: object, name = 'vpc', opts?: RenderOptions): JsonObject {
-  const resource = renderComposition(xrOrClaim, comp, opts).resources.find((r) => compositionResourceName(r) === name);
-  if (!resource) throw new Error(`resource ${name} was not rendered`);
-  return resource;
-}
-
-/** `spec.forProvider` of the rendered VPC. */
-export function forProvider(xrOrClaim: object, comp: object): JsonObject {
-  return (rendered(xrOrClaim, comp).spec as JsonObject).forProvider as JsonObject;
-}
-
-/** The value `transforms` turn `input` (at the XR's spec.input) into, written to the VPC's spec.forProvider.out. */
-export function transformed(input: unknown, ...transforms: object[]): unknown {
-  const comp = composition([vpc([{ fromFieldPath: 'spec.input', toFieldPath: 'spec.forProvider.out', transforms }])]);
-  return forProvider(xr({ input }), comp).out;
+export function compositionResourceName(resource: Json): string | undefined {
+  return resource.metadata?.annotations?.['crossplane.io/composition-resource-name'];
 }

@@ -1,2 +1,0 @@
-/** A compiled transform: input value to output value; throws an Error saying why it cannot. */
-export type Transform = (input: unknown) => unknown;

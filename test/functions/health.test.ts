@@ -253,7 +253,11 @@ describe('health on dynalite + embedded PostgreSQL 14, Secrets Manager on moto',
       const down = await withStopped(stack.dynamodb, () => probe(health));
 
       expect(down.response.statusCode).toBe(503);
-      expect(down.body.failing.sort()).toEqual(['fence', 'idempotency_table', 'sessions_table']);
+      const dynamoDbChecks = ['fence', 'idempotency_table', 'sessions_table'];
+      expect(down.body.failing).toEqual(expect.arrayContaining(dynamoDbChecks));
+      // on a loaded machine another check may also miss its 400 ms bound; nothing else may fail otherwise
+      const others = down.body.checks.filter((check) => !check.ok && !dynamoDbChecks.includes(check.name));
+      expect(others.filter((check) => check.failure !== 'timeout')).toEqual([]);
       expect(down.elapsedMs).toBeLessThan(ROUTE53_RESPONSE_LIMIT_MS);
       expect((await probe(health)).response.statusCode).toBe(200);
     }

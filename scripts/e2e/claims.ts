@@ -10,6 +10,7 @@ import { condition, isTrue } from './kube';
 import { E2eError, say } from './log';
 import { groupOf, type Platform } from './platform';
 import { waitFor, type Supervisor } from './processes';
+import type { NeverReadyDetector } from './readiness';
 import { ResourceIndex } from './resources';
 
 export const CLAIM_GROUP = 'payments-dr.io';
@@ -54,27 +55,51 @@ export const appliedAtBySync =
   (claim: Claim): number | undefined =>
     [...sync.applied].reverse().find((a) => a.kind === claim.kind && a.name === claim.name && a.namespace === claim.namespace)?.appliedAt;
 
-/** Waits until every claim is Synced and Ready; apply → READY from the Ready condition's transition time. */
-export async function waitClaimsReady(kube: Kube, claims: readonly Claim[], appliedAt: (claim: Claim) => number | undefined, timeoutMs: number, supervisor: Supervisor): Promise<ClaimTiming[]> {
+export interface ReadyResult {
+  readonly timings: ClaimTiming[];
+  /** Claims found never to become Ready, with the diagnosis (see readiness.ts). */
+  readonly never: Map<Claim, string>;
+}
+
+/**
+ * Waits until every claim is Synced and Ready; apply → READY from the Ready condition's
+ * transition time. With a detector, a claim found never to become Ready is reported, not waited for.
+ */
+export async function waitClaimsReady(
+  kube: Kube,
+  claims: readonly Claim[],
+  appliedAt: (claim: Claim) => number | undefined,
+  timeoutMs: number,
+  supervisor: Supervisor,
+  detector?: NeverReadyDetector,
+): Promise<ReadyResult> {
   const index = await ResourceIndex.load(kube);
   const timings: ClaimTiming[] = [];
+  const never = new Map<Claim, string>();
   for (const claim of claims) {
     const live = await waitFor(
       `${claim.kind} ${claim.namespace}/${claim.name} to be Synced and Ready`,
       timeoutMs,
       async () => {
         const obj = await getClaim(kube, index, claim);
-        return isTrue(obj, 'Ready') && isTrue(obj, 'Synced') ? obj : undefined;
+        if (isTrue(obj, 'Ready') && isTrue(obj, 'Synced')) return obj;
+        const verdict = obj && detector ? await detector.check(obj) : undefined;
+        if (verdict) never.set(claim, verdict);
+        return verdict ? { never: true } : undefined;
       },
       supervisor,
       500,
     );
+    if (never.has(claim)) {
+      say(`DEFECT ${never.get(claim)}`);
+      continue;
+    }
     const applied = appliedAt(claim);
     // Ready's lastTransitionTime has 1 s resolution: round the apply time down to match.
     const readyAt = Date.parse(condition(live, 'Ready')!.lastTransitionTime);
     timings.push({ claim, applyToReadyMs: applied === undefined ? NaN : Math.max(0, readyAt - Math.floor(applied / 1000) * 1000) });
   }
-  return timings;
+  return { timings, never };
 }
 
 export async function checkClaims(kube: Kube, claims: readonly Claim[]): Promise<ComposedSummary[]> {

@@ -11,7 +11,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseCommandLine } from '../lib/cli';
+import { fromCaller, parseCommandLine } from '../lib/cli';
 import { REPO_ROOT } from '../lib/crds';
 import { runScenario } from './scenario';
 import { isInside, isolationUnavailable, onOuterGone, runInside } from './isolation';
@@ -31,6 +31,7 @@ const spec = {
     debug: { type: 'boolean' },
     'no-restart': { type: 'boolean' },
     timeout: { type: 'string' },
+    dist: { type: 'string' },
   },
   descriptions: {
     'host-network': "run on the host's loopback instead of a private network namespace (Crossplane core's webhook/metrics/health ports then listen on all interfaces)",
@@ -40,6 +41,7 @@ const spec = {
     debug: 'debug logs from Crossplane core and the functions',
     'no-restart': 'skip the warm restart of the control plane',
     timeout: 'seconds each wait may take (default 300)',
+    dist: 'read the manifests from this folder instead of dist/ (e.g. DIST_DIR=/tmp/d npm run synth first)',
   },
 } as const;
 
@@ -61,7 +63,9 @@ async function main(): Promise<number> {
   const ports = await allocatePorts(basePort);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'payments-dr-e2e-'));
   const logDir = path.join(workDir, 'logs');
-  return runScenario({ repoRoot: REPO_ROOT, workDir, logDir, tools, versions, ports, crossplaneSource, keep: Boolean(values.keep), hold: Boolean(values.hold), debug: Boolean(values.debug), restart: !values['no-restart'], timeoutMs, onInterrupt: isInside() ? onOuterGone : signalHandlers });
+  const distDir = values.dist ? fromCaller(values.dist) : path.join(REPO_ROOT, 'dist');
+  if (!fs.existsSync(path.join(distDir, 'argocd', 'applications.yaml'))) throw new E2eError(`${distDir} has no argocd/applications.yaml: give a folder \`npm run synth\` wrote (DIST_DIR=<dir> npm run synth)`);
+  return runScenario({ repoRoot: REPO_ROOT, distDir, workDir, logDir, tools, versions, ports, crossplaneSource, keep: Boolean(values.keep), hold: Boolean(values.hold), debug: Boolean(values.debug), restart: !values['no-restart'], timeoutMs, onInterrupt: isInside() ? onOuterGone : signalHandlers });
 }
 
 function signalHandlers(stop: (why: string) => void): void {

@@ -56,7 +56,8 @@ export function readPlatform(repoRoot: string, distDir: string): Platform {
   const units = applications
     .map((app) => ({ application: app.metadata.name as string, wave: waveOf(app), folder: app.spec.source.path as string }))
     .sort((a, b) => a.wave - b.wave || a.application.localeCompare(b.application))
-    .map((u) => ({ ...u, manifests: readFolder(path.join(repoRoot, u.folder)) }));
+    // Applications name folders as the repository has them (dist/...); read them from distDir.
+    .map((u) => ({ ...u, manifests: readFolder(u.folder.startsWith('dist/') ? path.join(distDir, u.folder.slice('dist/'.length)) : path.join(repoRoot, u.folder)) }));
   const all = units.flatMap((u) => u.manifests);
   const functions = all.filter((o) => o.kind === 'Function' && groupOf(o.apiVersion) === 'pkg.crossplane.io').map((o) => ({ name: o.metadata.name as string, image: o.spec.package as string }));
   const composed = all

@@ -18,6 +18,8 @@ export const NEVER_READY_AFTER_MS = 75_000;
 export interface Skip {
   readonly template: string;
   readonly reason: string;
+  /** Skipped for a spec.* path that is absent: only a change of the claim can compose it. */
+  readonly permanent: boolean;
 }
 
 export interface Diagnosis {
@@ -47,16 +49,30 @@ export async function diagnose(kube: Kube, index: ResourceIndex, claim: Json): P
   // is absent on the live XR (what P&T checks).
   const composition = await kube.get(`/apis/apiextensions.crossplane.io/v1/compositions/${xr.spec.compositionRef?.name}`);
   const templates = ((composition?.spec?.pipeline ?? []) as Json[]).flatMap((step) => (step.input?.resources ?? []) as Json[]);
-  const events = await kube.list(`/api/v1/namespaces/default/events?fieldSelector=involvedObject.name=${ref.name},reason=ComposeResources,type=Warning`);
+  const events = await kube.list(`/api/v1/namespaces/default/events?fieldSelector=involvedObject.name=${ref.name},type=Warning`);
   const reasons = new Map<string, string>();
   for (const e of events) {
     const m = String(e.message).match(SKIP);
     if (m) reasons.set(m[1], m[2]);
   }
+  // Any other warning that names the template (e.g. the API server refusing to apply it).
+  const mentioning = (template: string): string | undefined => {
+    const e = events.filter((ev) => String(ev.message).includes(`"${template}"`)).pop();
+    return e ? `${e.reason}: ${String(e.message).slice(0, 400)}` : undefined;
+  };
   const skipped = templates
     .filter((t) => !composedNames.has(t.name))
-    .map((t) => ({ template: t.name as string, reason: reasons.get(t.name) ?? missingRequired(t, xr) ?? 'not composed' }));
+    .map((t) => {
+      const reason = reasons.get(t.name) ?? missingRequired(t, xr) ?? mentioning(t.name) ?? `not composed (the composite is ${syncedText(xr)})`;
+      const path = reason.match(/'policy\.fromFieldPath: Required': ([^:]+): no such/)?.[1];
+      return { template: t.name as string, reason, permanent: Boolean(path?.startsWith('spec.') && valueAt(xr, path) === undefined) };
+    });
   return { composite: `${ref.kind}/${ref.name}`, unready, skipped };
+}
+
+function syncedText(xr: Json): string {
+  const synced = condition(xr, 'Synced');
+  return synced ? `Synced=${synced.status}${synced.message ? `: ${String(synced.message).slice(0, 300)}` : ''}` : 'not Synced yet';
 }
 
 /** `a.b[1].c` / `metadata.labels[x/y]` → its value in obj, or undefined. */
@@ -84,10 +100,13 @@ function missingRequired(template: Json, xr: Json): string | undefined {
 /** One line: the composite, what P&T skips and why, and the consequence. */
 export function neverReadyMessage(claimId: string, d: Diagnosis, xr?: Json): string {
   const ready = condition(xr, 'Ready');
-  const skips = d.skipped.map((s) => `${s.template} (${s.reason.replace(/^"\w+" patch at index (\d+) has 'policy.fromFieldPath: Required': /, 'Required patch $1: ')})`).join('; ');
+  const text = (list: Skip[]): string => list.map((s) => `${s.template} (${s.reason.replace(/^"\w+" patch at index (\d+) has 'policy.fromFieldPath: Required': /, 'Required patch $1: ')})`).join('; ');
+  const permanent = d.skipped.filter((s) => s.permanent);
+  const pending = d.skipped.filter((s) => !s.permanent);
   return (
-    `${claimId} never becomes Ready: all composed resources of ${d.composite} are Ready, but function-patch-and-transform skips ${d.skipped.length} template(s) ` +
-    `whose Required fromFieldPath has no value and therefore marks the composite Ready=False${ready ? ` (${ready.reason})` : ''} on every reconcile: ${skips}`
+    `${claimId} never becomes Ready: all composed resources of ${d.composite} are Ready, but function-patch-and-transform skips ${permanent.length} template(s) ` +
+    `whose Required fromFieldPath is a spec field the claim does not set, and therefore marks the composite Ready=False${ready ? ` (${ready.reason})` : ''} on every reconcile: ${text(permanent)}` +
+    (pending.length ? ` [also not composed at that moment: ${text(pending)}]` : '')
   );
 }
 
@@ -111,7 +130,7 @@ export class NeverReadyDetector {
     this.lastCheck.set(key, now);
     const index = await this.index();
     const d = await diagnose(this.kube, index, claim);
-    if (!d || d.unready.length || !d.skipped.length) {
+    if (!d || d.unready.length || !d.skipped.some((skip) => skip.permanent)) {
       this.since.delete(key);
       return undefined;
     }

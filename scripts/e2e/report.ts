@@ -11,6 +11,8 @@ import type { StandInProvider } from './stand-in-provider';
 export interface WhatIfReport {
   readonly claims: readonly Claim[];
   readonly timings: readonly ClaimTiming[];
+  /** Claims that still never become Ready with the optional slots filled. */
+  readonly stillNever: Map<Claim, string>;
 }
 
 export interface Report {
@@ -55,6 +57,7 @@ export function printReport(r: Report): void {
     out.push('', 'defects the real Crossplane found in dist/:');
     for (const d of r.sync.neverHealthy.values()) out.push(`  ${d}`);
     for (const b of r.sync.blocked) out.push(`  ${b}`);
+    for (const d of r.whatIf?.stillNever.values() ?? []) out.push(`  even with every optional slot filled (what-if): ${d}`);
   }
   out.push('', 'numbers:');
   out.push(`  control plane, cold start (empty etcd): ${seconds(r.cold)} — ${r.coldSteps.map(([s, ms]) => `${s} ${seconds(ms)}`).join(', ')}`);

@@ -15,6 +15,7 @@ import { readPlatform } from './platform';
 import type { Ports } from './ports';
 import { checkOperatorsRbac } from './rbac';
 import { printReport, type WhatIfReport } from './report';
+import { NeverReadyDetector } from './readiness';
 import { ResourceIndex } from './resources';
 import { StandInProvider } from './stand-in-provider';
 import { applyWhatIf, fillOptionalSlots } from './what-if';
@@ -22,6 +23,7 @@ import type { ToolName, Tools } from './tools';
 
 export interface ScenarioOptions {
   readonly repoRoot: string;
+  readonly distDir: string;
   readonly workDir: string;
   readonly logDir: string;
   readonly tools: Tools;
@@ -38,7 +40,8 @@ export interface ScenarioOptions {
 
 export async function runScenario(options: ScenarioOptions): Promise<number> {
   const started = Date.now();
-  const platform = readPlatform(options.repoRoot, path.join(options.repoRoot, 'dist'));
+  const platform = readPlatform(options.repoRoot, options.distDir);
+  say(`manifests from ${options.distDir}`);
   say(`work folder ${options.workDir}; logs in ${options.logDir}`);
   say(`engines: ${Object.entries(options.versions).map(([t, v]) => `${t} ${v}`).join(', ')}`);
   const plane = new ControlPlane({ workDir: options.workDir, logDir: options.logDir, tools: options.tools, ports: options.ports, crossplaneSource: options.crossplaneSource, functions: platform.functions, debug: options.debug });
@@ -94,7 +97,7 @@ export async function runScenario(options: ScenarioOptions): Promise<number> {
     await sync.syncAll((u) => !platformUnits(u));
     const never = claims.filter((c) => sync.report.neverHealthy.has(`${c.kind} ${c.namespace}/${c.name}`));
     const readyClaims = claims.filter((c) => !never.includes(c));
-    let timings: ClaimTiming[] = await waitClaimsReady(plane.kube, readyClaims, appliedAtBySync(sync.report), options.timeoutMs, plane.supervisor);
+    let timings: ClaimTiming[] = (await waitClaimsReady(plane.kube, readyClaims, appliedAtBySync(sync.report), options.timeoutMs, plane.supervisor)).timings;
 
     // 4. Checks on the real API, on what dist/ declares.
     let composed = await checkClaims(plane.kube, claims);
@@ -113,11 +116,12 @@ export async function runScenario(options: ScenarioOptions): Promise<number> {
         patchedAt.set(claim, await applyWhatIf(plane.kube, claim, patch));
         say(`WHAT-IF (not dist/): ${claim.kind} ${claim.name} patched with every optional slot filled: ${JSON.stringify(patch)}`);
       }
-      const whatIfTimings = await waitClaimsReady(plane.kube, [...patchedAt.keys()], (c) => patchedAt.get(c), options.timeoutMs, plane.supervisor);
-      whatIfTimings.forEach((t) => say(`WHAT-IF: ${t.claim.kind} ${t.claim.name} READY ${seconds(t.applyToReadyMs)} after the patch`));
-      timings = [...timings, ...whatIfTimings];
+      const detector = new NeverReadyDetector(plane.kube, () => ResourceIndex.load(plane.kube));
+      const result = await waitClaimsReady(plane.kube, [...patchedAt.keys()], (c) => patchedAt.get(c), options.timeoutMs, plane.supervisor, detector);
+      result.timings.forEach((t) => say(`WHAT-IF: ${t.claim.kind} ${t.claim.name} READY ${seconds(t.applyToReadyMs)} after the patch`));
+      timings = [...timings, ...result.timings];
       composed = await checkClaims(plane.kube, claims);
-      whatIf = { claims: [...patchedAt.keys()], timings: whatIfTimings };
+      whatIf = { claims: [...patchedAt.keys()], timings: result.timings, stillNever: result.never };
     }
     const table = await plane.kube.kubectlOk(['get', 'paymentregions,paymentglobals', '-n', 'payments-dr']);
 
@@ -133,14 +137,15 @@ export async function runScenario(options: ScenarioOptions): Promise<number> {
       warmMs = Date.now() - warmStart;
       say(`control plane up again (warm) in ${seconds(warmMs)}`);
       const again = Date.now();
-      await waitClaimsReady(plane.kube, whatIf ? claims : readyClaims, () => undefined, options.timeoutMs, plane.supervisor);
+      const stillReady = whatIf ? claims.filter((c) => !whatIf!.stillNever.has(c)) : readyClaims;
+      await waitClaimsReady(plane.kube, stillReady, () => undefined, options.timeoutMs, plane.supervisor);
       say(`claims still Synced and Ready after the restart (${seconds(Date.now() - again)})`);
     }
 
     // 6. Deleting a claim: composed resources go, Usages order it.
     const deletion = await checkDeletion(plane.kube, provider, claims, options.timeoutMs, plane.supervisor);
 
-    const defects = [...sync.report.neverHealthy.values()];
+    const defects = [...sync.report.neverHealthy.values(), ...[...(whatIf?.stillNever.values() ?? [])].map((d) => `even with the what-if: ${d}`)];
     await cleanup(true);
     printReport({ table, distTable, whatIf, never, coldSteps, cold, warm, warmMs, timings, composed, rbac, badInput, deletion, sync: sync.report, provider, totalMs: Date.now() - started });
     if (defects.length) {

@@ -15,6 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { checkWithEngines, type CheckOptions, type CheckResult, type ManifestDocument, type RenderedClaim } from '../engines/check';
 import type { ObjectReport, Problem } from '../engines/report';
+import { sharedAsync, sharedSync } from './run-share';
 
 export type { ManifestDocument, ObjectReport, Problem, RenderedClaim };
 
@@ -34,9 +35,10 @@ const TSX_CLI = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const CHILD = path.join(REPO_ROOT, 'scripts', 'engines', 'check-child.ts');
 
 /**
- * Checks already made in this process, by content: the check is a function of the documents and
- * the pinned engines, so a test that renders the environments and then builds the conformance
- * model from the same documents runs the engines once.
+ * Checks already made in this process (and, under jest, by another worker of the same run:
+ * run-share.ts), by content: the check is a function of the documents and the pinned engines, so
+ * a test that renders the environments and then builds the conformance model from the same
+ * documents runs the engines once.
  */
 const done = new Map<string, ManifestCheck>();
 const keyOf = (documents: readonly ManifestDocument[], options: Omit<CheckOptions, 'session'>) =>
@@ -46,7 +48,7 @@ export async function checkManifestsAsync(documents: readonly ManifestDocument[]
   const key = keyOf(documents, options);
   const known = done.get(key);
   if (known) return structuredClone(known);
-  const result = await checkWithEngines(documents, options);
+  const result = await sharedAsync(key, () => checkWithEngines(documents, options));
   done.set(key, structuredClone(result));
   return result;
 }
@@ -56,6 +58,12 @@ export function checkManifests(documents: readonly ManifestDocument[], options: 
   const key = keyOf(documents, options);
   const known = done.get(key);
   if (known) return structuredClone(known);
+  const result = sharedSync(key, () => checkInChild(documents, options));
+  done.set(key, structuredClone(result));
+  return result;
+}
+
+function checkInChild(documents: readonly ManifestDocument[], options: Omit<CheckOptions, 'session'>): ManifestCheck {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'payments-dr-check-'));
   try {
     const input = path.join(dir, 'request.json');
@@ -68,7 +76,6 @@ export function checkManifests(documents: readonly ManifestDocument[], options: 
       const why = run.error ? run.error.message : `exit ${run.status ?? run.signal}`;
       throw new Error(`the engine check did not finish (${why}): ${(run.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
     }
-    done.set(key, structuredClone(result));
     return result as ManifestCheck;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-/** Small, valid manifests the validator tests start from; each test breaks one thing. */
+/** Small, valid manifests the engine tests start from; each test breaks one thing. */
 
 export const XRD_API_VERSION = 'example.org/v1alpha1';
 
@@ -129,9 +129,4 @@ export function networkComposition(input: Record<string, any> = networkResources
       ],
     },
   };
-}
-
-/** The messages of the problems reported at exactly `path`. */
-export function messagesAt(problems: { path: string; message: string }[], path: string): string[] {
-  return problems.filter((problem) => problem.path === path).map((problem) => problem.message);
 }

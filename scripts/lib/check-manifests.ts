@@ -15,7 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { checkWithEngines, type CheckOptions, type CheckResult, type ManifestDocument, type RenderedClaim } from '../engines/check';
 import type { ObjectReport, Problem } from '../engines/report';
-import { sharedAsync, sharedSync } from './run-share';
+import { sharedAsync, sharedSync } from '../engines/run-share';
 
 export type { ManifestDocument, ObjectReport, Problem, RenderedClaim };
 
@@ -36,7 +36,7 @@ const CHILD = path.join(REPO_ROOT, 'scripts', 'engines', 'check-child.ts');
 
 /**
  * Checks already made in this process (and, under jest, by another worker of the same run:
- * run-share.ts), by content: the check is a function of the documents and the pinned engines, so
+ * scripts/engines/run-share.ts), by content: the check is a function of the documents and the pinned engines, so
  * a test that renders the environments and then builds the conformance model from the same
  * documents runs the engines once.
  */

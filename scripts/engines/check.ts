@@ -16,7 +16,7 @@ import { patchPathProblems } from '../conformance/patch-paths';
 import type { ApiServer } from './apiserver';
 import { statusMessage } from './apiserver';
 import { DEFAULT_NAMESPACE, isClaimOf, isCompositeOf } from './claim';
-import { oneLine } from './errors';
+import { EngineError, oneLine } from './errors';
 import { heldBack, renderPhases, resourceName } from './phases';
 import { RenderFailed } from './render';
 import type { EngineName, ObjectReport, Problem } from './report';
@@ -219,6 +219,8 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
         try {
           phases = await renderPhases(session, doc, composition, xrd);
         } catch (error) {
+          // An engine that cannot run is not a problem of the manifests: the check stops.
+          if (error instanceof EngineError) throw error;
           const text = error instanceof RenderFailed ? renderFailure(error.stderr) : oneLine(error);
           addProblem(claimEntry, RENDER, '', `render failed: ${text}`);
           verdict(claimEntry, RENDER, 'failed');

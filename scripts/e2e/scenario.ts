@@ -146,7 +146,8 @@ export async function runScenario(options: ScenarioOptions): Promise<number> {
     const deletion = await checkDeletion(plane.kube, provider, claims, options.timeoutMs, plane.supervisor);
 
     const defects = [...sync.report.neverHealthy.values(), ...[...(whatIf?.stillNever.values() ?? [])].map((d) => `even with the what-if: ${d}`)];
-    await cleanup(true);
+    // A defect is a failure: the component logs stay.
+    await cleanup(defects.length === 0);
     printReport({ table, distTable, whatIf, never, coldSteps, cold, warm, warmMs, timings, composed, rbac, badInput, deletion, sync: sync.report, provider, totalMs: Date.now() - started });
     if (defects.length) {
       console.error(`[e2e] FAILED: the real Crossplane found ${defects.length} defect(s) in dist/ (everything else passed):`);

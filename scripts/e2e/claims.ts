@@ -11,6 +11,7 @@ import { E2eError, say } from './log';
 import { groupOf, type Platform } from './platform';
 import { waitFor, type Supervisor } from './processes';
 import type { NeverReadyDetector } from './readiness';
+import { unmatchedSelectors } from './references';
 import { ResourceIndex } from './resources';
 
 export const CLAIM_GROUP = 'payments-dr.io';
@@ -102,7 +103,8 @@ export async function waitClaimsReady(
   return { timings, never };
 }
 
-export async function checkClaims(kube: Kube, claims: readonly Claim[]): Promise<ComposedSummary[]> {
+/** `allManaged`: every managed resource there is (the candidates selectors may match). */
+export async function checkClaims(kube: Kube, claims: readonly Claim[], allManaged: () => Json[]): Promise<ComposedSummary[]> {
   const index = await ResourceIndex.load(kube);
   const crds = new Map((await kube.list('/apis/apiextensions.k8s.io/v1/customresourcedefinitions')).map((crd) => [`${crd.spec.group}|${crd.spec.names.kind}`, crd]));
   // Region suffix → AWS region, from the region claims themselves.
@@ -127,6 +129,7 @@ export async function checkClaims(kube: Kube, claims: readonly Claim[]): Promise
     const env = claim.manifest.spec.environmentSuffix as string;
     const refs = (xr.spec.resourceRefs ?? xr.spec.crossplane?.resourceRefs ?? []) as Json[];
     const kinds = new Map<string, number>();
+    const managedObjects: Json[] = [];
     let managed = 0;
     for (const r of refs) {
       kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
@@ -148,6 +151,7 @@ export async function checkClaims(kube: Kube, claims: readonly Claim[]): Promise
       if (region && !new RegExp(`^[a-z0-9][a-z0-9-]*-${region}-${env}$`).test(r.name)) problems.push(`${what}: name is not {type}-${region}-${env}`);
       if (!/(^|\.)aws\.upbound\.io$/.test(type!.group)) continue;
       managed++;
+      managedObjects.push(obj);
       const crd = crds.get(`${type!.group}|${r.kind}`);
       const storage = (crd?.spec.versions ?? []).find((v: Json) => v.storage)?.name;
       if (`${type!.group}/${storage}` !== r.apiVersion) problems.push(`${what}: composed at ${r.apiVersion}, the CRD stores ${type!.group}/${storage}`);
@@ -161,6 +165,7 @@ export async function checkClaims(kube: Kube, claims: readonly Claim[]): Promise
         else problems.push(`${what}: spec.forProvider.region=${actual}, want ${want}`);
       }
     }
+    for (const p of unmatchedSelectors(managedObjects, allManaged())) problems.push(`${id} → ${p.resource}: ${p.field} ${JSON.stringify(p.selector)} matches no managed resource (a provider could not resolve it)`);
     summaries.push({ claim, composite: `${ref.kind}/${ref.name}`, resources: refs.length, managed, kinds });
     say(`${id} ↔ ${ref.kind} ${ref.name}: ${refs.length} composed resources (${managed} managed), ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}`);
   }

@@ -44,7 +44,7 @@ export function printReport(r: Report): void {
   } else out.push('', '$ kubectl get paymentregions,paymentglobals -n payments-dr');
   out.push(r.table.trimEnd(), '');
   out.push('checked on the real API:');
-  for (const c of r.composed) out.push(`  ${c.claim.kind} ${c.claim.name} ↔ ${c.composite}: ${c.resources} composed (${c.managed} managed resources) — names, labels, regions, storage versions, controller refs OK`);
+  for (const c of r.composed) out.push(`  ${c.claim.kind} ${c.claim.name} ↔ ${c.composite}: ${c.resources} composed (${c.managed} managed resources) — names, labels, regions, storage versions, controller refs, selectors OK`);
   out.push(`  operators (group ${r.rbac.group}): can ${r.rbac.allowed.length} reads, cannot ${r.rbac.denied.length} writes`);
   for (const b of r.badInput) out.push(`  invalid claim refused (${b.change}): ${b.message.replace(/\s*\n\s*/g, ' ')}`);
   out.push(`  deleted ${r.deletion.claim.kind} ${r.deletion.claim.name}: ${r.deletion.composed} composed resources gone in ${seconds(r.deletion.durationMs)}; ${r.deletion.usages.length} Usages enforced (webhook on 127.0.0.1):`);

@@ -100,7 +100,7 @@ export async function runScenario(options: ScenarioOptions): Promise<number> {
     let timings: ClaimTiming[] = (await waitClaimsReady(plane.kube, readyClaims, appliedAtBySync(sync.report), options.timeoutMs, plane.supervisor)).timings;
 
     // 4. Checks on the real API, on what dist/ declares.
-    let composed = await checkClaims(plane.kube, claims);
+    let composed = await checkClaims(plane.kube, claims, () => provider!.all());
     const rbac = await checkOperatorsRbac(plane.kube, platform);
     const distTable = await plane.kube.kubectlOk(['get', 'paymentregions,paymentglobals', '-n', 'payments-dr']);
     let whatIf: WhatIfReport | undefined;
@@ -120,7 +120,7 @@ export async function runScenario(options: ScenarioOptions): Promise<number> {
       const result = await waitClaimsReady(plane.kube, [...patchedAt.keys()], (c) => patchedAt.get(c), options.timeoutMs, plane.supervisor, detector);
       result.timings.forEach((t) => say(`WHAT-IF: ${t.claim.kind} ${t.claim.name} READY ${seconds(t.applyToReadyMs)} after the patch`));
       timings = [...timings, ...result.timings];
-      composed = await checkClaims(plane.kube, claims);
+      composed = await checkClaims(plane.kube, claims, () => provider!.all());
       whatIf = { claims: [...patchedAt.keys()], timings: result.timings, stillNever: result.never };
     }
     const table = await plane.kube.kubectlOk(['get', 'paymentregions,paymentglobals', '-n', 'payments-dr']);

@@ -64,6 +64,11 @@ export class StandInProvider {
     this.worker = this.work();
   }
 
+  /** Every managed resource the stand-in provider currently sees. */
+  all(): Json[] {
+    return this.informers.flatMap((i) => [...i.cache.values()]);
+  }
+
   get synced(): boolean {
     return this.informers.every((i) => i.hasSynced);
   }

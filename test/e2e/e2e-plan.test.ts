@@ -12,6 +12,7 @@ import { claimsOf } from '../../scripts/e2e/claims';
 import { E2eError } from '../../scripts/e2e/log';
 import { groupOf, readPlatform, type Platform } from '../../scripts/e2e/platform';
 import { allocatePorts } from '../../scripts/e2e/ports';
+import { unmatchedSelectors } from '../../scripts/e2e/references';
 import { fillOptionalSlots } from '../../scripts/e2e/what-if';
 
 type Json = Record<string, any>;
@@ -52,6 +53,8 @@ describe('npm run e2e: its plan from dist/', () => {
   });
 
   test('the what-if fills every list slot a Composition gates with a Required patch from spec', () => {
+    // List slots only: a gated scalar (e.g. a secret's evenVersion, exclusive with oddVersion by
+    // the XRD's CEL rule) cannot be filled; the e2e reports such a claim as never Ready.
     const compositions = platform.units.flatMap((u) => u.manifests).filter((o) => o.kind === 'Composition');
     for (const claim of claimsOf(platform)) {
       const composition = compositions.find((c) => c.spec.compositeTypeRef.kind === `X${claim.kind}`)!;
@@ -60,7 +63,7 @@ describe('npm run e2e: its plan from dist/', () => {
         .flatMap((r: Json) => r.patches ?? [])
         .filter((p: Json) => p.policy?.fromFieldPath === 'Required')
         .flatMap((p: Json) => (p.fromFieldPath ? [p.fromFieldPath] : p.combine.variables.map((v: Json) => v.fromFieldPath)))
-        .filter((fieldPath: string) => fieldPath.startsWith('spec.'));
+        .filter((fieldPath: string) => fieldPath.startsWith('spec.') && /\[\d+\]/.test(fieldPath));
       const filled = merge(claim.manifest, fillOptionalSlots(platform, claim) ?? {});
       expect(required.filter((fieldPath: string) => valueAt(filled, fieldPath) === undefined)).toEqual([]);
     }
@@ -77,5 +80,20 @@ describe('npm run e2e: its plan from dist/', () => {
     } finally {
       busy.close();
     }
+  });
+
+  test('a selector is unmatched when no other managed resource has its labels (and, for matchControllerRef, the same controller)', () => {
+    const mr = (uid: string, labels: Json, owner: string, forProvider: Json = {}): Json => ({
+      kind: 'X',
+      metadata: { name: uid, uid, labels, ownerReferences: [{ controller: true, uid: owner }] },
+      spec: { forProvider },
+    });
+    const vpc = mr('vpc', { zone: 'a' }, 'xr1');
+    const subnet = mr('subnet', {}, 'xr1', { vpcIdSelector: { matchControllerRef: true }, routes: [{ gatewayIdSelector: { matchLabels: { zone: 'b' } } }] });
+    const other = mr('other', {}, 'xr2', { vpcIdSelector: { matchControllerRef: true, matchLabels: { zone: 'a' } } });
+    expect(unmatchedSelectors([subnet, other], [vpc, subnet, other]).map((p) => `${p.resource} ${p.field}`)).toEqual([
+      'X/subnet spec.forProvider.routes[0].gatewayIdSelector',
+      'X/other spec.forProvider.vpcIdSelector',
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { parseArgs as nodeParseArgs } from 'node:util';
 import type { Region } from '../../functions/shared/config';
 import { REGIONS } from '../../functions/shared/config';
 
@@ -19,7 +20,7 @@ export interface DrArgs {
   yes: boolean;
 }
 
-export const USAGE = `usage: npx tsx scripts/dr.ts <command> --env <env> [options]
+export const USAGE = `usage: npm run dr -- <command> --env <env> [options]
 
 commands:
   status      --env <env>                                   roles, replication lag, /health of both regions, active region + epoch
@@ -36,41 +37,50 @@ commands:
                                                             removes them, so the sender's redeliveries are applied again
 options:
   --dry-run   print the checks and the plan; change nothing
-  --yes       do not ask for confirmation
+  --yes, -y   do not ask for confirmation
+  --help      print this help
 regions: ${REGIONS.join(', ')}`;
 
 export class UsageError extends Error {}
+/** `--help` anywhere: the caller prints USAGE and exits 0. */
+export class HelpRequested extends Error {}
+
+const OPTIONS = {
+  env: { type: 'string' },
+  to: { type: 'string' },
+  region: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  'allow-data-loss': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  help: { type: 'boolean' },
+} as const;
+
+/** node's util.parseArgs (strict), its errors in this CLI's words. */
+function parseFlags(argv: readonly string[]) {
+  try {
+    return nodeParseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const option = /'(-{1,2}[^' ]+)/.exec((error as Error).message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option "${option}"`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${option?.split(' ')[0]} needs a value`);
+    throw new UsageError((error as Error).message);
+  }
+}
 
 export function parseArgs(argv: readonly string[]): DrArgs {
-  const [given, ...rest] = argv;
+  const { values, positionals } = parseFlags(argv);
+  if (values.help) throw new HelpRequested();
+  const [given, ...extra] = positionals;
   if (!COMMANDS.includes(given as Command)) {
     throw new UsageError(given ? `unknown command "${given}"` : 'a command is required');
   }
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const command = given as Command;
-  const flags = { allowDataLoss: false, dryRun: false, yes: false };
-  let env: string | undefined;
-  let to: string | undefined;
-  let region: string | undefined;
-  let since: string | undefined;
-  let until: string | undefined;
-  for (let index = 0; index < rest.length; index++) {
-    const arg = rest[index];
-    const [name, inline] = arg.split('=', 2);
-    const value = () => {
-      const given = inline ?? rest[++index];
-      if (!given || given.startsWith('--')) throw new UsageError(`${name} needs a value`);
-      return given;
-    };
-    if (name === '--env') env = value();
-    else if (name === '--to') to = value();
-    else if (name === '--region') region = value();
-    else if (name === '--since') since = value();
-    else if (name === '--until') until = value();
-    else if (arg === '--allow-data-loss') flags.allowDataLoss = true;
-    else if (arg === '--dry-run') flags.dryRun = true;
-    else if (arg === '--yes' || arg === '-y') flags.yes = true;
-    else throw new UsageError(`unknown option "${arg}"`);
-  }
+  const flags = { allowDataLoss: values['allow-data-loss'] ?? false, dryRun: values['dry-run'] ?? false, yes: values.yes ?? false };
+  const { env, to, region, since, until } = values;
   if (!env) throw new UsageError('--env is required');
   const regionArg = (given: string | undefined, option: string): Region | undefined => {
     if (given === undefined) return undefined;

@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { probeHealth } from '../../functions/failover-controller/evidence';
-import { parseArgs, USAGE, UsageError } from './args';
+import { HelpRequested, parseArgs, USAGE, UsageError } from './args';
 import type { DrAws } from './aws';
 import { Client } from 'pg';
 import type { DrContext, DrDatabase, Io } from './commands';
@@ -40,6 +40,10 @@ export async function runCli(argv: readonly string[], deps: CliDependencies): Pr
     args = parseArgs(argv);
     names = (deps.names ?? drNames)(args.env);
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      io.print(USAGE);
+      return EXIT.ok;
+    }
     if (!(error instanceof UsageError || error instanceof UnknownEnvironmentError)) throw error;
     io.print(`error: ${error.message}`);
     if (error instanceof UsageError) io.print(USAGE);

@@ -515,6 +515,8 @@ describe('dr: arguments and names', () => {
     [['failover', '--env', 'dev', '--to', 'eu-west-1'], '--to must be one of us-east-1, us-west-2 (got "eu-west-1")'],
     [['switchover', '--env', 'dev', '--to', 'us-west-2', '--allow-data-loss'], 'a switchover never loses data: use failover --allow-data-loss'],
     [['status', '--env', 'dev', '--force'], 'unknown option "--force"'],
+    [['status', '--env'], '--env needs a value'],
+    [['status', 'extra', '--env', 'dev'], 'unexpected argument "extra"'],
     [['reconcile', '--env', 'dev'], 'reconcile needs --since <ISO time> (e.g. a few minutes before the failover)'],
     [['reconcile', '--env', 'dev', '--since', 'yesterday'], '--since must be an ISO 8601 time such as 2025-06-01T12:00:00Z (got "yesterday")'],
     [['reconcile', '--env', 'dev', '--since', '2025-06-01T12:00:00Z', '--until', '2025-06-01T11:00:00Z'], '--until must be after --since'],
@@ -524,11 +526,20 @@ describe('dr: arguments and names', () => {
     expect(() => parseArgs(argv)).toThrow(new UsageError(message));
   });
 
+  test('--help prints the usage and exits 0, whatever else is given', async () => {
+    for (const argv of [['--help'], ['status', '--help'], ['failover', '--env', 'dev', '--help']]) {
+      const lines: string[] = [];
+      const aws = { rds: () => ({ send: async () => ({}) }), cloudwatch: () => ({ send: async () => ({ $metadata: {} }) }), dynamodb: () => ({ send: async () => ({}) }) } as DrAws;
+      expect(await runCli(argv, { aws, io: { print: (line = '') => lines.push(line), ask: async () => '' } })).toBe(0);
+      expect(lines.join('\n')).toContain('usage: npm run dr -- <command> --env <env> [options]');
+    }
+  });
+
   test('--key=value works too; usage errors and unknown environments exit 64', async () => {
     expect(parseArgs(['failover', '--env=dev', '--to=us-west-2', '--allow-data-loss', '--dry-run'])).toEqual({ command: 'failover', env: 'dev', to: 'us-west-2', allowDataLoss: true, dryRun: true, yes: false });
     const h = await harness();
     expect(await h.run('status')).toBe(64);
-    expect(h.output()).toContain('usage: npx tsx scripts/dr.ts');
+    expect(h.output()).toContain('usage: npm run dr -- <command> --env <env> [options]');
     const lines: string[] = [];
     const aws = { rds: () => ({ send: async () => ({}) }), cloudwatch: () => ({ send: async () => ({ $metadata: {} }) }), dynamodb: () => ({ send: async () => ({}) }) } as DrAws;
     expect(await runCli(['status', '--env', 'prod'], { aws, io: { print: (line = '') => lines.push(line), ask: async () => '' } })).toBe(64);

@@ -249,9 +249,10 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
   );
   rendered.sort((a, b) => toRender.findIndex((t) => t.doc === a.claim) - toRender.findIndex((t) => t.doc === b.claim));
 
-  // 3. crossplane resource validate, one run over everything. The CLI adds each Composition's
-  // pipeline inputs as resources of their own, just before the Composition.
-  await timed('resource validate', async () => {
+  // 3. crossplane resource validate, one run over everything (the CLI adds each Composition's
+  // pipeline inputs as resources of their own, just before the Composition), while 4. the API
+  // server stores and re-applies every object.
+  const validated = timed('resource validate', async () => {
     const flat = entries.filter((e) => !e.apiServerOnly).flatMap((entry) => entry.versions.map((version, index) => ({ entry, version, index })));
     const verdicts = await resourceValidateEach(flat.map((f) => f.version), xrds, session.workDir);
     flat.forEach(({ entry, index }, i) => {
@@ -273,13 +274,19 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
     });
   });
 
-  // 4. The API server.
-  if (crds) {
-    await timed('apiserver', async () => {
-      await preinstalled;
-      await applyAll(entries, crds);
-    });
-  }
+  const applied = crds
+    ? timed('apiserver', async () => {
+        await preinstalled;
+        await applyAll(entries, crds, options.session !== undefined);
+      })
+    : Promise.resolve();
+  const [validation, application] = await Promise.allSettled([validated, applied]);
+  for (const outcome of [validation, application]) if (outcome.status === 'rejected') throw outcome.reason;
+
+  // Each report's problems in engine order (the stages ran at once), first found first within one.
+  const rank = (p: Problem) => [RULES, RENDER, VALIDATE, APISERVER].indexOf(p.engine ?? RULES);
+  for (const report of reports) report.problems.sort((a, b) => rank(a) - rank(b));
+
 
   const problems = [...loose, ...reports.flatMap((r) => r.problems)];
   return { problems, documents: documents.length, rendered, reports, timings };
@@ -440,7 +447,7 @@ function staticKinds(docs: Array<{ doc: Json }>): Set<string> {
   return keys;
 }
 
-async function applyAll(entries: Entry[], crds: CheckCrds): Promise<void> {
+async function applyAll(entries: Entry[], crds: CheckCrds, cleanUp: boolean): Promise<void> {
   await crds.ensure(entries.map((entry) => kindKey(entry.versions[0])));
   const server = await crds.server;
   const refused = crds.refused;
@@ -495,8 +502,8 @@ async function applyAll(entries: Entry[], crds: CheckCrds): Promise<void> {
     }
   });
   // A later check in the same session starts from an empty server: nothing it stores is an update
-  // of this check's objects.
-  await mapLimit([...storedPaths], 8, async (objectPath) => void (await server.delete(objectPath)));
+  // of this check's objects. (A check that owns its session stops the server right after.)
+  if (cleanUp) await mapLimit([...storedPaths], 8, async (objectPath) => void (await server.delete(objectPath)));
 }
 
 /** Fields the server owns: an apply that carries them is refused or conflicts. */

@@ -120,7 +120,7 @@ export async function checkDeletion(kube: Kube, provider: StandInProvider, claim
       const used = await kube.get(index.path(of.apiVersion, of.kind, of.name));
       if (!used) problems.push(`${of.kind}/${of.name} (not composed by ${id}) was deleted with it`);
       else if (used.metadata.labels?.[IN_USE] === 'true' && !(await otherUsages(kube, of))) problems.push(`${of.kind}/${of.name} still carries ${IN_USE}=true after Usage ${usage} went`);
-      else released.push(`${of.kind}/${of.name}`);
+      else if (!released.includes(`${of.kind}/${of.name}`)) released.push(`${of.kind}/${of.name}`);
       continue;
     }
     const tOf = provider.timeline(of.kind, of.name);

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { FUNCTION_AUTO_READY, FUNCTION_PATCH_AND_TRANSFORM } from '../compositions/lib/composition';
+import { FUNCTION_AUTO_READY, FUNCTION_CEL_FILTER, FUNCTION_PATCH_AND_TRANSFORM } from '../compositions/lib/composition';
 import { Function as CrossplaneFunction } from '../imports/pkg.crossplane.io';
 import { CrossplaneConfig } from './config/platform-types';
 import { pullSecretRefs } from './crossplane-providers';
@@ -20,6 +20,7 @@ export class CrossplaneFunctions extends Construct {
     const pullSecrets = pullSecretRefs(props.crossplane);
     const packages = [
       { name: FUNCTION_PATCH_AND_TRANSFORM, ref: functions.patchAndTransform },
+      { name: FUNCTION_CEL_FILTER, ref: functions.celFilter },
       { name: FUNCTION_AUTO_READY, ref: functions.autoReady },
     ];
     for (const { name, ref } of packages) {

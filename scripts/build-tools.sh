@@ -5,7 +5,8 @@
 # go.mod files are the ONE place the versions live. A tool's version is the version its go.mod
 # requires of the tool's upstream module. Binaries go to
 #   ${PAYMENTS_DR_TOOLS:-$HOME/.cache/payments-dr/tools}/<tool>-<version>/<binary>
-# and a binary that is already there is not rebuilt (delete it, or bump go.mod, to rebuild).
+# and a binary that is already there is not rebuilt (delete it, or bump go.mod, to rebuild). A
+# function's pipeline-input CRD (its module's package/input/*.yaml) is copied to <...>/input/.
 #
 # Usage:
 #   scripts/build-tools.sh [TOOL...]     build all tools (or the named ones); idempotent
@@ -26,6 +27,7 @@ TOOLS=(
   "crossplane-core|github.com/crossplane/crossplane/v2|github.com/crossplane/crossplane/v2/cmd/crossplane|crossplane"
   "function-patch-and-transform|github.com/crossplane-contrib/function-patch-and-transform|github.com/crossplane-contrib/function-patch-and-transform|function-patch-and-transform"
   "function-auto-ready|github.com/crossplane/function-auto-ready|github.com/crossplane/function-auto-ready|function-auto-ready"
+  "function-cel-filter|github.com/crossplane-contrib/function-cel-filter|github.com/crossplane-contrib/function-cel-filter|function-cel-filter"
   "apiextensions-apiserver|k8s.io/apiextensions-apiserver|k8s.io/apiextensions-apiserver|apiextensions-apiserver"
   "etcd|go.etcd.io/etcd/server/v3|go.etcd.io/etcd/server/v3|etcd"
   "kube-apiserver|k8s.io/kubernetes|k8s.io/kubernetes/cmd/kube-apiserver|kube-apiserver"
@@ -143,6 +145,13 @@ build_one() {
       die "$tool $version: module download failed after ${elapsed}s (${cause}); check that the Go module proxy is reachable (go env GOPROXY) and that tools/$tool/go.sum is intact, then rerun scripts/build-tools.sh; full log: $log"
     fi
     die "$tool $version: go build failed after ${elapsed}s (${cause}); see $log, fix tools/$tool/go.mod, then rerun scripts/build-tools.sh"
+  fi
+  # A function's package ships the CRD of its pipeline input (package/input/): kept beside the
+  # binary, so validation reads it from the module the binary was built from (never from git).
+  local module_dir
+  module_dir=$(cd "$TOOLS_SRC/$tool" && go list -mod=readonly -m -f '{{.Dir}}' "$module")
+  if [[ -d $module_dir/package/input ]]; then
+    mkdir -p "$dir/input" && cp "$module_dir"/package/input/*.yaml "$dir/input/" && chmod u+w "$dir"/input/*.yaml
   fi
   mv -f "$out.tmp" "$out"
   say "$tool $version: built in $((SECONDS - start))s -> $out ($(du -h "$out" | cut -f1))"

@@ -44,6 +44,7 @@ export interface CrossplaneConfig {
   /** The composition functions every Composition's pipeline calls. */
   readonly functions: {
     readonly patchAndTransform: PackageRef;
+    readonly celFilter: PackageRef;
     readonly autoReady: PackageRef;
   };
 }

@@ -23,6 +23,7 @@ export const PLATFORM: PlatformConfig = {
     packagePullSecrets: [],
     functions: {
       patchAndTransform: { repository: 'xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform', version: 'v0.10.8' },
+      celFilter: { repository: 'xpkg.crossplane.io/crossplane-contrib/function-cel-filter', version: 'v0.2.0' },
       autoReady: { repository: 'xpkg.crossplane.io/crossplane-contrib/function-auto-ready', version: 'v0.7.0' },
     },
   },

@@ -3,7 +3,8 @@ import { LABEL } from '../../charts/labels';
 import { ClusterInstance, ClusterParameterGroup, ClusterV1Beta2, GlobalCluster } from '../../imports/rds.aws.upbound.io';
 import { ComposedResource } from '../lib/composition';
 import { DATABASE } from '../lib/database';
-import { Patch, combine, fromXr, required, toXr } from '../lib/patches';
+import { composedWhenPresent } from '../lib/optional-resources';
+import { Patch, combine, fromXr, toXr } from '../lib/patches';
 import { SECRETS_NAMESPACE, XR, awsRegion, homedName, homedResource, regionResourceSelector } from './common';
 
 export const ENGINE = 'aurora-postgresql';
@@ -141,7 +142,8 @@ function memberCluster(region: RegionSuffix, role: 'primary' | 'secondary'): Com
 
 /** Instance slot i of a region's cluster, named by spec.regions.<region>.instanceIdentifiers[i]. */
 function instance(region: RegionSuffix, slot: number): ComposedResource {
-  return homedResource({
+  const identifier = `${XR.region(region)}.instanceIdentifiers[${slot}]`;
+  const resource = homedResource({
     name: `instance-${region}-${slot + 1}`,
     type: 'aurora-instance',
     region,
@@ -153,9 +155,10 @@ function instance(region: RegionSuffix, slot: number): ComposedResource {
         forProvider: { region: awsRegion(region), engine: ENGINE, publiclyAccessible: false, autoMinorVersionUpgrade: true, clusterIdentifierSelector: ownCluster(region) },
       } as never,
     }),
-    namePatch: required(fromXr(`${XR.region(region)}.instanceIdentifiers[${slot}]`, 'metadata.name')),
+    namePatch: fromXr(identifier, 'metadata.name'),
     patches: [fromXr(`${XR.region(region)}.instanceClass`, 'spec.forProvider.instanceClass')],
   });
+  return composedWhenPresent(resource, identifier);
 }
 
 /** The Aurora PostgreSQL 14 Global Database: global cluster, writer in us-east-1, reader in us-west-2, instances, TLS parameter groups. */

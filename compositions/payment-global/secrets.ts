@@ -2,6 +2,7 @@ import { LABEL } from '../../charts/labels';
 import { Alias } from '../../imports/kms.aws.upbound.io';
 import { Secret, SecretVersion } from '../../imports/secretsmanager.aws.upbound.io';
 import { ComposedResource } from '../lib/composition';
+import { composedWhenPresent } from '../lib/optional-resources';
 import { combine, fromXr, required, toXr } from '../lib/patches';
 import { SECRETS_NAMESPACE, XR, awsRegion, homedResource, regionResourceSelector } from './common';
 
@@ -89,7 +90,8 @@ export const versionSlotField = (slot: VersionSlot) => `${slot}Version`;
 export const slotOf = (version: number): VersionSlot => (version % 2 === 1 ? 'odd' : 'even');
 
 function secretVersion(secret: (typeof REPLICATED_SECRETS)[number], slot: VersionSlot): ComposedResource {
-  return homedResource({
+  const version = `spec.secrets.${secret.versionKey}.${versionSlotField(slot)}`;
+  const resource = homedResource({
     name: `secret-version-${secret.name}-${slot}`,
     type: `${secret.name}-version-${slot}`,
     component: 'secrets',
@@ -105,9 +107,10 @@ function secretVersion(secret: (typeof REPLICATED_SECRETS)[number], slot: Versio
     }),
     patches: [
       combine(secret.kubernetesSecret, [XR.environment], 'spec.forProvider.secretStringWoSecretRef.name'),
-      required(fromXr(`spec.secrets.${secret.versionKey}.${versionSlotField(slot)}`, 'spec.forProvider.secretStringWoVersion')),
+      fromXr(version, 'spec.forProvider.secretStringWoVersion'),
     ],
   });
+  return composedWhenPresent(resource, version);
 }
 
 export function secretResources(): ComposedResource[] {

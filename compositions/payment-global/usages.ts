@@ -2,7 +2,8 @@ import { REGION_SUFFIXES, RegionSuffix } from '../../charts/config/regions';
 import { API_GROUP, LABEL } from '../../charts/labels';
 import { Usage } from '../../imports/apiextensions.crossplane.io';
 import { ComposedResource } from '../lib/composition';
-import { Patch, fromXr, required } from '../lib/patches';
+import { composedWhenPresent } from '../lib/optional-resources';
+import { Patch, fromXr } from '../lib/patches';
 import { XR, homedResource } from './common';
 import { MAX_INSTANCES_PER_REGION, clusterLabels } from './aurora';
 import { REPLICATED_SECRETS } from './secrets';
@@ -79,12 +80,14 @@ function encryptedDataUsages(): ComposedResource[] {
  */
 export function usageResources(): ComposedResource[] {
   const instanceUsages = REGION_SUFFIXES.flatMap((region) =>
-    Array.from({ length: MAX_INSTANCES_PER_REGION }, (_, slot) =>
-      usage(`instance-${slot + 1}-before-cluster`, region, cluster(region), instance(region, slot), 'an Aurora cluster is deleted after its instances', [
-        // Exists only for an instance slot in use; the annotation names the instance it protects.
-        required(fromXr(`${XR.region(region)}.instanceIdentifiers[${slot}]`, `metadata.annotations[${API_GROUP}/instance]`)),
-      ]),
-    ),
+    Array.from({ length: MAX_INSTANCES_PER_REGION }, (_, slot) => {
+      const identifier = `${XR.region(region)}.instanceIdentifiers[${slot}]`;
+      // Exists only for an instance slot in use; the annotation names the instance it protects.
+      const protection = usage(`instance-${slot + 1}-before-cluster`, region, cluster(region), instance(region, slot), 'an Aurora cluster is deleted after its instances', [
+        fromXr(identifier, `metadata.annotations[${API_GROUP}/instance]`),
+      ]);
+      return composedWhenPresent(protection, identifier);
+    }),
   );
   return [
     ...REGION_SUFFIXES.map((region) => usage('cluster-before-global', region, globalCluster, cluster(region), 'the global cluster is deleted after each member cluster')),

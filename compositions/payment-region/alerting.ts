@@ -1,6 +1,7 @@
 import { MetricAlarmV1Beta2 } from '../../imports/cloudwatch.aws.upbound.io';
 import { Topic, TopicSubscription } from '../../imports/sns.aws.upbound.io';
 import { ComposedResource } from '../lib/composition';
+import { composedWhenPresent } from '../lib/optional-resources';
 import { Patch, fromXr, mapValues, required, templated } from '../lib/patches';
 import { regionFromXr, sameComposite } from '../lib/resources';
 import { XR, regionalResource } from './common';
@@ -22,15 +23,17 @@ function topic(): ComposedResource[] {
       // Created only once the region's KMS key is known, so the topic is never unencrypted.
       patches: [required(fromXr('status.kmsKeyArn', 'spec.forProvider.kmsMasterKeyId'))],
     }),
-    ...Array.from({ length: MAX_ALERT_EMAILS }, (_, index) =>
-      regionalResource({
+    ...Array.from({ length: MAX_ALERT_EMAILS }, (_, index) => {
+      const email = `spec.alerting.emails[${index}]`;
+      const subscription = regionalResource({
         name: `alert-subscription-${index}`,
         type: `alerts-subscription-${index}`,
         component: 'alerting',
         manifest: TopicSubscription.manifest({ spec: { forProvider: regionFromXr({ protocol: 'email', topicArnSelector: sameComposite() }) } }),
-        patches: [required(fromXr(`spec.alerting.emails[${index}]`, 'spec.forProvider.endpoint'))],
-      }),
-    ),
+        patches: [fromXr(email, 'spec.forProvider.endpoint')],
+      });
+      return composedWhenPresent(subscription, email);
+    }),
   ];
 }
 

@@ -13,7 +13,8 @@ import {
   Vpc,
 } from '../../imports/ec2.aws.upbound.io';
 import { ComposedResource } from '../lib/composition';
-import { fromXr, required, toXr } from '../lib/patches';
+import { composedWhenPresent } from '../lib/optional-resources';
+import { fromXr, toXr } from '../lib/patches';
 import { regionFromXr, sameComposite } from '../lib/resources';
 import { XR, ZONE_SLOTS, regionalName, regionalResource } from './common';
 
@@ -61,20 +62,20 @@ function subnets(): ComposedResource[] {
 }
 
 /**
- * NAT gateway slot i exists only when spec.network.natGatewayZones has an i-th entry (Required
- * patch): three in per-az mode, one in single mode. Each sits in the public subnet of its zone.
+ * NAT gateway slot i exists only while spec.network.natGatewayZones has an i-th entry: three in
+ * per-az mode, one in single mode. Each sits in the public subnet of its zone.
  */
 function natGateways(): ComposedResource[] {
   return ZONE_SLOTS.flatMap(({ letter, index }) => {
     const natZone = `spec.network.natGatewayZones[${index}]`;
-    return [
+    const slot = [
       regionalResource({
         name: `nat-eip-${letter}`,
         type: `nat-eip-${letter}`,
         component: 'network',
         purpose: 'nat',
         manifest: Eip.manifest({ spec: { forProvider: regionFromXr({ domain: 'vpc' }) } }),
-        patches: [required(fromXr(natZone, `metadata.labels[${LABEL.zone}]`)), regionalName(`nat-eip-${letter}`, NAME_TAG)],
+        patches: [fromXr(natZone, `metadata.labels[${LABEL.zone}]`), regionalName(`nat-eip-${letter}`, NAME_TAG)],
       }),
       regionalResource({
         name: `nat-${letter}`,
@@ -91,13 +92,14 @@ function natGateways(): ComposedResource[] {
           },
         }),
         patches: [
-          required(fromXr(natZone, `metadata.labels[${LABEL.zone}]`)),
+          fromXr(natZone, `metadata.labels[${LABEL.zone}]`),
           fromXr(natZone, zoneLabel('allocationIdSelector')),
           fromXr(natZone, zoneLabel('subnetIdSelector')),
           regionalName(`nat-${letter}`, NAME_TAG),
         ],
       }),
     ];
+    return slot.map((resource) => composedWhenPresent(resource, natZone));
   });
 }
 

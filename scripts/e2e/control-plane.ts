@@ -65,7 +65,7 @@ export class ControlPlane {
 
   private get functionSpecs(): FunctionSpec[] {
     return this.options.functions.map((fn) => {
-      const name = fn.name as 'function-patch-and-transform' | 'function-auto-ready';
+      const name = fn.name as 'function-patch-and-transform' | 'function-cel-filter' | 'function-auto-ready';
       const binary = this.options.tools[name];
       if (!binary) throw new E2eError(`dist/platform declares the Function ${fn.name}, which the e2e has no local build of`);
       return { ...fn, binary, port: this.options.ports[name] };

@@ -16,6 +16,7 @@ export const PORT_NAMES = [
   'crossplane-metrics',
   'crossplane-health',
   'function-patch-and-transform',
+  'function-cel-filter',
   'function-auto-ready',
 ] as const;
 export type PortName = (typeof PORT_NAMES)[number];

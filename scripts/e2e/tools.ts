@@ -15,6 +15,7 @@ export const TOOL_NAMES = [
   'kubectl',
   'crossplane-core',
   'function-patch-and-transform',
+  'function-cel-filter',
   'function-auto-ready',
 ] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];

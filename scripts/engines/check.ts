@@ -1,7 +1,8 @@
 /**
  * Checks manifests with the real engines:
  * 1. the project's own rules (scripts/conformance/patch-paths.ts; a claim selects a Composition
- *    among the manifests; nothing is held back forever by a Required patch on a status field);
+ *    among the manifests; once the render phases settle, no template is still held back by a
+ *    Required patch — P&T would keep the XR not ready);
  * 2. `crossplane composition render` of every claim, phase after phase (phases.ts);
  * 3. `crossplane resource validate` of every object, every distinct phase version of every
  *    composed resource and XR (full, -x), and every function-patch-and-transform input;
@@ -228,8 +229,13 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
         }
         verdict(claimEntry, RENDER, `ok (${phases.phases.length} phases)`);
         const last = phases.phases.at(-1)!;
+        // function-patch-and-transform marks the XR not ready while it skips any template, so a
+        // template still held back once the phases settle keeps the claim from ever being Ready.
         for (const held of heldBack(last)) {
-          if (held.path.startsWith('status.')) addProblem(claimEntry, RULES, '', `never composed: resource "${held.resource}" still waits for ${held.path} after ${phases.phases.length} render phases (${held.message})`);
+          const why = held.path.startsWith('status.')
+            ? `still waits for ${held.path} after ${phases.phases.length} render phases`
+            : `is held back by a Required patch on ${held.path}, so the claim never becomes Ready (an optional resource uses composedWhenPresent)`;
+          addProblem(claimEntry, RULES, '', `never composed: resource "${held.resource}" ${why} (${held.message})`);
         }
         const label = (name: string) => `${file} → ${compositionName}/${name}`;
         const xrVersions = distinct(phases.phases.map((p) => p.xr));

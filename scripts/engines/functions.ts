@@ -1,6 +1,6 @@
 /**
- * The Composition functions as local processes: function-patch-and-transform and
- * function-auto-ready (the versions tools/ pins, which dist/platform/functions.yaml installs),
+ * The Composition functions as local processes: function-patch-and-transform,
+ * function-cel-filter and function-auto-ready (the versions tools/ pins, which dist/platform/functions.yaml installs),
  * each with `--insecure --address=127.0.0.1:<free port>`, and the Function manifests that point
  * `crossplane composition render` at them (Development runtime annotations).
  */
@@ -11,6 +11,7 @@ import { toolPath, toolVersion, type ToolName } from './tools';
 /** Function name in Compositions → the tool that implements it and its package. */
 export const FUNCTIONS: ReadonlyArray<{ name: string; tool: ToolName; package: string }> = [
   { name: 'function-patch-and-transform', tool: 'function-patch-and-transform', package: 'xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform' },
+  { name: 'function-cel-filter', tool: 'function-cel-filter', package: 'xpkg.crossplane.io/crossplane-contrib/function-cel-filter' },
   { name: 'function-auto-ready', tool: 'function-auto-ready', package: 'xpkg.crossplane.io/crossplane-contrib/function-auto-ready' },
 ];
 

@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CrdCatalog, crdDir } from '../lib/crds';
 import { EngineError } from './errors';
-import { toolPath, toolVersion } from './tools';
+import { toolInputCrds, toolPath, toolVersion } from './tools';
 import { toEngineStream, type Json } from './yaml';
 
 export interface FieldError {
@@ -70,7 +70,8 @@ let catalog: CrdCatalog | undefined;
 
 /**
  * The vendored CRD files given as extensions besides the XRDs (Crossplane's come from the image
- * cache): the ones that define the objects' kinds and the P&T input kind. Passing only these
+ * cache): the ones that define the objects' kinds and the P&T input kind, plus the
+ * function-cel-filter input CRD from its built module (not vendored). Passing only these
  * instead of whole folders changes no verdict (the CLI uses the CRD of each object's kind) and
  * saves loading ~5 MB of provider CRDs.
  */
@@ -79,6 +80,7 @@ export function vendoredExtensions(objects: readonly Json[]): string[] {
   const files = new Set<string>();
   const ptInput = path.join(crdDir(), 'function-patch-and-transform', 'pt.fn.crossplane.io_resources.yaml');
   if (fs.existsSync(ptInput)) files.add(ptInput);
+  for (const file of toolInputCrds('function-cel-filter')) files.add(file);
   const add = (apiVersion: unknown, kind: unknown) => {
     if (typeof apiVersion !== 'string' || typeof kind !== 'string') return;
     const file = catalog!.fileOf(apiVersion.includes('/') ? apiVersion.split('/')[0] : '', kind);

@@ -14,6 +14,7 @@ export type ToolName =
   | 'crossplane-cli'
   | 'crossplane-core'
   | 'function-patch-and-transform'
+  | 'function-cel-filter'
   | 'function-auto-ready'
   | 'apiextensions-apiserver'
   | 'etcd';
@@ -50,6 +51,14 @@ export function toolVersion(name: ToolName): string {
   const tool = listTools().get(name);
   if (!tool) throw new EngineError(name, `scripts/build-tools.sh --list does not know this tool`);
   return tool.version;
+}
+
+/** The pipeline-input CRD files a function's module ships, which scripts/build-tools.sh copies beside its binary. */
+export function toolInputCrds(name: ToolName): string[] {
+  const dir = path.join(path.dirname(toolPath(name)), 'input');
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)) : [];
+  if (files.length === 0) throw new EngineError(name, `${dir} holds no input CRD; rebuild: rm -r ${path.dirname(toolPath(name))} && scripts/build-tools.sh ${name}`);
+  return files.sort().map((file) => path.join(dir, file));
 }
 
 /** The built binary of a tool; a missing one is an EngineError that says how to build it. */

@@ -264,6 +264,9 @@ export function brokenCorpus(dist: readonly ManifestDocument[] = distDocuments()
   compositionCase('required-status-never-set', 'patch path', 'kms-alias: a Required patch from status.neverSet, which nothing writes (never composed)', (c) => {
     template(c, 'kms-alias').patches.push({ type: 'FromCompositeFieldPath', fromFieldPath: 'status.neverSet', toFieldPath: 'metadata.annotations[x]', policy: { fromFieldPath: 'Required' } });
   });
+  compositionCase('required-optional-slot', 'patch path', 'kms-alias: a Required patch from a spec field the claim leaves unset (the claim would never be Ready)', (c) => {
+    template(c, 'kms-alias').patches.push({ type: 'FromCompositeFieldPath', fromFieldPath: 'spec.parameters.alertEmail', toFieldPath: 'metadata.annotations[x]', policy: { fromFieldPath: 'Required' } });
+  });
   compositionCase('patch-type-enum', 'P&T input', 'vpc: patch type FromCompositeFieldPat', (c) => {
     patchTo('vpc', 'spec.forProvider.cidrBlock')(c).type = 'FromCompositeFieldPat';
   });

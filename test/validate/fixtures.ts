@@ -39,6 +39,7 @@ export function networkXrd(): Record<string, any> {
                         region: { type: 'string', enum: ['us-east-1', 'us-west-2'] },
                         cidrBlock: { type: 'string' },
                         environment: { type: 'string', default: 'dev' },
+                        alertEmail: { type: 'string' },
                       },
                       required: ['region', 'cidrBlock'],
                     },

@@ -72,7 +72,7 @@ test('engines die with the process that started them, even on SIGKILL', async ()
 });
 
 test('toolPath finds every built tool', () => {
-  for (const tool of ['crossplane-cli', 'crossplane-core', 'function-patch-and-transform', 'function-auto-ready', 'apiextensions-apiserver', 'etcd'] as const) {
+  for (const tool of ['crossplane-cli', 'crossplane-core', 'function-patch-and-transform', 'function-cel-filter', 'function-auto-ready', 'apiextensions-apiserver', 'etcd'] as const) {
     expect(fs.existsSync(toolPath(tool))).toBe(true);
   }
 });

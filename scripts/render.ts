@@ -2,7 +2,7 @@
  * `npm run render -- <xr-or-claim.yaml> <composition.yaml> [--observed-resources <file>]`
  *
  * `crossplane composition render` with the real engines: the Crossplane CLI, core's render
- * engine (--crossplane-binary) and function-patch-and-transform + function-auto-ready as local
+ * engine (--crossplane-binary) and function-patch-and-transform, function-cel-filter and function-auto-ready as local
  * processes on loopback. A claim is turned into the XR Crossplane's claim syncer would create
  * (scripts/engines/claim.ts); an XRD in the Composition file (dist/platform/*-api.yaml hold both)
  * is passed as --xrd, so its defaults apply. Prints the XR (with the status the pipeline returned)
@@ -31,7 +31,7 @@ const SPEC = {
   name: 'render',
   arguments: '<xr-or-claim.yaml> <composition.yaml>',
   summary:
-    'Renders what a Composition composes for an XR or a claim with the real engines (crossplane composition render, function-patch-and-transform and function-auto-ready on loopback). The Composition file may hold the XRD too (its defaults apply).',
+    'Renders what a Composition composes for an XR or a claim with the real engines (crossplane composition render, function-patch-and-transform, function-cel-filter and function-auto-ready on loopback). The Composition file may hold the XRD too (its defaults apply).',
   options: { 'observed-resources': { type: 'string' as const, short: 'o' } },
   descriptions: { 'observed-resources': 'composed resources as they exist (YAML stream), e.g. from scripts/sample-observed.ts' },
   maxPositionals: 2,

@@ -168,9 +168,11 @@ const REGIONAL_TYPES: ReadonlyArray<[string, NameService]> = [
   ['webhook', 'lambda-function'],
   ['health', 'lambda-function'],
   ['failover-controller', 'lambda-function'],
+  ['migrate', 'lambda-function'],
   ['role-webhook', 'iam-role'],
   ['role-health', 'iam-role'],
   ['role-failover-controller', 'iam-role'],
+  ['role-migrate', 'iam-role'],
   ['role-scheduler', 'iam-role'],
   ['schedule-failover', 'scheduler-schedule'],
   ['alarm-lambda-throttles-failover-controller', 'cloudwatch-alarm'],
@@ -188,6 +190,7 @@ const HOME_TYPES: ReadonlyArray<[string, NameService]> = [
   ['idempotency', 'dynamodb-table'],
   ['dr-state', 'dynamodb-table'],
   ['db-credentials', 'secret'],
+  ['db-app-credentials', 'secret'],
   ['webhook-signing', 'secret'],
 ];
 

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PAYMENT_GLOBAL_KIND } from '../compositions/payment-global';
 import { slotOf, versionSlotField } from '../compositions/payment-global/secrets';
+import { migrationSetHash, readMigrationSet } from '../functions/migrate/migration-set';
 import { REGION_SUFFIXES } from './config/regions';
 import { EnvironmentConfig } from './config/types';
 import { API_GROUP } from './labels';
@@ -30,6 +31,7 @@ export function paymentGlobalSpec(env: EnvironmentConfig): Record<string, unknow
     alerting: { awsAccountId: env.awsAccountId, tableSystemErrorsThreshold: TABLE_SYSTEM_ERRORS_THRESHOLD },
     tables: { pointInTimeRecoveryDays: env.tables.pointInTimeRecoveryDays },
     secrets: Object.fromEntries(Object.entries(env.secretVersions).map(([key, version]) => [key, { [versionSlotField(slotOf(version))]: version }])),
+    migrations: { setHash: migrationSetHash(readMigrationSet()) },
     regions,
   };
 }

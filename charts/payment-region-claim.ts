@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Artifact, FAILOVER_CONTROLLER, LAMBDA_RUNTIME } from '../functions/build';
+import { Artifact, FAILOVER_CONTROLLER, LAMBDA_RUNTIME, MIGRATE } from '../functions/build';
 import { PAYMENT_REGION_KIND } from '../compositions/payment-region';
 import { REGIONS, REGION_SUFFIXES, RegionSuffix } from './config/regions';
 import { EnvironmentConfig } from './config/types';
@@ -80,6 +80,7 @@ export function paymentRegionSpec(props: PaymentRegionClaimProps): Record<string
       webhook: artifactSpec('webhook'),
       health: artifactSpec('health'),
       failoverController: artifactSpec(FAILOVER_CONTROLLER),
+      migrate: artifactSpec(MIGRATE),
     },
     failover: { automatic: env.failover.automatic, failedMinutesBeforePromotion: env.failover.failedMinutesBeforePromotion },
   };

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import type { Plugin } from 'esbuild';
 import { build } from 'esbuild';
 import { zipSync } from 'fflate';
+import { readMigrationSet } from './migrate/migration-set';
 
 /**
  * Lambda artifacts, built in memory at synth time: one deterministic zip per function,
@@ -13,8 +15,10 @@ export const LAMBDA_RUNTIME = 'nodejs22.x';
 export const LAMBDA_HANDLER = 'index.handler';
 /** Invoked every minute by its EventBridge schedule (PaymentRegion composes it in both regions). */
 export const FAILOVER_CONTROLLER = 'failover-controller' as const;
+/** Applies functions/migrations/ to the writer; invoked by PaymentGlobal's Invocation (composed in both regions). */
+export const MIGRATE = 'migrate' as const;
 /** The functions every region deploys (`bundleFunctions`). */
-export const FUNCTION_NAMES = ['webhook', 'health', FAILOVER_CONTROLLER] as const;
+export const FUNCTION_NAMES = ['webhook', 'health', FAILOVER_CONTROLLER, MIGRATE] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 /** Zips travel inside Kubernetes objects (S3 Object contentBase64), which must stay small. */
 export const MAX_ZIP_BYTES = 256 * 1024;
@@ -62,6 +66,7 @@ export async function bundle(names: readonly FunctionName[]): Promise<Artifact[]
     legalComments: 'none',
     // optional native binding that pg only loads when asked to
     external: ['pg-native'],
+    plugins: [embedMigrations()],
     logLevel: 'silent',
   });
   if (result.warnings.length) throw new Error(`esbuild warnings: ${result.warnings.map((w) => w.text).join('; ')}`);
@@ -71,6 +76,23 @@ export async function bundle(names: readonly FunctionName[]): Promise<Artifact[]
     if (!output) throw new Error(`esbuild produced no bundle for ${name}`);
     return toArtifact(name, output.contents);
   });
+}
+
+/**
+ * The migrate bundle carries its SQL: functions/migrate/embedded-migrations.ts (which reads
+ * functions/migrations/ when run from source) is replaced by the set itself, read by the same
+ * function as the chart that hashes it, so the zip and the Invocation's hash describe one set.
+ */
+function embedMigrations(): Plugin {
+  const embedded = path.join(__dirname, 'migrate', 'embedded-migrations.ts');
+  return {
+    name: 'embed-migrations',
+    setup(builder) {
+      builder.onLoad({ filter: /[\\/]embedded-migrations\.ts$/ }, (args) =>
+        args.path === embedded ? { contents: `export const EMBEDDED_MIGRATIONS = ${JSON.stringify(readMigrationSet())};`, loader: 'js' } : undefined,
+      );
+    },
+  };
 }
 
 function toArtifact(name: FunctionName, code: Uint8Array): Artifact {

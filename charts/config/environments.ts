@@ -29,7 +29,7 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
     lambdaMemoryMb: 1024,
     healthCheck: { intervalSeconds: 30, failureThreshold: 3 },
     replicationLagThresholdMs: 1000,
-    secretVersions: { dbCredentials: 1, webhookSigning: 1 },
+    secretVersions: { dbCredentials: 1, dbAppCredentials: 1, webhookSigning: 1 },
     failover: { automatic: false, failedMinutesBeforePromotion: 3 },
   },
 ];

@@ -84,6 +84,8 @@ export const environmentSchema = z.strictObject({
    */
   secretVersions: z.strictObject({
     dbCredentials: integerIn(1, 1_000_000, 'an integer 1-1000000 (raise it by one to push a rotated secret)'),
+    /** The app role's password (db-app-credentials); a new version also re-runs the migrate function, which sets it on the role. */
+    dbAppCredentials: integerIn(1, 1_000_000, 'an integer 1-1000000 (raise it by one to push a rotated secret)'),
     webhookSigning: integerIn(1, 1_000_000, 'an integer 1-1000000 (raise it by one to push a rotated secret)'),
   }),
   failover: z.strictObject({

@@ -3,6 +3,7 @@ import { PipelineComposition } from '../lib/composition';
 import { alarmResources } from './alarms';
 import { auroraResources } from './aurora';
 import { patchSets } from './common';
+import { migrationResources } from './migrations';
 import { peeringResources } from './peering';
 import { secretResources } from './secrets';
 import { tableResources } from './tables';
@@ -21,7 +22,7 @@ export class PaymentGlobalApi extends Construct {
       name: PAYMENT_GLOBAL_COMPOSITION,
       compositeTypeRef: { apiVersion: xrd.apiVersionOfKinds, kind: xrd.compositeKind },
       patchSets,
-      resources: [...auroraResources(), ...tableResources(), ...secretResources(), ...peeringResources(), ...usageResources(), ...alarmResources()],
+      resources: [...auroraResources(), ...tableResources(), ...secretResources(), ...migrationResources(), ...peeringResources(), ...usageResources(), ...alarmResources()],
     });
   }
 }

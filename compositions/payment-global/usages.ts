@@ -6,6 +6,7 @@ import { composedWhenPresent } from '../lib/optional-resources';
 import { Patch, fromXr } from '../lib/patches';
 import { XR, homedResource } from './common';
 import { MAX_INSTANCES_PER_REGION, clusterLabels } from './aurora';
+import { MIGRATE_FUNCTION_LABELS } from './migrations';
 import { REPLICATED_SECRETS } from './secrets';
 import { GLOBAL_TABLES } from './tables';
 
@@ -53,6 +54,9 @@ function usage(name: string, region: RegionSuffix, of: UsedResource, by: UsedRes
   });
 }
 
+const migrateFunction: UsedResource = { apiVersion: 'lambda.aws.upbound.io/v1beta2', kind: 'Function', matchLabels: { [LABEL.region]: 'use1', ...MIGRATE_FUNCTION_LABELS }, ownComposite: false };
+const migrateInvocation: UsedResource = { apiVersion: 'lambda.aws.upbound.io/v1beta1', kind: 'Invocation', matchLabels: { [LABEL.purpose]: 'migrate' }, ownComposite: true };
+
 const table = (name: string): UsedResource => ({ apiVersion: 'dynamodb.aws.upbound.io/v1beta2', kind: 'Table', matchLabels: { [LABEL.purpose]: name }, ownComposite: true });
 const secret = (name: string): UsedResource => ({ apiVersion: 'secretsmanager.aws.upbound.io/v1beta1', kind: 'Secret', matchLabels: { [LABEL.purpose]: name }, ownComposite: true });
 
@@ -93,6 +97,8 @@ export function usageResources(): ComposedResource[] {
     ...REGION_SUFFIXES.map((region) => usage('cluster-before-global', region, globalCluster, cluster(region), 'the global cluster is deleted after each member cluster')),
     ...instanceUsages,
     ...encryptedDataUsages(),
+    // lifecycleScope CRUD invokes the function on delete too (it changes nothing): it must still exist then
+    usage('invocation-migrate-before-function', 'use1', migrateFunction, migrateInvocation, 'the migrate function outlives its Invocation, which invokes it on delete'),
     ...REGION_SUFFIXES.flatMap((region) => [
       usage('cluster-before-subnet-group', region, subnetGroup(region), cluster(region), 'the DB subnet group is deleted after the cluster in it'),
       usage('cluster-before-kms-key', region, kmsKey(region), cluster(region), 'the KMS key is deleted after the cluster it encrypts'),

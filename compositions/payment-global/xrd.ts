@@ -60,6 +60,9 @@ export class PaymentGlobalXrd extends ClaimXrd {
           'Replicated secrets: the version of each, raised by one to push a rotated Kubernetes Secret to Secrets Manager.',
           Object.fromEntries(REPLICATED_SECRETS.map((secret) => [secret.versionKey, secretVersionSchema(secret)])),
         ),
+        migrations: schema.object('Schema migrations, run on deploy by the us-east-1 migrate function.', {
+          setHash: schema.string('SHA-256 of the migration set (names and contents, in name order) of this synth; a change re-runs the migrations.', { pattern: '^[0-9a-f]{64}$' }),
+        }),
         tables: schema.object('DynamoDB global tables.', {
           pointInTimeRecoveryDays: schema.integer('Point-in-time recovery period of the tables.', 1, 35),
         }),
@@ -86,7 +89,16 @@ export class PaymentGlobalXrd extends ClaimXrd {
             Object.fromEntries(GLOBAL_TABLES.map((table) => [table.statusKey, schema.object(`${table.name} table.`, { name: schema.string('Table name.'), arn: schema.string('Table ARN (us-east-1).') }, [])])),
             [],
           ),
-          secrets: schema.object('Replicated secrets.', { dbCredentialsArn: schema.string('DB credentials secret ARN.'), webhookSigningArn: schema.string('Webhook signing secret ARN.') }, []),
+          secrets: schema.object(
+            'Replicated secrets.',
+            {
+              dbCredentialsArn: schema.string('DB master credentials secret ARN (read by the migrate function only).'),
+              dbAppCredentialsArn: schema.string('ARN of the secret of the payments_app role the webhook and health connect as.'),
+              appCredentialsVersionId: schema.string('Secrets Manager version id of the current db-app-credentials version (part of the migration input).'),
+              webhookSigningArn: schema.string('Webhook signing secret ARN.'),
+            },
+            [],
+          ),
         },
         [],
       ),

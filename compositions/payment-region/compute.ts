@@ -71,6 +71,15 @@ const DISCOVER_WRITER: Statement[] = [
 /** Health finds this region's cluster (its reader endpoint) and never the other region's. */
 const DISCOVER_LOCAL_CLUSTER: Statement = { Sid: 'DescribeLocalCluster', Effect: 'Allow', Action: ['rds:DescribeDBClusters'], Resource: [OWN_CLUSTER_ARN] };
 
+/** The migrate function reads both database secrets, through Secrets Manager only. */
+const DECRYPT_SECRETS: Statement = {
+  Sid: 'DecryptSecrets',
+  Effect: 'Allow',
+  Action: ['kms:Decrypt'],
+  Resource: '{{kmsKeyArn}}',
+  Condition: { StringEquals: { 'kms:ViaService': ['secretsmanager.{{region}}.amazonaws.com'] } },
+};
+
 const DECRYPT_VIA_SERVICES: Statement = {
   Sid: 'DecryptSecretsAndTables',
   Effect: 'Allow',
@@ -81,9 +90,9 @@ const DECRYPT_VIA_SERVICES: Statement = {
 
 export interface LambdaSpec {
   /** Function name stem: the AWS name is `{name}-{region}-{env}`. */
-  readonly name: 'webhook' | 'health' | 'failover-controller';
+  readonly name: 'webhook' | 'health' | 'failover-controller' | 'migrate';
   /** Key of the function's artifact under the XR's spec.functions. */
-  readonly artifact: 'webhook' | 'health' | 'failoverController';
+  readonly artifact: 'webhook' | 'health' | 'failoverController' | 'migrate';
   /** Seconds; the health function must answer within Route 53's 2 s window, so it stays short. */
   readonly timeoutSeconds: number;
   readonly statements: readonly Statement[];
@@ -95,6 +104,8 @@ export interface LambdaSpec {
   readonly inVpc: boolean;
   /** Environment variables beyond the shared ones, as patches (config.ts of each function validates them). */
   readonly environment: readonly Patch[];
+  /** Fixed environment variables of this function (the database it connects to, and as whom). */
+  readonly variables?: Readonly<Record<string, string>>;
 }
 
 const variable = (name: string) => `spec.forProvider.environment.variables[${name}]`;
@@ -127,21 +138,29 @@ const FAILOVER_CONTROLLER_STATEMENTS: Statement[] = [
   },
 ];
 
-/** The three functions and exactly what each may do. */
+/**
+ * The webhook and health connect as the least-privilege app role (functions/migrations/002), with
+ * its secret; the master secret is readable by the migrate function's role only.
+ */
+const APP_DATABASE_USER = { DB_NAME: DATABASE.name, DB_USERNAME: DATABASE.appUsername };
+const APP_ENVIRONMENT = [homeName('sessions', 'SESSIONS_TABLE'), homeName('idempotency', 'IDEMPOTENCY_TABLE'), homeName('db-app-credentials', 'DB_SECRET_ID'), homeName('webhook-signing', 'SIGNING_SECRET_ID')];
+
+/** The four functions and exactly what each may do. */
 export const LAMBDAS: readonly LambdaSpec[] = [
   {
     name: 'webhook',
     artifact: 'webhook',
     timeoutSeconds: 10,
     inVpc: true,
-    environment: [homeName('sessions', 'SESSIONS_TABLE'), homeName('idempotency', 'IDEMPOTENCY_TABLE'), homeName('db-credentials', 'DB_SECRET_ID'), homeName('webhook-signing', 'SIGNING_SECRET_ID')],
+    variables: APP_DATABASE_USER,
+    environment: APP_ENVIRONMENT,
     statements: [
       logStatement('webhook'),
       // Powertools idempotency records: read, claim, complete, release.
       { Sid: 'IdempotencyRecords', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], Resource: [IDEMPOTENCY_TABLE_ARN] },
       { Sid: 'SessionItems', Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: [SESSIONS_TABLE_ARN] },
       { Sid: 'ReadFence', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [DR_STATE_TABLE_ARN] },
-      { Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn('db-credentials'), secretArn('webhook-signing')] },
+      { Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn('db-app-credentials'), secretArn('webhook-signing')] },
       DECRYPT_VIA_SERVICES,
       ...DISCOVER_WRITER,
       ...VPC_NETWORKING,
@@ -152,13 +171,14 @@ export const LAMBDAS: readonly LambdaSpec[] = [
     artifact: 'health',
     timeoutSeconds: 3,
     inVpc: true,
-    environment: [homeName('sessions', 'SESSIONS_TABLE'), homeName('idempotency', 'IDEMPOTENCY_TABLE'), homeName('db-credentials', 'DB_SECRET_ID'), homeName('webhook-signing', 'SIGNING_SECRET_ID')],
+    variables: APP_DATABASE_USER,
+    environment: APP_ENVIRONMENT,
     statements: [
       logStatement('health'),
       { Sid: 'LocalTablesAnswer', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [SESSIONS_TABLE_ARN, IDEMPOTENCY_TABLE_ARN] },
       // Routing follows the fence: /health fails in a region that is not active or cannot read it.
       { Sid: 'ReadFence', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [DR_STATE_TABLE_ARN] },
-      { Sid: 'LocalSecretReplicasReadable', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn('db-credentials'), secretArn('webhook-signing')] },
+      { Sid: 'LocalSecretReplicasReadable', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn('db-app-credentials'), secretArn('webhook-signing')] },
       DECRYPT_VIA_SERVICES,
       DISCOVER_LOCAL_CLUSTER,
       ...VPC_NETWORKING,
@@ -179,6 +199,25 @@ export const LAMBDAS: readonly LambdaSpec[] = [
       fromXr('spec.alerting.replicationLagThresholdMs', variable('REPLICATION_LAG_THRESHOLD_MS'), asString),
     ],
     statements: FAILOVER_CONTROLLER_STATEMENTS,
+  },
+  {
+    // Invoked by PaymentGlobal's Invocation (the us-east-1 one; composed in both regions so an
+    // operator can run it in us-west-2 when us-east-1 is down): applies functions/migrations/ as
+    // the master user and sets the app role's password.
+    name: 'migrate',
+    artifact: 'migrate',
+    // an index build may take minutes; the Invocation waits for the answer (RequestResponse)
+    timeoutSeconds: 300,
+    inVpc: true,
+    variables: { DB_NAME: DATABASE.name, DB_MASTER_USERNAME: DATABASE.masterUsername, DB_APP_USERNAME: DATABASE.appUsername },
+    environment: [homeName('db-credentials', 'DB_MASTER_SECRET_ID'), homeName('db-app-credentials', 'DB_APP_SECRET_ID')],
+    statements: [
+      logStatement('migrate'),
+      { Sid: 'ReadDatabaseSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn('db-credentials'), secretArn('db-app-credentials')] },
+      DECRYPT_SECRETS,
+      ...DISCOVER_WRITER,
+      ...VPC_NETWORKING,
+    ],
   },
 ];
 
@@ -236,7 +275,7 @@ function lambdaResources(fn: LambdaSpec): ComposedResource[] {
             s3BucketSelector: sameComposite(),
             roleSelector: ownRole,
             ...(fn.inVpc ? { vpcConfig: { subnetIdSelector: sameComposite({ [LABEL.purpose]: 'private' }), securityGroupIdSelector: sameComposite({ [LABEL.purpose]: 'lambda' }) } } : {}),
-            environment: { variables: { ...(fn.inVpc ? { DB_NAME: DATABASE.name, DB_USERNAME: DATABASE.masterUsername } : {}), LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: `payments-${fn.name}` } },
+            environment: { variables: { ...fn.variables, LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: `payments-${fn.name}` } },
             loggingConfig: { logFormat: 'JSON' },
           }),
         },

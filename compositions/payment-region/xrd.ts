@@ -69,6 +69,7 @@ export class PaymentRegionXrd extends ClaimXrd {
             webhook: artifact,
             health: artifact,
             failoverController: artifact,
+            migrate: artifact,
           }),
           failover: schema.object('The failover controller of this region (its schedule and promotion policy).', {
             automatic: schema.boolean('true: the schedule is ENABLED and the controller may promote this region on its own; false: DISABLED, promotion by operators (npm run dr).'),

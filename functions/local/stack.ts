@@ -9,16 +9,20 @@ import { Client } from 'pg';
 import { initialiseActiveRegion } from '../shared/fencing';
 import type { LocalDynamoDb } from './dynamodb';
 import { createTables, startDynalite } from './dynamodb';
-import { applyMigrations } from './migrations';
+import { migrateLocally } from './migrations';
 import type { LocalPostgres } from './postgres';
 import { startPostgres } from './postgres';
 
 const DB_NAME = 'payments';
+/** The least-privilege role migration 002 creates; the webhook and health connect as it, as in AWS. */
+const APP_USERNAME = 'payments_app';
 
 /** Everything the functions need, on this machine: dynalite + embedded PostgreSQL 14 + a secrets file. */
 export interface LocalStack {
-  /** A complete function configuration (see shared/config.ts), local overrides included. */
+  /** A complete function configuration (see shared/config.ts), local overrides included; the database user is the app role. */
   env: Record<string, string>;
+  /** The migrate function's configuration (functions/migrate/config.ts): the master user, as in AWS. */
+  migrateEnv: Record<string, string>;
   /** Secret id → value, as Secrets Manager would hold them (also in the SECRETS_FILE of `env`). */
   secrets: Record<string, string>;
   /** The active webhook signing secrets, for signing test requests. */
@@ -64,7 +68,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     SESSIONS_TABLE: 'sessions-use1-local',
     IDEMPOTENCY_TABLE: 'idempotency-use1-local',
     DR_STATE_TABLE: 'dr-state-use1-local',
-    DB_SECRET_ID: 'db-credentials-local',
+    DB_SECRET_ID: 'db-app-credentials-local',
     SIGNING_SECRET_ID: 'webhook-signing-local',
     DB_WRITER_ENDPOINT: postgres.host,
     DB_LOCAL_ENDPOINT: postgres.host,
@@ -75,15 +79,31 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     SECRETS_FILE: path.join(secretsDir, 'secrets.json'),
     DB_TLS: 'disable',
   };
+  const migrateEnv: Record<string, string> = {
+    AWS_REGION: env.AWS_REGION,
+    REGION_SUFFIX: env.REGION_SUFFIX,
+    ENVIRONMENT_SUFFIX: env.ENVIRONMENT_SUFFIX,
+    DB_WRITER_ENDPOINT: postgres.host,
+    DB_NAME,
+    DB_PORT: String(postgres.port),
+    DB_TLS: 'disable',
+    SECRETS_FILE: env.SECRETS_FILE,
+    DB_MASTER_SECRET_ID: 'db-credentials-local',
+    DB_MASTER_USERNAME: postgres.user,
+    DB_APP_SECRET_ID: env.DB_SECRET_ID,
+    DB_APP_USERNAME: APP_USERNAME,
+    LOG_LEVEL: 'WARN',
+  };
   const signingSecrets = options.signingSecrets ?? [`whsec_${randomBytes(24).toString('hex')}`];
   const secrets = {
-    [env.DB_SECRET_ID]: JSON.stringify({ username: postgres.user, password: postgres.password, engine: 'postgres' }),
+    [migrateEnv.DB_MASTER_SECRET_ID]: JSON.stringify({ username: postgres.user, password: postgres.password, engine: 'postgres' }),
+    [env.DB_SECRET_ID]: JSON.stringify({ username: APP_USERNAME, password: randomBytes(24).toString('hex'), engine: 'postgres' }),
     [env.SIGNING_SECRET_ID]: JSON.stringify(signingSecrets),
   };
   try {
     await writeFile(env.SECRETS_FILE, JSON.stringify(secrets), { mode: 0o600 });
     await createDatabase(postgres, DB_NAME);
-    await applyMigrations({ ...postgres, database: DB_NAME });
+    await migrateLocally(migrateEnv);
     await createTables(dynamodb.endpoint, { sessionsTable: env.SESSIONS_TABLE, idempotencyTable: env.IDEMPOTENCY_TABLE, drStateTable: env.DR_STATE_TABLE });
     // what `npm run dr -- init` does for a new environment: without it every delivery is refused (fail closed)
     await initialiseFence(dynamodb.endpoint, env.DR_STATE_TABLE);
@@ -95,7 +115,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     postgres.onUnexpectedExit(listener);
     dynamodb.onUnexpectedExit(listener);
   };
-  return { env, secrets, signingSecrets, postgres, dynamodb, onEngineExit, stop };
+  return { env, migrateEnv, secrets, signingSecrets, postgres, dynamodb, onEngineExit, stop };
 }
 
 async function initialiseFence(endpoint: string, table: string): Promise<void> {

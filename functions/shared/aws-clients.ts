@@ -45,7 +45,7 @@ export function dynamoDbClient(config: Pick<Config, 'region' | 'dynamodbEndpoint
  * Secrets Manager in this region (the local replica), or SECRETS_FILE when running locally;
  * `client` replaces the Secrets Manager client (tests: a client of moto's Secrets Manager).
  */
-export function regionalSecretReader(config: Config, timeouts: ClientTimeouts, client?: SecretsManagerApi): SecretReader {
+export function regionalSecretReader(config: Pick<Config, 'region' | 'secretsFile'>, timeouts: ClientTimeouts, client?: SecretsManagerApi): SecretReader {
   if (client) return secretsManagerReader(client);
   if (config.secretsFile) return fileSecretReader(config.secretsFile);
   return secretsManagerReader(new SecretsManagerClient({ region: config.region, ...boundedClientOptions(timeouts) }));

@@ -15,7 +15,7 @@ const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILE
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 /** Variables that only make sense on a laptop or in tests; refused inside Lambda. */
-const LOCAL_ONLY_VARIABLES = ['DYNAMODB_ENDPOINT', 'SECRETS_FILE', 'DB_TLS', 'DB_TLS_CA_FILE', 'DB_CONNECT_ADDRESS'] as const;
+export const LOCAL_ONLY_VARIABLES = ['DYNAMODB_ENDPOINT', 'SECRETS_FILE', 'DB_TLS', 'DB_TLS_CA_FILE', 'DB_CONNECT_ADDRESS'] as const;
 
 export interface Config {
   region: Region;
@@ -160,7 +160,7 @@ export function loadConfig(env: Environment): Config {
 export const loadWebhookConfig = loadConfig;
 
 /** A fixed endpoint wins; otherwise the cluster id to discover it from (in AWS: set by the Composition). */
-function endpointSource(
+export function endpointSource(
   fixed: { variable: string; host?: string },
   discovered: { variable: string; id?: string; kind: 'global-writer' | 'regional-reader' },
   problem: (variable: string, message: string) => void,
@@ -176,7 +176,7 @@ function endpointSource(
 }
 
 /** A secret ARN must point at this region's replica, or /health would depend on the other region. */
-function regionalSecretId(
+export function regionalSecretId(
   variable: string,
   secretId: string,
   region: string,

@@ -66,7 +66,7 @@ export function parseDbCredentials(secretString: string, username?: string): DbC
 
 /** Pool settings from the configuration plus a function's own sizing and timeouts. */
 export function poolSettings(
-  config: Config,
+  config: Pick<Config, 'dbPort' | 'dbName' | 'dbTls' | 'dbTlsCaFile' | 'dbConnectAddress'>,
   target: EndpointResolver,
   sizing: Pick<PoolSettings, 'max' | 'connectionTimeoutMs' | 'statementTimeoutMs' | 'applicationName'>,
 ): PoolSettings {

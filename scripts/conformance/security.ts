@@ -52,6 +52,7 @@ const TRUSTED_SERVICES: Record<string, string> = {
   webhook: 'lambda.amazonaws.com',
   health: 'lambda.amazonaws.com',
   'failover-controller': 'lambda.amazonaws.com',
+  migrate: 'lambda.amazonaws.com',
   scheduler: 'scheduler.amazonaws.com',
 };
 
@@ -162,4 +163,23 @@ const noSecretsInDist: Check = {
   },
 };
 
-export const SECURITY_CHECKS: readonly Check[] = [iamActions, iamResourceStar, iamTrust, encryptionAtRest, tlsOnly, noSecretsInDist];
+/** The database owner's secret: only the function that runs the migrations may read it (the webhook and health use the app role's). */
+const MASTER_SECRET_READERS = new Set(['migrate']);
+
+const masterSecretReaders: Check = {
+  id: 'db-master-secret-readers',
+  requirement: 'IAM: only the migrate role may read the Aurora master secret (db-credentials); the webhook and health read the least-privilege db-app-credentials',
+  run: perEnvironment((env, fail) => {
+    for (const { resource, statements } of identityPolicies(env)) {
+      const purpose = resource.metadata.labels?.['payments-dr.io/purpose'];
+      if (MASTER_SECRET_READERS.has(purpose)) continue;
+      for (const statement of statements) {
+        const grantsRead = [statement.Action].flat().includes('secretsmanager:GetSecretValue');
+        const master = [statement.Resource].flat().filter((arn: string) => arn === '*' || /:secret:db-credentials-/.test(arn));
+        if (grantsRead && master.length) fail(describe(resource), `statement ${statement.Sid ?? '?'} lets the ${purpose ?? 'unlabelled'} role read the master secret (${master.join(', ')})`);
+      }
+    }
+  }),
+};
+
+export const SECURITY_CHECKS: readonly Check[] = [iamActions, iamResourceStar, iamTrust, masterSecretReaders, encryptionAtRest, tlsOnly, noSecretsInDist];

@@ -33,6 +33,8 @@ const SAMPLES: Record<string, (resource: Json) => Json> = {
   }),
   Table: (r) => ({ id: r.metadata.name, arn: `arn:aws:dynamodb:${regionOf(r)}:${ACCOUNT}:table/${r.metadata.name}` }),
   Secret: (r) => ({ arn: `arn:aws:secretsmanager:${regionOf(r)}:${ACCOUNT}:secret:${forProvider(r).name}-AbCdEf` }),
+  // Secrets Manager version ids are UUIDs; the sample ends in the version number, so a rotation shows as a new id
+  SecretVersion: (r) => ({ versionId: `5e0c1a2b-3c4d-4e5f-8a9b-${String(forProvider(r).secretStringWoVersion ?? 0).padStart(12, '0')}` }),
 };
 
 /** The rendered resources with sample `status.atProvider` where a kind has one. */

@@ -1,4 +1,5 @@
 import { ENVIRONMENTS } from '../../charts/config/environments';
+import { migrationSetHash, readMigrationSet } from '../../functions/migrate/migration-set';
 import { devWith } from '../foundation/env-fixture';
 import { RenderedEnvironments, byName, composedOf, ofKind, renderEnvironments, xrOf } from '../support/rendered';
 
@@ -126,8 +127,8 @@ describe('PaymentGlobal: alarms on the shared data layer', () => {
 });
 
 describe('PaymentGlobal: replicated secrets', () => {
-  test('both secrets live in us-east-1 with a replica in us-west-2 under the us-west-2 key, recovery window 0', () => {
-    for (const name of ['db-credentials', 'webhook-signing']) {
+  test('the three secrets live in us-east-1 with a replica in us-west-2 under the us-west-2 key, recovery window 0', () => {
+    for (const name of ['db-credentials', 'db-app-credentials', 'webhook-signing']) {
       const secret = forProvider(byName(global, `secret-${name}`));
       expect(secret).toMatchObject({ region: 'us-east-1', name: `${name}-use1-dev`, recoveryWindowInDays: 0 });
       expect(secret.replica).toEqual([{ region: 'us-west-2', kmsKeyId: expect.stringMatching(/^arn:aws:kms:us-west-2:/) }]);
@@ -137,10 +138,59 @@ describe('PaymentGlobal: replicated secrets', () => {
   test('the DB secret version reads the generated master password; the signing secret version reads the operator\'s Kubernetes Secret', () => {
     expect(forProvider(byName(global, 'secret-version-db-credentials-odd')).secretStringWoSecretRef).toEqual({ name: 'aurora-master-password-dev', namespace: 'crossplane-system', key: 'password' });
     expect(forProvider(byName(global, 'secret-version-webhook-signing-odd')).secretStringWoSecretRef).toEqual({ name: 'webhook-signing-dev', namespace: 'crossplane-system', key: 'secrets' });
+    expect(forProvider(byName(global, 'secret-version-db-app-credentials-odd')).secretStringWoSecretRef).toEqual({ name: 'aurora-app-password-dev', namespace: 'crossplane-system', key: 'password' });
   });
 
   test('the us-west-2 KMS alias is only observed, never managed', () => {
     expect(byName(global, 'replica-kms-alias-observer').spec.managementPolicies).toEqual(['Observe']);
+  });
+});
+
+describe('PaymentGlobal: schema migrations on deploy', () => {
+  const input = (resources: Json[]) => JSON.parse(forProvider(byName(resources, 'invocation-migrate')).input);
+  /** The sample version id the offline render observes for db-app-credentials version N (scripts/lib/observed-samples.ts). */
+  const sampleVersionId = (version: number) => `5e0c1a2b-3c4d-4e5f-8a9b-${String(version).padStart(12, '0')}`;
+
+  test('one Invocation, in us-east-1, lifecycleScope CRUD, no triggers, named by the convention', () => {
+    const invocations = ofKind(global, 'Invocation');
+    expect(invocations).toHaveLength(1);
+    expect(invocations[0].metadata.name).toBe('invocation-migrate-use1-dev');
+    expect(forProvider(invocations[0])).toMatchObject({ region: 'us-east-1', lifecycleScope: 'CRUD' });
+    expect(forProvider(invocations[0])).not.toHaveProperty('triggers');
+    expect(forProvider(invocations[0])).not.toHaveProperty('functionName');
+  });
+
+  test('its input carries the hash of the migration set in functions/migrations/ and the app secret version id', () => {
+    expect(input(global)).toEqual({ migrationSetHash: migrationSetHash(readMigrationSet()), appCredentialsVersionId: sampleVersionId(1) });
+    expect(xrOf(dev, GLOBAL).spec.migrations.setHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('it selects exactly the us-east-1 migrate Function the PaymentRegion claim composes', () => {
+    const wanted = forProvider(byName(global, 'invocation-migrate')).functionNameSelector.matchLabels;
+    const matching = (file: string) => ofKind(composedOf(dev, file), 'Function').filter((f) => Object.entries(wanted).every(([k, v]) => labels(f)[k] === v));
+    expect(matching('dev/use1/paymentregion.yaml').map((f) => f.metadata.name)).toEqual(['migrate-use1-dev']);
+    expect(matching('dev/usw2/paymentregion.yaml')).toEqual([]);
+  });
+
+  test.each<[string, Record<string, unknown>, Partial<Record<'migrationSetHash' | 'appCredentialsVersionId', 'same' | 'changed'>>]>([
+    ['a re-render of the same config', {}, { migrationSetHash: 'same', appCredentialsVersionId: 'same' }],
+    ['a rotated app password (secretVersions.dbAppCredentials 1 -> 2)', { 'secretVersions.dbAppCredentials': 2 }, { migrationSetHash: 'same', appCredentialsVersionId: 'changed' }],
+    ['a rotated master or signing secret', { 'secretVersions.dbCredentials': 2, 'secretVersions.webhookSigning': 3 }, { migrationSetHash: 'same', appCredentialsVersionId: 'same' }],
+  ])('%s: the Invocation input (what re-invokes the function) %j', async (_change, overrides, expected) => {
+    const after = input(composedOf(await renderEnvironments([devWith(overrides)]), GLOBAL));
+    const before = input(global);
+    for (const [field, verdict] of Object.entries(expected)) {
+      const key = field as keyof typeof before;
+      if (verdict === 'same') expect(after[key]).toBe(before[key]);
+      else expect(after[key]).not.toBe(before[key]);
+    }
+  });
+
+  test('a new migration in git changes the claim, hence the input: the claim carries the hash of the files as they are', () => {
+    const set = readMigrationSet();
+    const claim = dev.objects.find((o) => o.file === 'dist/dev/global/paymentglobal.yaml')!.doc;
+    expect(claim.spec.migrations.setHash).toBe(migrationSetHash(set));
+    expect(claim.spec.migrations.setHash).not.toBe(migrationSetHash(set.slice(0, -1)));
   });
 });
 
@@ -186,13 +236,14 @@ describe('PaymentGlobal: deletion order and lifecycle', () => {
       [
         'Cluster(use1) holds GlobalCluster()',
         'Cluster(usw2) holds GlobalCluster()',
-        ...['Table', 'Table', 'Table', 'Secret', 'Secret'].flatMap((kind) => [`${kind}() holds Key(use1)`, `${kind}() holds Key(usw2)`]),
+        ...['Table', 'Table', 'Table', 'Secret', 'Secret', 'Secret'].flatMap((kind) => [`${kind}() holds Key(use1)`, `${kind}() holds Key(usw2)`]),
         'ClusterInstance(use1) holds Cluster(use1)',
         'ClusterInstance(usw2) holds Cluster(usw2)',
         'Cluster(use1) holds SubnetGroup(use1)',
         'Cluster(usw2) holds SubnetGroup(usw2)',
         'Cluster(use1) holds Key(use1)',
         'Cluster(usw2) holds Key(usw2)',
+        'Invocation() holds Function(use1)',
       ].sort(),
     );
     for (const u of ofKind(global, 'Usage')) expect(u.spec.replayDeletion).toBe(true);

@@ -78,14 +78,48 @@ describe('PaymentRegion: functions', () => {
     expect([east.REGION_SUFFIX, west.REGION_SUFFIX]).toEqual(['use1', 'usw2']);
     expect([east.LOCAL_CLUSTER_ID, west.LOCAL_CLUSTER_ID]).toEqual(['aurora-use1-dev', 'aurora-usw2-dev']);
     for (const vars of [east, west]) {
-      expect(vars).toMatchObject({ SESSIONS_TABLE: 'sessions-use1-dev', IDEMPOTENCY_TABLE: 'idempotency-use1-dev', DB_SECRET_ID: 'db-credentials-use1-dev', GLOBAL_CLUSTER_ID: 'aurora-global-use1-dev' });
+      expect(vars).toMatchObject({ SESSIONS_TABLE: 'sessions-use1-dev', IDEMPOTENCY_TABLE: 'idempotency-use1-dev', DB_SECRET_ID: 'db-app-credentials-use1-dev', GLOBAL_CLUSTER_ID: 'aurora-global-use1-dev' });
     }
+  });
+
+  test.each(['webhook', 'health'])('%s connects as the least-privilege app role with its secret, never as the master user', (fn) => {
+    for (const resources of [use1, usw2]) {
+      const vars = forProvider(byName(resources, `function-${fn}`)).environment.variables;
+      expect(vars).toMatchObject({ DB_NAME: 'payments', DB_USERNAME: 'payments_app', DB_SECRET_ID: 'db-app-credentials-use1-dev' });
+      expect(Object.values(vars)).not.toContain('paymentsadmin');
+      expect(Object.values(vars)).not.toContain('db-credentials-use1-dev');
+    }
+  });
+
+  test.each([
+    ['use1', 'us-east-1'],
+    ['usw2', 'us-west-2'],
+  ])('migrate (%s): in the private subnets with the Lambda security group Aurora accepts, 300 s, master and app secrets of the home region, the global writer', (suffix, region) => {
+    const resources = suffix === 'use1' ? use1 : usw2;
+    const fn = forProvider(byName(resources, 'function-migrate'));
+    expect(byName(resources, 'function-migrate').metadata.name).toBe(`migrate-${suffix}-dev`);
+    expect(fn).toMatchObject({ region, timeout: 300, memorySize: 1024, handler: 'index.handler' });
+    expect(fn.vpcConfig.subnetIdSelector.matchLabels['payments-dr.io/purpose']).toBe('private');
+    expect(fn.vpcConfig.securityGroupIdSelector.matchLabels['payments-dr.io/purpose']).toBe('lambda');
+    // the Aurora security group admits exactly that group on 5432
+    const fromLambda = ofKind(resources, 'SecurityGroupIngressRule').map(forProvider).filter((r) => r.referencedSecurityGroupIdSelector);
+    expect(fromLambda.map((r) => r.referencedSecurityGroupIdSelector.matchLabels['payments-dr.io/purpose'])).toEqual(['lambda']);
+    expect(fn.environment.variables).toMatchObject({
+      DB_MASTER_SECRET_ID: 'db-credentials-use1-dev',
+      DB_MASTER_USERNAME: 'paymentsadmin',
+      DB_APP_SECRET_ID: 'db-app-credentials-use1-dev',
+      DB_APP_USERNAME: 'payments_app',
+      DB_NAME: 'payments',
+      GLOBAL_CLUSTER_ID: 'aurora-global-use1-dev',
+      REGION_SUFFIX: suffix,
+    });
+    expect(fn.sourceCodeHash).toBe(forProvider(byName(suffix === 'use1' ? usw2 : use1, 'function-migrate')).sourceCodeHash);
   });
 
   test('each region unit ships the zips the functions load, into the bucket its claim composes', () => {
     for (const [resources, suffix] of [[use1, 'use1'], [usw2, 'usw2']] as const) {
       const objects = dev.objects.filter((o) => o.file === `dist/dev/${suffix}/function-artifacts.yaml`).map((o) => o.doc);
-      expect(objects.map((o) => o.spec.forProvider.key).sort()).toEqual(['function-health', 'function-webhook', 'function-failover-controller'].map((fn) => forProvider(byName(resources, fn)).s3Key).sort());
+      expect(objects.map((o) => o.spec.forProvider.key).sort()).toEqual(['function-health', 'function-webhook', 'function-failover-controller', 'function-migrate'].map((fn) => forProvider(byName(resources, fn)).s3Key).sort());
       const bucketLabels = byName(resources, 'artifact-bucket').metadata.labels;
       for (const object of objects) {
         expect(Object.keys(object.spec.forProvider.bucketSelector.matchLabels)).toHaveLength(3);
@@ -131,7 +165,12 @@ describe('PaymentRegion: IAM is least privilege', () => {
     ['webhook', 'ReadFence', ['dynamodb:GetItem'], ['table/dr-state-use1-dev']],
     ['health', 'LocalTablesAnswer', ['dynamodb:GetItem'], ['table/sessions-use1-dev', 'table/idempotency-use1-dev']],
     ['health', 'ReadFence', ['dynamodb:GetItem'], ['table/dr-state-use1-dev']],
-    ['health', 'LocalSecretReplicasReadable', ['secretsmanager:GetSecretValue'], ['secret:db-credentials-use1-dev-??????', 'secret:webhook-signing-use1-dev-??????']],
+    ['webhook', 'ReadSecrets', ['secretsmanager:GetSecretValue'], ['secret:db-app-credentials-use1-dev-??????', 'secret:webhook-signing-use1-dev-??????']],
+    ['health', 'LocalSecretReplicasReadable', ['secretsmanager:GetSecretValue'], ['secret:db-app-credentials-use1-dev-??????', 'secret:webhook-signing-use1-dev-??????']],
+    ['migrate', 'OwnLogGroup', ['logs:CreateLogStream', 'logs:PutLogEvents'], ['log-group:/aws/lambda/migrate-usw2-dev:*']],
+    ['migrate', 'ReadDatabaseSecrets', ['secretsmanager:GetSecretValue'], ['secret:db-credentials-use1-dev-??????', 'secret:db-app-credentials-use1-dev-??????']],
+    ['migrate', 'DecryptSecrets', ['kms:Decrypt'], ['key/1234abcd-12ab-34cd-56ef-1234567890ab']],
+    ['migrate', 'DescribeNetworkInterfaces', ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], ['*']],
     ['health', 'DescribeLocalCluster', ['rds:DescribeDBClusters'], ['cluster:aurora-usw2-dev']],
   ])('%s statement %s allows exactly %j on %j', (fn, sid, actions, resources) => {
     const statement = JSON.parse(forProvider(byName(usw2, `role-policy-${fn}`)).policy).Statement.find((s: Json) => s.Sid === sid);
@@ -139,7 +178,23 @@ describe('PaymentRegion: IAM is least privilege', () => {
     expect([statement.Resource].flat().map((arn: string) => arn.replace(/^arn:aws:[a-z]+:us-west-2:111122223333:/, ''))).toEqual(resources);
   });
 
-  test.each(['webhook', 'health', 'failover-controller'])('the %s role trusts only lambda.amazonaws.com on behalf of the environment account', (fn) => {
+  test.each([
+    ['use1', 'us-east-1'],
+    ['usw2', 'us-west-2'],
+  ])('only the migrate role may read the Aurora master secret (%s)', (suffix) => {
+    const resources = suffix === 'use1' ? use1 : usw2;
+    const readers = ofKind(resources, 'RolePolicy')
+      .filter((p) => JSON.parse(forProvider(p).policy).Statement.some((s: Json) => [s.Action].flat().includes('secretsmanager:GetSecretValue') && [s.Resource].flat().some((arn: string) => arn === '*' || arn.includes(':secret:db-credentials-'))))
+      .map((p) => p.metadata.labels['payments-dr.io/purpose']);
+    expect(readers).toEqual(['migrate']);
+  });
+
+  test('the migrate role decrypts only through Secrets Manager in its region', () => {
+    const statement = JSON.parse(forProvider(byName(usw2, 'role-policy-migrate')).policy).Statement.find((s: Json) => s.Sid === 'DecryptSecrets');
+    expect(statement.Condition).toEqual({ StringEquals: { 'kms:ViaService': ['secretsmanager.us-west-2.amazonaws.com'] } });
+  });
+
+  test.each(['webhook', 'health', 'failover-controller', 'migrate'])('the %s role trusts only lambda.amazonaws.com on behalf of the environment account', (fn) => {
     const trust = JSON.parse(forProvider(byName(use1, `role-${fn}`)).assumeRolePolicy);
     expect(trust.Statement).toEqual([
       { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } },
@@ -156,7 +211,7 @@ describe('PaymentRegion: IAM is least privilege', () => {
         Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, ArnEquals: { 'aws:SourceArn': 'arn:aws:scheduler:us-west-2:111122223333:schedule-group/default' } },
       },
     ]);
-    expect(ofKind(usw2, 'Role')).toHaveLength(4);
+    expect(ofKind(usw2, 'Role')).toHaveLength(5);
   });
 });
 

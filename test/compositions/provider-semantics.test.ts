@@ -122,7 +122,7 @@ describe('tear-down completes in every role', () => {
         (u) => u.spec.by.kind === kind && u.spec.by.resourceSelector.matchLabels['payments-dr.io/purpose'] === purpose && u.spec.of.kind === 'Key' && u.spec.of.resourceSelector.matchLabels['payments-dr.io/region'] === region,
       );
     const encrypted = [...ofKind(global, 'Table'), ...ofKind(global, 'Secret')];
-    expect(encrypted).toHaveLength(5);
+    expect(encrypted).toHaveLength(6);
     for (const resource of encrypted) {
       for (const region of ['use1', 'usw2']) {
         const [usage] = held(resource.kind, label(resource, 'purpose'), region);
@@ -147,8 +147,8 @@ describe('secrets rotate', () => {
   test('raising a version composes a NEW SecretVersion (the next slot) instead of updating one in place', async () => {
     const rotated = composedOf(await renderEnvironments([devWith({ 'secretVersions.dbCredentials': 2 })]), GLOBAL);
     const names = (resources: Json[]) => versions(resources).map((v) => `${v.metadata.annotations['crossplane.io/composition-resource-name']}@${forProvider(v).secretStringWoVersion}`);
-    expect(names(global).sort()).toEqual(['secret-version-db-credentials-odd@1', 'secret-version-webhook-signing-odd@1']);
-    expect(names(rotated).sort()).toEqual(['secret-version-db-credentials-even@2', 'secret-version-webhook-signing-odd@1']);
+    expect(names(global).sort()).toEqual(['secret-version-db-app-credentials-odd@1', 'secret-version-db-credentials-odd@1', 'secret-version-webhook-signing-odd@1']);
+    expect(names(rotated).sort()).toEqual(['secret-version-db-app-credentials-odd@1', 'secret-version-db-credentials-even@2', 'secret-version-webhook-signing-odd@1']);
     expect(versions(rotated).find((v) => forProvider(v).secretStringWoVersion === 2)!.metadata.name).toBe('db-credentials-version-even-use1-dev');
   });
 });

@@ -26,7 +26,7 @@ const fp = (r: Json) => r.spec.forProvider;
 test('every requirement and security check passes on the committed dist/', () => {
   const failing = runChecks(model).filter((r) => r.findings.length);
   expect(failing.map((r) => `${r.check.id}: ${r.findings.map((f) => f.message).join('; ')}`)).toEqual([]);
-  expect(ALL_CHECKS.length).toBe(15);
+  expect(ALL_CHECKS.length).toBe(16);
 });
 
 describe('each check fails on a deliberately broken resource', () => {
@@ -57,6 +57,8 @@ describe('each check fails on a deliberately broken resource', () => {
     ['iam-no-wildcards', (m) => (fp(resource(m, 'use1', 'RolePolicy', 'role-policy-health')).policy = JSON.stringify({ Statement: [{ NotAction: 's3:GetObject', Resource: '*' }] })), /uses NotAction\/NotResource/],
     ['iam-resource-star', (m) => (fp(resource(m, 'use1', 'RolePolicy', 'role-policy-webhook')).policy = JSON.stringify({ Statement: [{ Sid: 'x', Action: ['dynamodb:GetItem'], Resource: '*' }] })), /Resource "\*" for dynamodb:GetItem/],
     ['iam-trust', (m) => (fp(resource(m, 'usw2', 'Role', 'role-health')).assumeRolePolicy = JSON.stringify({ Statement: [{ Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }] })), /trusts \{"AWS":"\*"\}/],
+    ['db-master-secret-readers', (m) => (fp(resource(m, 'use1', 'RolePolicy', 'role-policy-webhook')).policy = JSON.stringify({ Statement: [{ Sid: 'ReadSecrets', Action: ['secretsmanager:GetSecretValue'], Resource: ['arn:aws:secretsmanager:us-east-1:111122223333:secret:db-credentials-use1-dev-??????'] }] })), /statement ReadSecrets lets the webhook role read the master secret/],
+    ['db-master-secret-readers', (m) => (fp(resource(m, 'usw2', 'RolePolicy', 'role-policy-health')).policy = JSON.stringify({ Statement: [{ Sid: 'All', Action: ['secretsmanager:GetSecretValue'], Resource: '*' }] })), /lets the health role read the master secret \(\*\)/],
     ['encryption-at-rest', (m) => delete fp(resource(m, 'usw2', 'Topic')).kmsMasterKeyId, /SNS topic not encrypted/],
     ['encryption-at-rest', (m) => (fp(resource(m, 'global', 'Table', 'table-sessions')).serverSideEncryption.enabled = false), /no server-side encryption/],
     ['encryption-at-rest', (m) => delete fp(resource(m, 'use1', 'Group', 'log-group-webhook')).kmsKeyIdSelector, /log group not encrypted/],

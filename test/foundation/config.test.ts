@@ -106,6 +106,7 @@ describe('environment config validation', () => {
     const problems = problemsOf({ environmentSuffix: 'stagin' });
     expect(problems.map((p) => p.rule)).toEqual([
       expect.stringContaining('secret name "db-credentials-use1-stagin"'),
+      expect.stringContaining('secret name "db-app-credentials-use1-stagin"'),
       expect.stringContaining('secret name "webhook-signing-use1-stagin"'),
     ]);
   });

@@ -5,12 +5,26 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Artifact } from '../../functions/build';
-import { bundle, bundleFunctions, FAILOVER_CONTROLLER, FUNCTION_NAMES, LAMBDA_HANDLER, LAMBDA_RUNTIME, MAX_ZIP_BYTES } from '../../functions/build';
+import { bundle, bundleFunctions, FAILOVER_CONTROLLER, FUNCTION_NAMES, LAMBDA_HANDLER, LAMBDA_RUNTIME, MAX_ZIP_BYTES, MIGRATE } from '../../functions/build';
 import { EXAMPLE_ENVIRONMENT } from '../../functions/local/example-environment';
+import { readMigrationSet } from '../../functions/migrate/migration-set';
 import { CONTROLLER_ENVIRONMENT } from './support/controller-environment';
 
 /** The example configuration plus the webhook's DR state table (the fencing check reads it). */
 const FUNCTION_ENVIRONMENT: Record<string, string> = { DR_STATE_TABLE: 'dr-state-use1-dev', ...EXAMPLE_ENVIRONMENT };
+/** What the PaymentRegion Composition gives the migrate function. */
+const MIGRATE_ENVIRONMENT: Record<string, string> = {
+  AWS_REGION: 'us-east-1',
+  REGION_SUFFIX: 'use1',
+  ENVIRONMENT_SUFFIX: 'dev',
+  GLOBAL_CLUSTER_ID: 'aurora-global-use1-dev',
+  DB_NAME: 'payments',
+  DB_MASTER_SECRET_ID: 'db-credentials-use1-dev',
+  DB_MASTER_USERNAME: 'paymentsadmin',
+  DB_APP_SECRET_ID: 'db-app-credentials-use1-dev',
+  DB_APP_USERNAME: 'payments_app',
+};
+const ENVIRONMENT_OF: Record<string, Record<string, string>> = { [FAILOVER_CONTROLLER]: CONTROLLER_ENVIRONMENT, [MIGRATE]: MIGRATE_ENVIRONMENT };
 
 describe('function bundles', () => {
   let first: Artifact[];
@@ -21,8 +35,8 @@ describe('function bundles', () => {
     second = await bundleFunctions();
   });
 
-  test('the three artifacts are built for the nodejs22.x runtime with index.handler', () => {
-    expect(first.map((artifact) => artifact.name)).toEqual(['webhook', 'health', 'failover-controller']);
+  test('the four artifacts are built for the nodejs22.x runtime with index.handler', () => {
+    expect(first.map((artifact) => artifact.name)).toEqual(['webhook', 'health', 'failover-controller', 'migrate']);
     expect(LAMBDA_RUNTIME).toBe('nodejs22.x');
     expect(LAMBDA_HANDLER).toBe('index.handler');
   });
@@ -60,6 +74,15 @@ describe('function bundles', () => {
     }
   });
 
+  test('the migrate bundle carries every migration of functions/migrations/: names, checksums, every line of SQL', () => {
+    const code = Buffer.from(unzipSync(first.find((artifact) => artifact.name === MIGRATE)!.zip)['index.js']).toString('utf8');
+    const set = readMigrationSet();
+    expect(set.length).toBeGreaterThan(0);
+    // esbuild writes a multi-line string as a template literal: each line of SQL appears as it is in its file
+    const missing = set.flatMap(({ name, sql, checksum }) => [JSON.stringify(name), checksum, ...sql.split('\n').filter((line) => line.trim())].filter((piece) => !code.includes(piece)));
+    expect(missing).toEqual([]);
+  });
+
   describe('loading a bundle the way Lambda does (cold start in a fresh node process)', () => {
     let directory: string;
     const load = (name: string, env: Record<string, string>) =>
@@ -85,10 +108,13 @@ describe('function bundles', () => {
       ['health', 'DB_NAME', FUNCTION_ENVIRONMENT],
       ['webhook', 'DR_STATE_TABLE', FUNCTION_ENVIRONMENT],
       [FAILOVER_CONTROLLER, 'LOCAL_CLUSTER_ID', { ...CONTROLLER_ENVIRONMENT }],
+      [MIGRATE, 'DB_MASTER_SECRET_ID', MIGRATE_ENVIRONMENT],
+      [MIGRATE, 'DB_APP_SECRET_ID', MIGRATE_ENVIRONMENT],
     ];
 
+    // the bundles run from a temporary directory: the migrate function reads no migrations directory
     test.each([...FUNCTION_NAMES])('%s exports handler when configured', (name) => {
-      const env = name === FAILOVER_CONTROLLER ? CONTROLLER_ENVIRONMENT : FUNCTION_ENVIRONMENT;
+      const env = ENVIRONMENT_OF[name] ?? FUNCTION_ENVIRONMENT;
       expect(load(name, env).trim()).toBe('function');
     });
 

@@ -82,5 +82,7 @@ export function paymentRegionSpec(props: PaymentRegionClaimProps): Record<string
       failoverController: artifactSpec(FAILOVER_CONTROLLER),
     },
     failover: { automatic: env.failover.automatic, failedMinutesBeforePromotion: env.failover.failedMinutesBeforePromotion },
+    // The FIS drills rehearse the loss of the PRIMARY, guarded by the standby's health alarm (compositions/payment-region/drills.ts).
+    ...(REGIONS[suffix].role === 'PRIMARY' ? { drills: { standbyRegionSuffix: peer } } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { unzipSync } from 'fflate';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../../compositions/lib/iam';
+import { DRILL_ROLE_PURPOSES } from '../../compositions/payment-region/drills';
 import { EnvironmentModel, Finding, Json, allResources, describe, forProvider, ofKind, perEnvironment } from './model';
 import { Check } from './requirements';
 
@@ -53,6 +54,7 @@ const TRUSTED_SERVICES: Record<string, string> = {
   health: 'lambda.amazonaws.com',
   'failover-controller': 'lambda.amazonaws.com',
   scheduler: 'scheduler.amazonaws.com',
+  ...Object.fromEntries(DRILL_ROLE_PURPOSES.map((purpose) => [purpose, 'fis.amazonaws.com'])),
 };
 
 const iamTrust: Check = {

@@ -62,7 +62,7 @@ export function sdkClients(options: { timeouts?: ClientTimeouts; endpoint?: stri
 export function drillSdkClients(timeouts: ClientTimeouts = DR_TIMEOUTS): DrillAws & { destroy(): void } {
   const cloudwatchClients = new Map<Region, CloudWatchClient>();
   return {
-    fis: (region) => fisRestClient(region, timeouts.requestTimeoutMs),
+    fis: (region) => fisRestClient(region, { timeoutMs: timeouts.requestTimeoutMs }),
     cloudwatch: (region) => {
       if (!cloudwatchClients.has(region)) cloudwatchClients.set(region, new CloudWatchClient({ region, ...boundedClientOptions(timeouts) }));
       return cloudwatchClients.get(region) as CloudWatchClient;

@@ -66,15 +66,18 @@ class Sha256 {
  * FIS over its REST-JSON API (fis.<region>.amazonaws.com), signed with SigV4 and the default
  * credential chain. There is no @aws-sdk/client-fis at the version of the project's other SDK
  * clients (README, "DR drills": why), so the three calls are made here; each is bounded.
+ * `endpoint` and `credentials` are for tests (a local HTTP server).
  */
-export function fisRestClient(region: Region, timeoutMs = 10_000): FisApi {
-  const signer = new SignatureV4({ service: 'fis', region, credentials: defaultProvider(), sha256: Sha256 });
-  const hostname = `fis.${region}.amazonaws.com`;
+export function fisRestClient(region: Region, options: { timeoutMs?: number; endpoint?: URL; credentials?: { accessKeyId: string; secretAccessKey: string } } = {}): FisApi {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const signer = new SignatureV4({ service: 'fis', region, credentials: options.credentials ?? defaultProvider(), sha256: Sha256 });
+  const endpoint = options.endpoint ?? new URL(`https://fis.${region}.amazonaws.com`);
+  const hostname = endpoint.host;
   async function call<T>(method: 'GET' | 'POST', path: string, query: Record<string, string> = {}, body?: unknown): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const signed = await signer.sign({
       method,
-      protocol: 'https:',
+      protocol: endpoint.protocol,
       hostname,
       path,
       query,
@@ -82,7 +85,7 @@ export function fisRestClient(region: Region, timeoutMs = 10_000): FisApi {
       body: payload,
     });
     const search = new URLSearchParams(query).toString();
-    const response = await fetch(`https://${hostname}${path}${search ? `?${search}` : ''}`, { method, headers: signed.headers, body: payload, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(`${endpoint.protocol}//${hostname}${path}${search ? `?${search}` : ''}`, { method, headers: signed.headers, body: payload, signal: AbortSignal.timeout(timeoutMs) });
     const text = await response.text();
     if (!response.ok) {
       const error = new Error(text || response.statusText) as Error & { name: string };

@@ -106,7 +106,7 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
 ];
 
 /** The names a drill's resources get: `{type}-{region}-{env}`. */
-export const drillTemplateType = (scenario: DrillScenarioName) => `fis-${scenario}`;
+const drillTemplateType = (scenario: DrillScenarioName) => `fis-${scenario}`;
 const rolePurpose = (scenario: DrillScenarioName) => `fis-${scenario}`;
 /** Role purposes of the drill roles: each is assumed by fis.amazonaws.com only. */
 export const DRILL_ROLE_PURPOSES: readonly string[] = DRILL_SCENARIOS.map((scenario) => rolePurpose(scenario.name));

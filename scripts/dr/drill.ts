@@ -39,11 +39,11 @@ export interface DrillOptions {
 }
 
 /** How long past the action's own duration the command waits for a terminal state. */
-export const TERMINAL_MARGIN_MS = 10 * 60_000;
+const TERMINAL_MARGIN_MS = 10 * 60_000;
 const DEFAULT_POLL_MS = 15_000;
 
 /** Milliseconds of an ISO 8601 duration of the form FIS uses (PT10M, PT90S, PT1H). */
-export function isoDurationMs(duration: string): number {
+function isoDurationMs(duration: string): number {
   const match = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/.exec(duration);
   if (!match || duration === 'PT') throw new Error(`duration "${duration}" is not an ISO 8601 time duration such as PT10M`);
   const [, h = '0', m = '0', s = '0'] = match;
@@ -51,7 +51,7 @@ export function isoDurationMs(duration: string): number {
 }
 
 /** The longest the command waits for the experiment: its action's duration (if any) plus the margin. */
-export const drillTimeoutMs = (scenario: DrillScenario) => (scenario.parameters.duration ? isoDurationMs(scenario.parameters.duration) : 0) + TERMINAL_MARGIN_MS;
+const drillTimeoutMs = (scenario: DrillScenario) => (scenario.parameters.duration ? isoDurationMs(scenario.parameters.duration) : 0) + TERMINAL_MARGIN_MS;
 
 /** The drill's target is the PRIMARY region (where the templates are composed); the standby is the other. */
 function drillRegions(): { target: Region; standby: Region } {

@@ -147,7 +147,7 @@ async function runDrill(ctx: DrillContext, options: DrillOptions): Promise<numbe
     io.print('Dry run: nothing started.');
     return EXIT.ok;
   }
-  if (!options.yes && (await io.ask(`Start the experiment in ${regions.target}? Type "drill" to confirm: `)).trim() !== 'drill') {
+  if (!options.yes && (await io.ask(`Start the experiment in ${regions.target}? Type "yes" to continue: `)).trim().toLowerCase() !== 'yes') {
     io.print('Not confirmed: nothing started.');
     return EXIT.failed;
   }

@@ -88,14 +88,14 @@ function mockedCloudWatch() {
   return { client, calls };
 }
 
-async function runDrill(argv: string[], fis: FisApi, options: { instancesPerRegion?: number } = {}) {
+async function runDrill(argv: string[], fis: FisApi, options: { instancesPerRegion?: number; answer?: string } = {}) {
   const printed: string[] = [];
   const files = new Map<string, string>();
   const cloudwatch = mockedCloudWatch();
   let clock = T0.getTime();
   const code = await runCli(argv, {
     aws: NOT_USED,
-    io: { print: (line = '') => printed.push(line), ask: async () => '' },
+    io: { print: (line = '') => printed.push(line), ask: async () => options.answer ?? '' },
     now: () => new Date(clock),
     operator: 'dr-cli oncall@laptop',
     names: (env) => ({ ...drNames(env), auroraInstancesPerRegion: options.instancesPerRegion ?? 1 }),
@@ -124,11 +124,15 @@ describe('dr drill (mocked FIS, mocked CloudWatch)', () => {
     expect(run.cloudwatchCalls).toEqual([]);
   });
 
-  test('mocked FIS: without --yes and without a confirmation nothing starts', async () => {
+  test.each([
+    ['', 1, ['ListExperimentTemplates']],
+    ['no', 1, ['ListExperimentTemplates']],
+    ['yes', 0, ['ListExperimentTemplates', 'StartExperiment EXT1net', 'GetExperiment']],
+  ])('mocked FIS: without --yes, the answer %j decides whether StartExperiment is called', async (answer, code, expectedCalls) => {
     const { fis, calls } = mockedFis(['completed']);
-    const run = await runDrill(NETWORK, fis);
-    expect(run.code).toBe(1);
-    expect(calls).toEqual(['ListExperimentTemplates']);
+    const run = await runDrill(NETWORK, fis, { answer });
+    expect(run.code).toBe(code);
+    expect(calls).toEqual(expectedCalls);
   });
 
   test('mocked FIS: a completed experiment yields the measured figures and compares them with dr-report', async () => {

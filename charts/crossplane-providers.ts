@@ -14,6 +14,7 @@ export const AWS_PROVIDER_SERVICES = [
   'cloudwatchlogs',
   'dynamodb',
   'ec2',
+  'fis',
   'iam',
   'kms',
   'lambda',

@@ -83,5 +83,7 @@ export function paymentRegionSpec(props: PaymentRegionClaimProps): Record<string
       migrate: artifactSpec(MIGRATE),
     },
     failover: { automatic: env.failover.automatic, failedMinutesBeforePromotion: env.failover.failedMinutesBeforePromotion },
+    // The FIS drills rehearse the loss of the PRIMARY, guarded by the standby's health alarm (compositions/payment-region/drills.ts).
+    ...(REGIONS[suffix].role === 'PRIMARY' ? { drills: { standbyRegionSuffix: peer } } : {}),
   };
 }

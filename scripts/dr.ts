@@ -1,16 +1,17 @@
 /**
- * `npm run dr -- <status|switchover|failover|init|reconcile> --env <env> [--to <region>] [--allow-data-loss]
- * [--region <region>] [--since <ISO>] [--until <ISO>] [--dry-run] [--yes]`: DR by hand — roles, lag,
+ * `npm run dr -- <status|switchover|failover|init|reconcile|drill> --env <env> [--to <region>] [--allow-data-loss]
+ * [--region <region>] [--since <ISO>] [--until <ISO>] [--scenario <name>] [--report <file>] [--dry-run] [--yes]`: DR by hand — roles, lag,
  * health, heartbeats and the fence; planned switchover; failover (the fence first, then the
  * database); the first fence record; reconciling idempotency records with the rows a data-loss
- * failover lost. Each command prints its checks and plan first; see functions/README.md, "The dr CLI".
+ * failover lost; a rehearsed FIS drill with a measured report. Each command prints its checks and plan first; see functions/README.md, "The dr CLI".
  */
-import { sdkClients } from './dr/aws';
+import { drillSdkClients, sdkClients } from './dr/aws';
 import { runCli, terminalIo } from './dr/cli';
 
 const aws = sdkClients();
+const drillAws = drillSdkClients();
 const io = terminalIo();
-runCli(process.argv.slice(2), { aws, io })
+runCli(process.argv.slice(2), { aws, io, drillAws })
   .then((code) => {
     process.exitCode = code;
   })
@@ -21,4 +22,5 @@ runCli(process.argv.slice(2), { aws, io })
   .finally(() => {
     io.close();
     aws.destroy();
+    drillAws.destroy();
   });

@@ -6,7 +6,9 @@
 export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: Readonly<Record<string, string>> = {
   'ec2:DescribeNetworkInterfaces': 'EC2 Describe* actions support no resource-level permissions; Lambda needs it to manage its VPC network interfaces',
   'cloudwatch:GetMetricData': 'CloudWatch GetMetricData supports no resource-level permissions; the failover controller reads the replication lag with it',
-  'ec2:DescribeSubnets': 'EC2 Describe* actions support no resource-level permissions; Lambda reads its subnets when it creates VPC network interfaces (AWSLambdaVPCAccessExecutionRole v3)',
+  'ec2:DescribeSubnets': 'EC2 Describe* actions support no resource-level permissions; Lambda reads its subnets when it creates VPC network interfaces (AWSLambdaVPCAccessExecutionRole v3), and AWS FIS aws:network:disrupt-connectivity reads the target subnets',
+  'ec2:DescribeNetworkAcls': 'EC2 Describe* actions support no resource-level permissions; AWS FIS aws:network:disrupt-connectivity reads the subnets\' network ACLs to swap them and restore them',
+  'ec2:DescribeVpcs': 'EC2 Describe* actions support no resource-level permissions; AWS FIS aws:network:disrupt-connectivity reads the subnets\' VPC to create its deny-all network ACL there',
 };
 
 export interface Statement {

@@ -5,7 +5,7 @@ import { Role, RolePolicy } from '../../imports/iam.aws.upbound.io';
 import { FunctionV1Beta2 } from '../../imports/lambda.aws.upbound.io';
 import { ComposedResource } from '../lib/composition';
 import { DATABASE } from '../lib/database';
-import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS, Statement, policyDocument, serviceTrustPolicy } from '../lib/iam';
+import { Statement, policyDocument, serviceTrustPolicy } from '../lib/iam';
 import { Patch, Transform, combine, fromXr, required, templated } from '../lib/patches';
 import { regionFromXr, sameComposite } from '../lib/resources';
 import { XR, regionalName, regionalResource } from './common';
@@ -48,7 +48,7 @@ const VPC_NETWORKING: Statement[] = [
     Action: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
     Resource: ['network-interface', 'subnet', 'security-group'].map((type) => `arn:aws:ec2:{{region}}:{{account}}:${type}/*`),
   },
-  { Sid: 'DescribeNetworkInterfaces', Effect: 'Allow', Action: Object.keys(ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS).filter((a) => a.startsWith('ec2:')), Resource: '*' },
+  { Sid: 'DescribeNetworkInterfaces', Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], Resource: '*' },
 ];
 
 const OWN_CLUSTER_ARN = 'arn:aws:rds:{{region}}:{{account}}:cluster:aurora-{{regionSuffix}}-{{env}}';

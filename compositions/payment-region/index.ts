@@ -5,6 +5,7 @@ import { apiResources } from './api';
 import { patchSets } from './common';
 import { computeResources } from './compute';
 import { dashboardResources } from './dashboard';
+import { drillResources } from './drills';
 import { failoverScheduleResources } from './failover';
 import { networkResources } from './network';
 import { storageResources } from './storage';
@@ -23,7 +24,7 @@ export class PaymentRegionApi extends Construct {
       name: PAYMENT_REGION_COMPOSITION,
       compositeTypeRef: { apiVersion: this.xrd.apiVersionOfKinds, kind: this.xrd.compositeKind },
       patchSets,
-      resources: [...networkResources(), ...storageResources(), ...computeResources(), ...failoverScheduleResources(), ...apiResources(), ...alertingResources(), ...dashboardResources()],
+      resources: [...networkResources(), ...storageResources(), ...computeResources(), ...failoverScheduleResources(), ...apiResources(), ...alertingResources(), ...dashboardResources(), ...drillResources()],
     });
   }
 }

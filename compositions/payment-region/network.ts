@@ -55,6 +55,8 @@ function subnets(): ComposedResource[] {
           fromXr(`${XR.zone(index)}.${tier}SubnetCidr`, 'spec.forProvider.cidrBlock'),
           fromXr(`${XR.zone(index)}.availabilityZone`, 'spec.forProvider.availabilityZone'),
           regionalName(`subnet-${tier}-${letter}`, NAME_TAG),
+          // The network-disruption drill (drills.ts) targets the private subnets by ARN.
+          ...(tier === 'private' ? [toXr('status.atProvider.arn', `status.privateSubnetArns.${letter}`)] : []),
         ],
       }),
     ),

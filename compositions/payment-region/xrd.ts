@@ -21,6 +21,9 @@ const artifact = schema.object('A function bundle in the region\'s artifact buck
   sourceCodeHash: schema.string('Base64 SHA-256 of the zip, as Lambda reports it; a change redeploys the code.', { pattern: PATTERNS.sha256Base64 }),
 });
 
+/** Every spec field but `drills`, which only the drill target region has. */
+const REQUIRED_SPEC_FIELDS = ['environmentSuffix', 'awsAccountId', 'organisationPrefix', 'region', 'regionSuffix', 'failoverRole', 'peer', 'network', 'dns', 'healthCheck', 'alerting', 'functions', 'failover'];
+
 /** The PaymentRegion claim: everything one region of one environment needs. */
 export class PaymentRegionXrd extends ClaimXrd {
   constructor(scope: Construct, id: string) {
@@ -75,7 +78,11 @@ export class PaymentRegionXrd extends ClaimXrd {
             automatic: schema.boolean('true: the schedule is ENABLED and the controller may promote this region on its own; false: DISABLED, promotion by operators (npm run dr).'),
             failedMinutesBeforePromotion: schema.integer('Consecutive failed minutes before the controller promotes.', 1, 60),
           }),
+          drills: schema.object('Present: this region is the target of the AWS FIS DR drills (experiment templates and their roles, compositions/payment-region/drills.ts).', {
+            standbyRegionSuffix: schema.enum('The region that takes over: its Route 53 health-check alarm stops every drill.', regionSuffixes),
+          }),
         },
+        REQUIRED_SPEC_FIELDS,
       ),
       specValidations: [
         { rule: "(self.region == 'us-east-1') == (self.regionSuffix == 'use1')", message: 'regionSuffix must be use1 for us-east-1 and usw2 for us-west-2' },
@@ -83,6 +90,10 @@ export class PaymentRegionXrd extends ClaimXrd {
         { rule: 'self.peer.region != self.region', message: 'peer.region must be the other region' },
         { rule: "self.network.natMode == 'single' ? size(self.network.natGatewayZones) == 1 : size(self.network.natGatewayZones) == 3", message: 'natGatewayZones must list 1 zone in single mode and 3 in per-az mode' },
         { rule: 'self.network.zones.all(z, z.egressNatZone in self.network.natGatewayZones)', message: 'every zone must egress through a zone that has a NAT gateway' },
+        {
+          rule: "!has(self.drills) || (self.failoverRole == 'PRIMARY' && self.drills.standbyRegionSuffix == self.peer.regionSuffix)",
+          message: 'drills belong to the PRIMARY region with the peer as standby: their stop conditions are Route 53 health-check alarms, which exist only in us-east-1, and FIS reads stop-condition alarms in the experiment\'s region',
+        },
       ],
       status: schema.object(
         'Observed state, for operators and for patches between composed resources.',
@@ -93,6 +104,7 @@ export class PaymentRegionXrd extends ClaimXrd {
           apiEndpoint: schema.string('Default execute-api endpoint of the HTTP API.'),
           apiExecutionArn: schema.string('Execution ARN of the HTTP API (scopes the Lambda permissions).'),
           healthCheckId: schema.string('Route 53 health check id.'),
+          privateSubnetArns: schema.object('ARNs of the private subnets by zone slot (the network-disruption drill targets them).', { a: schema.string('Zone slot a.'), b: schema.string('Zone slot b.'), c: schema.string('Zone slot c.') }, []),
           regionalDomainTarget: schema.string('API Gateway target hostname of the regional custom domain.'),
           regionalDomainZoneId: schema.string('Hosted zone id of that target.'),
           failoverDomainTarget: schema.string('API Gateway target hostname of the failover custom domain in this region.'),

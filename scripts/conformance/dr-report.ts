@@ -20,6 +20,12 @@ export interface EnvironmentReport {
   readonly rows: readonly ReportRow[];
   /** Worst-case seconds from the primary failing until clients reach the secondary (DNS only). */
   readonly clientSwitchSeconds: number;
+  /** Worst-case seconds from the primary failing until Route 53 marks it unhealthy. */
+  readonly detectionSeconds: number;
+  /** Worst-case seconds from the primary failing until the health-check alarm pages. */
+  readonly pagedSeconds: number;
+  /** The replication-lag alarm threshold: the recovery point operators are alerted at. */
+  readonly replicationLagThresholdMs: number;
 }
 
 const byPurpose = (resources: readonly Json[], kind: string, purpose: string) => ofKind(resources, kind).find((r) => r.metadata.labels?.['payments-dr.io/purpose'] === purpose);
@@ -112,7 +118,7 @@ export function environmentReport(env: EnvironmentModel): EnvironmentReport {
       basis: `HealthCheckStatus alarm in us-east-1: ${healthAlarm.text}`,
     },
   ];
-  return { environment: env.environment, rows, clientSwitchSeconds };
+  return { environment: env.environment, rows, clientSwitchSeconds, detectionSeconds: detection, pagedSeconds: detection + healthAlarm.seconds, replicationLagThresholdMs: lag.thresholdMs };
 }
 
 export function drReport(model: ConformanceModel): EnvironmentReport[] {

@@ -1,5 +1,6 @@
 import { unzipSync } from 'fflate';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../../compositions/lib/iam';
+import { DRILL_ROLE_PURPOSES } from '../../compositions/payment-region/drills';
 import { EnvironmentModel, Finding, Json, allResources, describe, forProvider, ofKind, perEnvironment } from './model';
 import { Check } from './requirements';
 
@@ -54,6 +55,7 @@ const TRUSTED_SERVICES: Record<string, string> = {
   'failover-controller': 'lambda.amazonaws.com',
   migrate: 'lambda.amazonaws.com',
   scheduler: 'scheduler.amazonaws.com',
+  ...Object.fromEntries(DRILL_ROLE_PURPOSES.map((purpose) => [purpose, 'fis.amazonaws.com'])),
 };
 
 const iamTrust: Check = {

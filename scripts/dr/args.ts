@@ -1,9 +1,12 @@
 import { parseArgs as nodeParseArgs } from 'node:util';
 import type { Region } from '../../functions/shared/config';
 import { REGIONS } from '../../functions/shared/config';
+import type { DrillScenarioName } from '../../compositions/payment-region/drills';
+import { DRILL_SCENARIOS } from '../../compositions/payment-region/drills';
 
-export type Command = 'status' | 'switchover' | 'failover' | 'init' | 'reconcile';
-const COMMANDS: readonly Command[] = ['status', 'switchover', 'failover', 'init', 'reconcile'];
+export type Command = 'status' | 'switchover' | 'failover' | 'init' | 'reconcile' | 'drill';
+const COMMANDS: readonly Command[] = ['status', 'switchover', 'failover', 'init', 'reconcile', 'drill'];
+const SCENARIOS = DRILL_SCENARIOS.map((s) => s.name);
 
 export interface DrArgs {
   command: Command;
@@ -15,6 +18,10 @@ export interface DrArgs {
   /** reconcile: the window of idempotency records to check (records completed in it). */
   since?: Date;
   until?: Date;
+  /** drill: the FIS scenario to run. */
+  scenario?: DrillScenarioName;
+  /** drill: where to write the report (<file>.json and <file>.md). */
+  report?: string;
   allowDataLoss: boolean;
   dryRun: boolean;
   yes: boolean;
@@ -35,11 +42,16 @@ commands:
                                                             after a failover with data loss: finds idempotency records whose
                                                             payment_events row was lost (DATABASE_URL: the new writer) and
                                                             removes them, so the sender's redeliveries are applied again
+  drill       --env <env> --scenario <name> [--report <file>]
+                                                            runs the scenario's AWS FIS experiment in the PRIMARY region, waits
+                                                            for it to end, and reports detection, traffic shift, promotion, fence
+                                                            epochs and observed RPO against npm run dr-report
 options:
   --dry-run   print the checks and the plan; change nothing
   --yes, -y   do not ask for confirmation
   --help      print this help
-regions: ${REGIONS.join(', ')}`;
+regions: ${REGIONS.join(', ')}
+drill scenarios: ${DRILL_SCENARIOS.map((s) => s.name).join(', ')}`;
 
 export class UsageError extends Error {}
 /** `--help` anywhere: the caller prints USAGE and exits 0. */
@@ -51,6 +63,8 @@ const OPTIONS = {
   region: { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
+  scenario: { type: 'string' },
+  report: { type: 'string' },
   'allow-data-loss': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
@@ -80,8 +94,16 @@ export function parseArgs(argv: readonly string[]): DrArgs {
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const command = given as Command;
   const flags = { allowDataLoss: values['allow-data-loss'] ?? false, dryRun: values['dry-run'] ?? false, yes: values.yes ?? false };
-  const { env, to, region, since, until } = values;
+  const { env, to, region, since, until, scenario, report } = values;
   if (!env) throw new UsageError('--env is required');
+  if (command !== 'drill' && (scenario || report)) throw new UsageError('--scenario and --report are for drill');
+  if (command === 'drill') {
+    if (to || region || since || until || flags.allowDataLoss) throw new UsageError('drill takes only --env, --scenario, --report, --dry-run and --yes');
+    if (!scenario) throw new UsageError(`drill needs --scenario <${SCENARIOS.join('|')}>`);
+    if (!SCENARIOS.includes(scenario as DrillScenarioName)) throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')} (got "${scenario}")`);
+    if (report !== undefined && !report.trim()) throw new UsageError('--report needs a file path');
+    return { command, env, scenario: scenario as DrillScenarioName, report, ...flags };
+  }
   const regionArg = (given: string | undefined, option: string): Region | undefined => {
     if (given === undefined) return undefined;
     if (!REGIONS.includes(given as Region)) throw new UsageError(`${option} must be one of ${REGIONS.join(', ')} (got "${given}")`);

@@ -7,6 +7,9 @@ import type { Region } from '../../functions/shared/config';
 import type { DeleteItemCommand, GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { ClientTimeouts } from '../../functions/shared/aws-clients';
 import { boundedClientOptions } from '../../functions/shared/aws-clients';
+import type { DrillCloudWatch } from './drill-observations';
+import type { FisApi } from './fis';
+import { fisRestClient } from './fis';
 
 /** The AWS clients the `dr` commands use, one per service and region (tests pass fakes and dynalite). */
 export interface DrAws {
@@ -19,6 +22,12 @@ export interface DrAws {
 /** The DynamoDB calls the commands make; a DynamoDBClient satisfies it. */
 export interface DrDynamoDb {
   send(command: GetItemCommand | PutItemCommand | ScanCommand | DeleteItemCommand, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+}
+
+/** The clients `dr drill` uses: FIS where the templates are, CloudWatch (alarm history, metrics) in both regions. */
+export interface DrillAws {
+  fis(region: Region): FisApi;
+  cloudwatch(region: Region): DrillCloudWatch;
 }
 
 /**
@@ -46,5 +55,18 @@ export function sdkClients(options: { timeouts?: ClientTimeouts; endpoint?: stri
     cloudwatch: (region) => client(`cloudwatch/${region}`, () => new CloudWatchClient({ region, ...clientOptions })),
     dynamodb: (region) => client(`dynamodb/${region}`, () => new DynamoDBClient({ region, ...clientOptions })),
     destroy: () => clients.forEach((created) => created.destroy()),
+  };
+}
+
+/** Real clients for `dr drill` (FIS over its signed REST API, CloudWatch from the SDK), created on first use. */
+export function drillSdkClients(timeouts: ClientTimeouts = DR_TIMEOUTS): DrillAws & { destroy(): void } {
+  const cloudwatchClients = new Map<Region, CloudWatchClient>();
+  return {
+    fis: (region) => fisRestClient(region, { timeoutMs: timeouts.requestTimeoutMs }),
+    cloudwatch: (region) => {
+      if (!cloudwatchClients.has(region)) cloudwatchClients.set(region, new CloudWatchClient({ region, ...boundedClientOptions(timeouts) }));
+      return cloudwatchClients.get(region) as CloudWatchClient;
+    },
+    destroy: () => cloudwatchClients.forEach((client) => client.destroy()),
   };
 }

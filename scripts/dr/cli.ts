@@ -2,7 +2,17 @@ import { hostname, userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { probeHealth } from '../../functions/failover-controller/evidence';
 import { HelpRequested, parseArgs, USAGE, UsageError } from './args';
-import type { DrAws } from './aws';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DrAws, DrillAws } from './aws';
+import { drillSdkClients } from './aws';
+import type { EnvironmentReport } from '../conformance/dr-report';
+import { drReport } from '../conformance/dr-report';
+import { loadModel } from '../conformance/model';
+import { REPO_ROOT } from '../lib/crds';
+import { fromCaller } from '../lib/cli';
+import { drill } from './drill';
+import { DrError } from './errors';
 import { Client } from 'pg';
 import type { DrContext, DrDatabase, Io } from './commands';
 import { EXIT, moveWriter, status } from './commands';
@@ -20,6 +30,19 @@ export interface CliDependencies {
   names?: (environmentSuffix: string) => DrNames;
   /** The writer database for reconcile (default: a pg client on DATABASE_URL). */
   database?: () => Promise<DrDatabase>;
+  /** FIS and CloudWatch for drill (default: real clients). */
+  drillAws?: DrillAws;
+  /** The environment's computed figures for drill (default: npm run dr-report over dist/). */
+  expectedFigures?: (environmentSuffix: string) => EnvironmentReport;
+  sleep?: (ms: number) => Promise<void>;
+  writeFile?: (path: string, content: string) => void;
+}
+
+/** dr-report's figures for one environment, computed from the committed dist/ (renders with the real engines). */
+function expectedFromDist(environmentSuffix: string): EnvironmentReport {
+  const report = drReport(loadModel(path.join(REPO_ROOT, 'dist'))).find((r) => r.environment === environmentSuffix);
+  if (!report) throw new DrError(`dist/ has no environment ${environmentSuffix}: run npm run synth`);
+  return report;
 }
 
 /** DATABASE_URL (a libpq URL; use sslmode=verify-full with the RDS CA bundle against Aurora). */
@@ -59,6 +82,23 @@ export async function runCli(argv: readonly string[], deps: CliDependencies): Pr
     database: deps.database ?? databaseFromEnvironment,
   };
   if (args.command === 'status') return status(ctx);
+  if (args.command === 'drill') {
+    const drillAws = deps.drillAws ?? drillSdkClients();
+    return drill(
+      {
+        fis: drillAws.fis,
+        cloudwatch: drillAws.cloudwatch,
+        io,
+        names,
+        now: ctx.now,
+        sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+        operator: ctx.operator,
+        expected: () => (deps.expectedFigures ?? expectedFromDist)(names.environmentSuffix),
+        writeFile: deps.writeFile ?? ((file, content) => fs.writeFileSync(fromCaller(file), content)),
+      },
+      { scenario: args.scenario as NonNullable<typeof args.scenario>, dryRun: args.dryRun, yes: args.yes, report: args.report },
+    );
+  }
   if (args.command === 'init') return init(ctx, { region: args.region ?? 'us-east-1', dryRun: args.dryRun, yes: args.yes });
   if (args.command === 'reconcile') return reconcile(ctx, { since: args.since as Date, until: args.until, region: args.region, dryRun: args.dryRun, yes: args.yes });
   const kind = args.command === 'switchover' ? 'switchover' : args.allowDataLoss ? 'failover-allow-data-loss' : 'failover';

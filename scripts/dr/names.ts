@@ -21,6 +21,8 @@ export interface DrNames {
   healthUrls: Record<Region, string>;
   /** The environment's replication-lag target (a switchover is refused above it). */
   replicationLagThresholdMs: number;
+  /** Aurora instances in each regional cluster (a cluster failover drill needs a reader: 2 or more). */
+  auroraInstancesPerRegion: number;
 }
 
 export class UnknownEnvironmentError extends Error {}
@@ -41,5 +43,6 @@ export function drNames(environmentSuffix: string, environments: readonly Enviro
     idempotencyTable: awsName('idempotency', HOME_REGION, environmentSuffix),
     healthUrls: perRegion((suffix) => `https://${regionalApiDomain(environment.dns.domain, suffix, environmentSuffix)}/health`),
     replicationLagThresholdMs: environment.replicationLagThresholdMs,
+    auroraInstancesPerRegion: environment.database.instancesPerRegion,
   };
 }

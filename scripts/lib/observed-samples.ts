@@ -3,15 +3,20 @@
  * patches (composed status → XR status → other resources) the way Crossplane does after the
  * provider has created things. Values are shaped like AWS's, never real.
  */
+import { createHash } from 'crypto';
+
 type Json = Record<string, any>;
 
 const forProvider = (resource: Json): Json => resource.spec?.forProvider ?? {};
 const regionOf = (resource: Json): string => forProvider(resource).region ?? 'us-east-1';
 const ACCOUNT = '111122223333';
+/** An id shaped like EC2's (`subnet-` + 17 hex digits), distinct per resource name. */
+const sampleId = (prefix: string, resource: Json): string => `${prefix}-${createHash('sha256').update(resource.metadata.name).digest('hex').slice(0, 17)}`;
 
 /** atProvider samples per kind, for the fields the project's Compositions read back. */
 const SAMPLES: Record<string, (resource: Json) => Json> = {
   VPC: () => ({ id: 'vpc-0a1b2c3d4e5f60718' }),
+  Subnet: (r) => ({ id: sampleId('subnet', r), arn: `arn:aws:ec2:${regionOf(r)}:${ACCOUNT}:subnet/${sampleId('subnet', r)}` }),
   Key: (r) => ({ arn: `arn:aws:kms:${regionOf(r)}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, id: '1234abcd-12ab-34cd-56ef-1234567890ab' }),
   API: (r) => ({ id: 'a1b2c3d4e5', apiEndpoint: `https://a1b2c3d4e5.execute-api.${regionOf(r)}.amazonaws.com`, executionArn: `arn:aws:execute-api:${regionOf(r)}:${ACCOUNT}:a1b2c3d4e5` }),
   Certificate: (r) => ({

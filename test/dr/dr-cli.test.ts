@@ -504,6 +504,7 @@ describe('dr: arguments and names', () => {
       idempotencyTable: 'idempotency-use1-dev',
       healthUrls: { 'us-east-1': 'https://api-use1-dev.dev.payments.example.com/health', 'us-west-2': 'https://api-usw2-dev.dev.payments.example.com/health' },
       replicationLagThresholdMs: 1000,
+      auroraInstancesPerRegion: 1,
     });
   });
 

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { runSynth } from './charts/cli';
+import { runSynth } from './synth/cli';
 import { ENVIRONMENTS } from './charts/config/environments';
 
 /** DIST_DIR redirects the output (tests use it so they never touch the committed dist/). */

@@ -3,7 +3,7 @@ import { BaseChart } from '../charts/base-chart';
 import { compositeApisIn } from '../charts/composite-definitions';
 import { PlatformConfig } from '../charts/config/platform-types';
 import { EnvironmentConfig } from '../charts/config/types';
-import { LABEL } from '../charts/labels';
+import { LABEL } from '../facts/labels';
 import { CLAIM_NAMESPACE } from '../charts/platform-chart';
 import { DeployUnit, deployUnits } from '../charts/units';
 import { apiObjectsIn, deployedKinds } from './deployed-kinds';

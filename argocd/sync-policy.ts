@@ -1,4 +1,4 @@
-import { API_GROUP } from '../charts/labels';
+import { API_GROUP } from '../facts/labels';
 import { BaseChart } from '../charts/base-chart';
 import { apiObjectsIn, groupOf } from './deployed-kinds';
 import { GroupKind, PLATFORM_WAVES, SYNC_WAVE_ANNOTATION, groupKindKey } from './sync-waves';

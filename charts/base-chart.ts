@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { LabelScope, projectLabels } from './labels';
+import { LabelScope, projectLabels } from '../facts/labels';
 
 export interface BaseChartProps extends LabelScope {
   /**

@@ -4,7 +4,7 @@ import { CrossplaneConfig } from './config/platform-types';
 
 /**
  * The provider-upjet-aws services whose kinds the project composes or deploys (`<service>.aws.upbound.io`),
- * one Provider package each. test/platform/providers.test.ts checks the list against every API
+ * one Provider package each. test/charts/providers.test.ts checks the list against every API
  * group the synthesized Compositions compose, so a kind from a new service cannot go unnoticed.
  */
 export const AWS_PROVIDER_SERVICES = [

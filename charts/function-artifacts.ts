@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { Artifact } from '../functions/build';
 import { S3ObjectV1Beta2 } from '../imports/s3.aws.upbound.io';
-import { REGIONS, RegionSuffix } from './config/regions';
-import { LABEL } from './labels';
+import { REGIONS, RegionSuffix } from '../facts/regions';
+import { LABEL } from '../facts/labels';
 
 export interface FunctionArtifactsProps {
   readonly environmentSuffix: string;

@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { PAYMENT_GLOBAL_KIND } from '../compositions/payment-global';
 import { slotOf, versionSlotField } from '../compositions/payment-global/secrets';
 import { migrationSetHash, readMigrationSet } from '../functions/migrate/migration-set';
-import { REGION_SUFFIXES } from './config/regions';
+import { REGION_SUFFIXES } from '../facts/regions';
 import { EnvironmentConfig } from './config/types';
-import { API_GROUP } from './labels';
-import { awsName } from './naming';
+import { API_GROUP } from '../facts/labels';
+import { awsName } from '../facts/naming';
 import { CLAIM_NAMESPACE } from './platform-chart';
 
 /** DynamoDB SystemErrors per minute that page: any sustained server-side error rate is an AWS-side problem worth a look. */

@@ -2,10 +2,10 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Artifact, FAILOVER_CONTROLLER, LAMBDA_RUNTIME, MIGRATE } from '../functions/build';
 import { PAYMENT_REGION_KIND } from '../compositions/payment-region';
-import { REGIONS, REGION_SUFFIXES, RegionSuffix } from './config/regions';
+import { REGIONS, REGION_SUFFIXES, RegionSuffix } from '../facts/regions';
 import { EnvironmentConfig } from './config/types';
-import { API_GROUP } from './labels';
-import { failoverApiDomain, regionalApiDomain } from './naming';
+import { API_GROUP } from '../facts/labels';
+import { failoverApiDomain, regionalApiDomain } from '../facts/naming';
 import { subnetLayout } from './network-layout';
 import { CLAIM_NAMESPACE } from './platform-chart';
 

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Artifact } from '../functions/build';
 import { BaseChart } from './base-chart';
-import { RegionSuffix } from './config/regions';
+import { RegionSuffix } from '../facts/regions';
 import { EnvironmentConfig } from './config/types';
 import { FunctionArtifacts } from './function-artifacts';
 import { PaymentRegionClaim } from './payment-region-claim';

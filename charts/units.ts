@@ -1,4 +1,4 @@
-import { REGION_SUFFIXES, RegionSuffix } from './config/regions';
+import { REGION_SUFFIXES, RegionSuffix } from '../facts/regions';
 import { EnvironmentConfig } from './config/types';
 
 /** What a deployable unit holds, which decides when Argo CD deploys it (see argocd/sync-waves.ts). */

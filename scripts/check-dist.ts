@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ENVIRONMENTS } from '../charts/config/environments';
-import { renderFiles } from '../charts/synth';
+import { renderFiles } from '../synth/synth';
 
 function listFiles(dir: string, prefix = ''): string[] {
   if (!fs.existsSync(dir)) return [];

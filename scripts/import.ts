@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { REPO_ROOT, checksumMismatches, crdDir, loadCrdFiles } from './lib/crds';
+import { REPO_ROOT, checksumMismatches, crdDir, loadCrdFiles } from '../engines/crds';
 
 /** Groups whose kinds shadow TypeScript globals (`Object`, `Record`). */
 const CLASS_PREFIXES: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_INSTANCES_PER_REGION } from '../../compositions/payment-global/aurora';
-import { REGIONS } from './regions';
+import { REGIONS } from '../../facts/regions';
 
 /**
  * The schema of one environment: strict objects (an unknown or misspelled field is an error naming

@@ -1,5 +1,5 @@
-import { NameService, nameViolations, plannedNames } from '../naming';
-import { REGIONS, REGION_SUFFIXES } from './regions';
+import { NameService, nameViolations, plannedNames } from '../../facts/naming';
+import { REGIONS, REGION_SUFFIXES } from '../../facts/regions';
 import { BACKUP_WINDOW, EnvironmentConfig, environmentSchema } from './types';
 
 /** One broken rule: which environment, which field, the offending value and the rule in words. */

@@ -1,4 +1,4 @@
-import { LABEL } from '../../charts/labels';
+import { LABEL } from '../../facts/labels';
 
 /** Labels a base carries from the start (environment/region come from the labels patch set). */
 export interface BaseLabels {

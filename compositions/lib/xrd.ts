@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { CompositeResourceDefinition } from '../../imports/apiextensions.crossplane.io';
-import { API_GROUP } from '../../charts/labels';
+import { API_GROUP } from '../../facts/labels';
 
 /** OpenAPI v3 structural schema fragment. */
 export type JsonSchema = Record<string, unknown>;

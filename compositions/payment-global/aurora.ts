@@ -1,5 +1,5 @@
-import { RegionSuffix } from '../../charts/config/regions';
-import { LABEL } from '../../charts/labels';
+import { RegionSuffix } from '../../facts/regions';
+import { LABEL } from '../../facts/labels';
 import { ClusterInstance, ClusterParameterGroup, ClusterV1Beta2, GlobalCluster } from '../../imports/rds.aws.upbound.io';
 import { ComposedResource } from '../lib/composition';
 import { DATABASE } from '../lib/database';

@@ -1,5 +1,5 @@
-import { HOME_REGION, REGIONS, RegionSuffix } from '../../charts/config/regions';
-import { LABEL } from '../../charts/labels';
+import { HOME_REGION, REGIONS, RegionSuffix } from '../../facts/regions';
+import { LABEL } from '../../facts/labels';
 import { ComposedResource } from '../lib/composition';
 import { Patch, combine, fromXr, patchSet } from '../lib/patches';
 import { BaseLabels, withLabels } from '../lib/resources';

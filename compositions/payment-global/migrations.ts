@@ -1,4 +1,4 @@
-import { LABEL } from '../../charts/labels';
+import { LABEL } from '../../facts/labels';
 import { Invocation } from '../../imports/lambda.aws.upbound.io';
 import { ComposedResource } from '../lib/composition';
 import { combine, required } from '../lib/patches';

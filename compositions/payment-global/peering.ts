@@ -1,5 +1,5 @@
-import { REGION_SUFFIXES, RegionSuffix } from '../../charts/config/regions';
-import { LABEL } from '../../charts/labels';
+import { REGION_SUFFIXES, RegionSuffix } from '../../facts/regions';
+import { LABEL } from '../../facts/labels';
 import { RouteV1Beta2, VpcPeeringConnectionAccepterV1Beta2, VpcPeeringConnectionV1Beta2 } from '../../imports/ec2.aws.upbound.io';
 import { ComposedResource } from '../lib/composition';
 import { fromXr } from '../lib/patches';

@@ -1,4 +1,4 @@
-import { LABEL } from '../../charts/labels';
+import { LABEL } from '../../facts/labels';
 import { Alias } from '../../imports/kms.aws.upbound.io';
 import { Secret, SecretVersion } from '../../imports/secretsmanager.aws.upbound.io';
 import { ComposedResource } from '../lib/composition';

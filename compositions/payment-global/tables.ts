@@ -1,4 +1,4 @@
-import { LABEL } from '../../charts/labels';
+import { LABEL } from '../../facts/labels';
 import { TableV1Beta2 } from '../../imports/dynamodb.aws.upbound.io';
 import { ComposedResource } from '../lib/composition';
 import { fromXr, toXr } from '../lib/patches';

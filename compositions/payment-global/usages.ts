@@ -1,5 +1,5 @@
-import { REGION_SUFFIXES, RegionSuffix } from '../../charts/config/regions';
-import { API_GROUP, LABEL } from '../../charts/labels';
+import { REGION_SUFFIXES, RegionSuffix } from '../../facts/regions';
+import { API_GROUP, LABEL } from '../../facts/labels';
 import { Usage } from '../../imports/apiextensions.crossplane.io';
 import { ComposedResource } from '../lib/composition';
 import { composedWhenPresent } from '../lib/optional-resources';

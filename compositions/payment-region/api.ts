@@ -1,4 +1,4 @@
-import { LABEL } from '../../charts/labels';
+import { LABEL } from '../../facts/labels';
 import { CertificateV1Beta2, CertificateValidation } from '../../imports/acm.aws.upbound.io';
 import { ApiMapping, Apiv1Beta2, DomainNameV1Beta2, IntegrationV1Beta2, Route, StageV1Beta2 } from '../../imports/apigatewayv2.aws.upbound.io';
 import { Group } from '../../imports/cloudwatchlogs.aws.upbound.io';

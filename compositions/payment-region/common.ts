@@ -1,4 +1,4 @@
-import { LABEL } from '../../charts/labels';
+import { LABEL } from '../../facts/labels';
 import { BaseLabels, withLabels } from '../lib/resources';
 import { ComposedResource } from '../lib/composition';
 import { Patch, combine, fromXr, patchSet } from '../lib/patches';

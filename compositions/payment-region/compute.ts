@@ -1,5 +1,5 @@
-import { REGIONS, REGION_SUFFIXES } from '../../charts/config/regions';
-import { LABEL } from '../../charts/labels';
+import { REGIONS, REGION_SUFFIXES } from '../../facts/regions';
+import { LABEL } from '../../facts/labels';
 import { Group } from '../../imports/cloudwatchlogs.aws.upbound.io';
 import { Role, RolePolicy } from '../../imports/iam.aws.upbound.io';
 import { FunctionV1Beta2 } from '../../imports/lambda.aws.upbound.io';

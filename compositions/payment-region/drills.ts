@@ -1,8 +1,9 @@
-import { LABEL } from '../../charts/labels';
+import { LABEL } from '../../facts/labels';
 import { ExperimentTemplateV1Beta2 } from '../../imports/fis.aws.upbound.io';
 import { Role, RolePolicy } from '../../imports/iam.aws.upbound.io';
 import { ComposedResource } from '../lib/composition';
 import { Statement, policyDocument, serviceTrustPolicy } from '../lib/iam';
+import { composedWhenPresent } from '../lib/optional-resources';
 import { Patch, fromXr, required, templated } from '../lib/patches';
 import { regionFromXr, sameComposite } from '../lib/resources';
 import { XR, ZONE_SLOTS, regionalResource } from './common';
@@ -114,16 +115,13 @@ export const DRILL_ROLE_PURPOSES: readonly string[] = DRILL_SCENARIOS.map((scena
 /** FIS may assume the role only for experiments in this account and region. */
 const FIS_TRUST = serviceTrustPolicy('fis.amazonaws.com', '{{account}}', 'arn:aws:fis:{{region}}:{{account}}:experiment/*');
 
-/**
- * Composed only when the claim has `spec.drills` (Required): the annotation names the standby
- * whose health alarm guards the drill.
- */
-const DRILL_GATE = required(fromXr(TOKENS.standby, 'metadata.annotations[payments-dr.io/drill-standby]'));
+/** The annotation names the standby whose health alarm guards the drill. */
+const DRILL_STANDBY_ANNOTATION = fromXr(TOKENS.standby, 'metadata.annotations[payments-dr.io/drill-standby]');
 
 function scenarioResources(scenario: DrillScenario): ComposedResource[] {
   const purpose = rolePurpose(scenario.name);
   const type = drillTemplateType(scenario.name);
-  return [
+  const resources = [
     regionalResource({
       name: `role-${type}`,
       type: `role-${type}`,
@@ -131,7 +129,7 @@ function scenarioResources(scenario: DrillScenario): ComposedResource[] {
       purpose,
       regional: false,
       manifest: Role.manifest({ spec: { forProvider: { description: `payments-dr: AWS FIS runs the ${scenario.name} drill` } } }),
-      patches: [DRILL_GATE, templated(FIS_TRUST, TOKENS, 'spec.forProvider.assumeRolePolicy')],
+      patches: [DRILL_STANDBY_ANNOTATION, templated(FIS_TRUST, TOKENS, 'spec.forProvider.assumeRolePolicy')],
     }),
     regionalResource({
       name: `role-policy-${type}`,
@@ -140,7 +138,7 @@ function scenarioResources(scenario: DrillScenario): ComposedResource[] {
       purpose,
       regional: false,
       manifest: RolePolicy.manifest({ spec: { forProvider: { roleSelector: sameComposite({ [LABEL.purpose]: purpose }) } } }),
-      patches: [DRILL_GATE, required(templated(policyDocument(scenario.statements), TOKENS, 'spec.forProvider.policy'))],
+      patches: [DRILL_STANDBY_ANNOTATION, required(templated(policyDocument(scenario.statements), TOKENS, 'spec.forProvider.policy'))],
     }),
     regionalResource({
       name: `experiment-template-${scenario.name}`,
@@ -167,15 +165,17 @@ function scenarioResources(scenario: DrillScenario): ComposedResource[] {
         },
       }),
       patches: [
-        DRILL_GATE,
+        DRILL_STANDBY_ANNOTATION,
         ...scenario.targetPatches,
-        ...scenario.stopAlarms.map((arn, index) => required(templated(arn, TOKENS, `spec.forProvider.stopCondition[${index}].value`))),
+        ...scenario.stopAlarms.map((arn, index) => templated(arn, TOKENS, `spec.forProvider.stopCondition[${index}].value`)),
         fromXr(XR.environment, `spec.forProvider.tags[${DRILL_TAGS.environment}]`),
         fromXr(XR.regionSuffix, `spec.forProvider.tags[${DRILL_TAGS.region}]`),
         templated(`${type}-{{regionSuffix}}-{{env}}`, TOKENS, 'spec.forProvider.tags[Name]'),
       ],
     }),
   ];
+  // Only in the claim that has spec.drills (the primary's); the standby's alarm guards the drill.
+  return resources.map((resource) => composedWhenPresent(resource, TOKENS.standby));
 }
 
 /** Every drill scenario's role, policy and experiment template. */

@@ -1,4 +1,4 @@
-import { LABEL } from '../../charts/labels';
+import { LABEL } from '../../facts/labels';
 import { Role, RolePolicy } from '../../imports/iam.aws.upbound.io';
 import { ScheduleV1Beta2 } from '../../imports/scheduler.aws.upbound.io';
 import { ComposedResource } from '../lib/composition';

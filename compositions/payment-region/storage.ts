@@ -6,7 +6,7 @@ import {
   S3BucketV1Beta2,
   S3BucketVersioningV1Beta2,
 } from '../../imports/s3.aws.upbound.io';
-import { LABEL } from '../../charts/labels';
+import { LABEL } from '../../facts/labels';
 import { ComposedResource } from '../lib/composition';
 import { combine, templated, toXr } from '../lib/patches';
 import { regionFromXr, sameComposite } from '../lib/resources';

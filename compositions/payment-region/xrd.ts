@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { REGIONS } from '../../charts/config/regions';
+import { REGIONS } from '../../facts/regions';
 import { ClaimXrd } from '../lib/xrd';
 import { PATTERNS, schema } from '../lib/schema';
 

@@ -27,7 +27,7 @@ import { REGIONS } from './config';
  *   `DrStateError`): the webhook answers 503 and accepts nothing until `npm run dr -- init` writes it.
  */
 export const ACTIVE_REGION_ID = 'active-region';
-/** The region whose failover record is PRIMARY (charts/config/regions.ts): `/health` there requires the fence. */
+/** The region whose failover record is PRIMARY (facts/regions.ts): `/health` there requires the fence. */
 export const PRIMARY_REGION: Region = 'us-east-1';
 
 export interface ActiveRegion {

@@ -3,7 +3,7 @@ import { ARGOCD_UNIT, HEALTH_PATCH_FILE } from '../../argocd/charts';
 import { ARGOCD_CM, ARGOCD_CM_LABELS, MANAGED_RESOURCE_GLOB, healthKey } from '../../argocd/health-customizations';
 import { HEALTH_SCRIPTS } from '../../argocd/health-scripts';
 import { PLATFORM } from '../../charts/config/platform';
-import { runHealthCheck } from '../support/argocd-lua';
+import { runHealthCheck } from '../../engines/argocd-lua';
 import { objectsIn, objectsOfKind, synthesizedManifests } from '../support/synthesized';
 
 type Json = Record<string, any>;

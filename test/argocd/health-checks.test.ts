@@ -1,5 +1,5 @@
 import { HEALTH_SCRIPTS } from '../../argocd/health-scripts';
-import { runHealthCheck } from '../support/argocd-lua';
+import { runHealthCheck } from '../../engines/argocd-lua';
 
 const condition = (type: string, status: string, reason?: string, message?: string) => ({ type, status, ...(reason ? { reason } : {}), ...(message ? { message } : {}) });
 const withConditions = (kind: string, ...conditions: object[]) => ({ apiVersion: 'payments-dr.io/v1alpha1', kind, metadata: { name: 'paymentregion-use1-dev' }, status: { conditions } });

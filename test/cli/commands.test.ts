@@ -1,10 +1,9 @@
 import { spawnSync } from 'child_process';
-import * as path from 'path';
-import { meetsTarget } from '../../scripts/bench/types';
-import { formatTable } from '../../scripts/bench';
+import { meetsTarget } from '../../bench/types';
+import { formatTable } from '../../bench/index';
+import { REPO, TSX, npmScriptEntry } from '../support/npm-scripts';
 
-const REPO = path.resolve(__dirname, '..', '..');
-const run = (script: string, args: string[]) => spawnSync(process.execPath, [path.join(REPO, 'node_modules/tsx/dist/cli.mjs'), path.join(REPO, 'scripts', `${script}.ts`), ...args], { cwd: REPO, encoding: 'utf8' });
+const run = (script: string, args: string[]) => spawnSync(process.execPath, [TSX, npmScriptEntry(script), ...args], { cwd: REPO, encoding: 'utf8' });
 
 describe.each(['conformance', 'dr-report', 'bench'])('npm run %s', (command) => {
   test('--help prints the usage (as npm run <cmd> -- ...) and exits 0', () => {

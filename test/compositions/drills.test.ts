@@ -1,7 +1,7 @@
 import { ENVIRONMENTS } from '../../charts/config/environments';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../../compositions/lib/iam';
 import { DRILL_SCENARIOS, DRILL_TAGS } from '../../compositions/payment-region/drills';
-import { observedSamples } from '../../scripts/lib/observed-samples';
+import { observedSamples } from '../../engines/observed-samples';
 import { RenderedEnvironments, byName, composedOf, ofKind, renderEnvironments } from '../support/rendered';
 
 type Json = Record<string, any>;
@@ -51,7 +51,7 @@ describe('drills: FIS experiment templates', () => {
 
   test('network-disruption: targets exactly the three private subnets of the region, by the ARNs their status reports', () => {
     const target = forProvider(template('network-disruption')).target[0];
-    // The render observes each subnet with a sample status (scripts/lib/observed-samples.ts), as the provider would report it.
+    // The render observes each subnet with a sample status (engines/observed-samples.ts), as the provider would report it.
     const privateSubnets = observedSamples(ofKind(use1, 'Subnet').filter((s) => s.metadata.labels[PURPOSE] === 'private'));
     expect(target.resourceType).toBe('aws:ec2:subnet');
     expect(target.resourceArns).toHaveLength(3);

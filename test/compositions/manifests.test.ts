@@ -1,7 +1,7 @@
 import * as path from 'path';
-import { readManifests } from '../../scripts/validate/manifest-files';
-import { checkManifests } from '../../scripts/lib/check-manifests';
-import { assertValidManifests, InvalidManifestsError } from '../../charts/synth';
+import { readManifests } from '../../engines/manifest-files';
+import { checkManifests } from '../../engines/check-manifests';
+import { assertValidManifests, InvalidManifestsError } from '../../synth/synth';
 
 const DIST = path.resolve(__dirname, '..', '..', 'dist');
 

@@ -4,9 +4,9 @@
  */
 import { PipelineComposition } from '../../compositions/lib/composition';
 import { composedWhenPresent, xrFieldPresent } from '../../compositions/lib/optional-resources';
-import { EngineSession } from '../../scripts/engines/session';
+import { EngineSession } from '../../engines/session';
 import { Testing } from 'cdk8s';
-import { compositionResourceName, xr } from '../render/fixtures';
+import { compositionResourceName, xr } from '../support/render-fixtures';
 
 const session = new EngineSession();
 afterAll(() => session.stop());

@@ -1,6 +1,6 @@
 import { ENVIRONMENTS } from '../../charts/config/environments';
 import { migrationSetHash, readMigrationSet } from '../../functions/migrate/migration-set';
-import { devWith } from '../foundation/env-fixture';
+import { devWith } from '../support/env-fixture';
 import { RenderedEnvironments, byName, composedOf, ofKind, renderEnvironments, xrOf } from '../support/rendered';
 
 type Json = Record<string, any>;
@@ -148,7 +148,7 @@ describe('PaymentGlobal: replicated secrets', () => {
 
 describe('PaymentGlobal: schema migrations on deploy', () => {
   const input = (resources: Json[]) => JSON.parse(forProvider(byName(resources, 'invocation-migrate')).input);
-  /** The sample version id the offline render observes for db-app-credentials version N (scripts/lib/observed-samples.ts). */
+  /** The sample version id the offline render observes for db-app-credentials version N (engines/observed-samples.ts). */
   const sampleVersionId = (version: number) => `5e0c1a2b-3c4d-4e5f-8a9b-${String(version).padStart(12, '0')}`;
 
   test('one Invocation, in us-east-1, lifecycleScope CRUD, no triggers, named by the convention', () => {

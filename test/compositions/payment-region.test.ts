@@ -1,6 +1,6 @@
 import { ENVIRONMENTS } from '../../charts/config/environments';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../../compositions/lib/iam';
-import { devWith } from '../foundation/env-fixture';
+import { devWith } from '../support/env-fixture';
 import { RenderedEnvironments, byName, composedOf, ofKind, renderEnvironments, xrOf } from '../support/rendered';
 
 type Json = Record<string, any>;

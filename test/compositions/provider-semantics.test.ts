@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENVIRONMENTS } from '../../charts/config/environments';
-import { devWith } from '../foundation/env-fixture';
+import { devWith } from '../support/env-fixture';
 import { RenderedEnvironments, byName, composedOf, ofKind, renderEnvironments } from '../support/rendered';
 
 type Json = Record<string, any>;

@@ -1,6 +1,6 @@
 import * as path from 'path';
-import { ALL_CHECKS, runChecks } from '../../scripts/conformance/index';
-import { ConformanceModel, Json, loadModel } from '../../scripts/conformance/model';
+import { ALL_CHECKS, runChecks } from '../../conformance/index';
+import { ConformanceModel, Json, loadModel } from '../../conformance/model';
 
 const model = loadModel(path.resolve(__dirname, '..', '..', 'dist'));
 

@@ -1,9 +1,9 @@
 import { stringify } from 'yaml';
 import { ENVIRONMENTS } from '../../charts/config/environments';
 import { EnvironmentConfig } from '../../charts/config/types';
-import { drReport, formatReport } from '../../scripts/conformance/dr-report';
-import { modelFromDocuments } from '../../scripts/conformance/model';
-import { devWith } from '../foundation/env-fixture';
+import { drReport, formatReport } from '../../conformance/dr-report';
+import { modelFromDocuments } from '../../conformance/model';
+import { devWith } from '../support/env-fixture';
 import { renderEnvironments } from '../support/rendered';
 
 async function reportFor(environments: readonly EnvironmentConfig[]) {

@@ -7,13 +7,13 @@
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { crdDir, REPO_ROOT } from '../../scripts/lib/crds';
-import { claimsOf } from '../../scripts/e2e/claims';
-import { E2eError } from '../../scripts/e2e/log';
-import { groupOf, readPlatform, type Platform } from '../../scripts/e2e/platform';
-import { allocatePorts } from '../../scripts/e2e/ports';
-import { unmatchedSelectors } from '../../scripts/e2e/references';
-import { fillOptionalSlots } from '../../scripts/e2e/what-if';
+import { crdDir, REPO_ROOT } from '../../engines/crds';
+import { claimsOf } from '../../e2e/claims';
+import { E2eError } from '../../e2e/log';
+import { groupOf, readPlatform, type Platform } from '../../e2e/platform';
+import { allocatePorts } from '../../e2e/ports';
+import { unmatchedSelectors } from '../../e2e/references';
+import { fillOptionalSlots } from '../../e2e/what-if';
 
 type Json = Record<string, any>;
 

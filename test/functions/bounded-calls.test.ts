@@ -5,13 +5,13 @@ import { startLocalStack } from '../../functions/local/stack';
 import { samplePaymentEvent } from '../../functions/local/sample-event';
 import type { HttpFunction } from '../../functions/shared/lambda';
 import { createWebhook } from '../../functions/webhook/create-webhook';
-import { captureOutput } from './support/captured-output';
-import { createDrStateTable, recordInitialFence } from './support/dr-state';
-import { stackConfig } from './support/engines';
-import type { Moto } from './support/moto';
-import { startMoto } from './support/moto';
-import { motoSecrets } from './support/moto-fixtures';
-import { apiGatewayEvent, errorCode, invocation, signedWebhookRequest } from './support/requests';
+import { captureOutput } from '../support/functions/captured-output';
+import { createDrStateTable, recordInitialFence } from '../support/functions/dr-state';
+import { stackConfig } from '../support/functions/engines';
+import type { Moto } from '../support/functions/moto';
+import { startMoto } from '../support/functions/moto';
+import { motoSecrets } from '../support/functions/moto-fixtures';
+import { apiGatewayEvent, errorCode, invocation, signedWebhookRequest } from '../support/functions/requests';
 
 /** The webhook's Lambda timeout; "well inside" is half of it. */
 const LAMBDA_TIMEOUT_MS = 10_000;

@@ -8,7 +8,7 @@ import type { Artifact } from '../../functions/build';
 import { bundle, bundleFunctions, FAILOVER_CONTROLLER, FUNCTION_NAMES, LAMBDA_HANDLER, LAMBDA_RUNTIME, MAX_ZIP_BYTES, MIGRATE } from '../../functions/build';
 import { EXAMPLE_ENVIRONMENT } from '../../functions/local/example-environment';
 import { readMigrationSet } from '../../functions/migrate/migration-set';
-import { CONTROLLER_ENVIRONMENT } from './support/controller-environment';
+import { CONTROLLER_ENVIRONMENT } from '../support/functions/controller-environment';
 
 /** The example configuration plus the webhook's DR state table (the fencing check reads it). */
 const FUNCTION_ENVIRONMENT: Record<string, string> = { DR_STATE_TABLE: 'dr-state-use1-dev', ...EXAMPLE_ENVIRONMENT };

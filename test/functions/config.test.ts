@@ -3,7 +3,7 @@ import { ConfigError, loadConfig, loadWebhookConfig } from '../../functions/shar
 import { loadControllerConfig } from '../../functions/failover-controller/config';
 import type { Environment } from '../../functions/shared/config';
 import { EXAMPLE_ENVIRONMENT } from '../../functions/local/example-environment';
-import { CONTROLLER_ENVIRONMENT as CONTROLLER } from './support/controller-environment';
+import { CONTROLLER_ENVIRONMENT as CONTROLLER } from '../support/functions/controller-environment';
 
 /** The example configuration moved to us-west-2, as the secondary region's functions get it. */
 const VALID: Environment = {

@@ -1,10 +1,10 @@
 import { CreateDBClusterCommand, RDSClient } from '@aws-sdk/client-rds';
 import type { RdsApi } from '../../functions/shared/endpoints';
 import { endpointResolver } from '../../functions/shared/endpoints';
-import type { Moto } from './support/moto';
-import { startMoto } from './support/moto';
-import type { MotoAurora } from './support/moto-fixtures';
-import { motoAurora } from './support/moto-fixtures';
+import type { Moto } from '../support/functions/moto';
+import { startMoto } from '../support/functions/moto';
+import type { MotoAurora } from '../support/functions/moto-fixtures';
+import { motoAurora } from '../support/functions/moto-fixtures';
 
 describe('database endpoint discovery against moto (RDS DescribeGlobalClusters / DescribeDBClusters)', () => {
   let moto: Moto;

@@ -15,15 +15,15 @@ import { worstCaseCallMs } from '../../functions/shared/aws-clients';
 import type { Environment } from '../../functions/shared/config';
 import type { DynamoDbItemApi } from '../../functions/shared/fencing';
 import { ACTIVE_REGION_ID, initialiseActiveRegion, readActiveRegion, recordActiveRegion } from '../../functions/shared/fencing';
-import { captureOutput } from './support/captured-output';
-import { CONTROLLER_ENVIRONMENT } from './support/controller-environment';
-import { createDrStateTable, localDynamoDb, startDrStateDynamoDb } from './support/dr-state';
-import { awsError, clusterArn, FakeAuroraGlobal } from './support/fake-aws';
-import type { HealthServer } from './support/health-server';
-import { closedPortUrl, startHealthServer } from './support/health-server';
-import type { Moto } from './support/moto';
-import { ACCOUNT_ID, startMoto } from './support/moto';
-import { motoTopic, putReplicationLag } from './support/moto-fixtures';
+import { captureOutput } from '../support/functions/captured-output';
+import { CONTROLLER_ENVIRONMENT } from '../support/functions/controller-environment';
+import { createDrStateTable, localDynamoDb, startDrStateDynamoDb } from '../support/functions/dr-state';
+import { awsError, clusterArn, FakeAuroraGlobal } from '../support/functions/fake-aws';
+import type { HealthServer } from '../support/functions/health-server';
+import { closedPortUrl, startHealthServer } from '../support/functions/health-server';
+import type { Moto } from '../support/functions/moto';
+import { ACCOUNT_ID, startMoto } from '../support/functions/moto';
+import { motoTopic, putReplicationLag } from '../support/functions/moto-fixtures';
 
 const START = Date.parse('2025-06-01T12:00:00Z');
 /** Fast probes for tests: the production bounds are 6 s per attempt, 2 attempts, 1 s apart. */

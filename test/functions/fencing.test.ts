@@ -18,14 +18,14 @@ import {
 } from '../../functions/shared/fencing';
 import type { HttpFunction } from '../../functions/shared/lambda';
 import { createWebhook, WEBHOOK_TIMEOUTS } from '../../functions/webhook/create-webhook';
-import { captureOutput } from './support/captured-output';
-import { createDrStateTable, inRegion, isolatedDrState, LOCAL_DR_STATE_TABLE, localDynamoDb } from './support/dr-state';
-import { EngineInspector, stackConfig, withStopped } from './support/engines';
-import { runConcurrently, seededRandom } from './support/load';
-import type { Moto } from './support/moto';
-import { startMoto } from './support/moto';
-import { motoSecrets } from './support/moto-fixtures';
-import { errorCode, invocation, signedWebhookRequest } from './support/requests';
+import { captureOutput } from '../support/functions/captured-output';
+import { createDrStateTable, inRegion, isolatedDrState, LOCAL_DR_STATE_TABLE, localDynamoDb } from '../support/functions/dr-state';
+import { EngineInspector, stackConfig, withStopped } from '../support/functions/engines';
+import { runConcurrently, seededRandom } from '../support/functions/load';
+import type { Moto } from '../support/functions/moto';
+import { startMoto } from '../support/functions/moto';
+import { motoSecrets } from '../support/functions/moto-fixtures';
+import { errorCode, invocation, signedWebhookRequest } from '../support/functions/requests';
 
 let stack: LocalStack;
 let moto: Moto;

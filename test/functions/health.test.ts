@@ -10,13 +10,13 @@ import type { Config, Region } from '../../functions/shared/config';
 import { initialiseActiveRegion, recordActiveRegion } from '../../functions/shared/fencing';
 import type { HttpFunction } from '../../functions/shared/lambda';
 import { createWebhook } from '../../functions/webhook/create-webhook';
-import { captureOutput } from './support/captured-output';
-import { createDrStateTable, inRegion, isolatedDrState, LOCAL_DR_STATE_TABLE, localDynamoDb } from './support/dr-state';
-import { stackConfig, withStopped } from './support/engines';
-import type { Moto } from './support/moto';
-import { startMoto } from './support/moto';
-import { motoSecrets } from './support/moto-fixtures';
-import { apiGatewayEvent, errorCode, invocation, signedWebhookRequest } from './support/requests';
+import { captureOutput } from '../support/functions/captured-output';
+import { createDrStateTable, inRegion, isolatedDrState, LOCAL_DR_STATE_TABLE, localDynamoDb } from '../support/functions/dr-state';
+import { stackConfig, withStopped } from '../support/functions/engines';
+import type { Moto } from '../support/functions/moto';
+import { startMoto } from '../support/functions/moto';
+import { motoSecrets } from '../support/functions/moto-fixtures';
+import { apiGatewayEvent, errorCode, invocation, signedWebhookRequest } from '../support/functions/requests';
 
 interface HealthBody {
   status: string;

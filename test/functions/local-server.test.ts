@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LocalServer } from '../../functions/local/http-server';
 import { OVERSIZED_DRAIN_MS, serveHandlers } from '../../functions/local/http-server';
 import { startLocalStack } from '../../functions/local/stack';
-import { freePort } from './support/ports';
+import { freePort } from '../support/functions/ports';
 
 const REPOSITORY = path.resolve(__dirname, '..', '..');
 
@@ -124,7 +124,7 @@ describe('local engines whose process is killed', () => {
 
   test('npm run local shuts down cleanly when a child engine is killed: it says which, stops the rest, leaves no process behind, exits 1', async () => {
     const port = await freePort();
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/local.ts'], { cwd: REPOSITORY, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'cli/local.ts'], { cwd: REPOSITORY, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

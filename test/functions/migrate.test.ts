@@ -13,7 +13,7 @@ import type { Migration } from '../../functions/migrate/migration-set';
 import { migration, migrationSetHash, readMigrationSet } from '../../functions/migrate/migration-set';
 import { runMigration } from '../../functions/migrate/run-migration';
 import { insertPaymentEvent } from '../../functions/webhook/payment-events-table';
-import { captureOutput } from './support/captured-output';
+import { captureOutput } from '../support/functions/captured-output';
 
 const APP_ROLE = 'payments_app';
 const APP_PASSWORD = 'a'.repeat(8) + 'Z9-_'.repeat(8);

@@ -8,15 +8,15 @@ import type { Config } from '../../functions/shared/config';
 import type { RdsApi } from '../../functions/shared/endpoints';
 import type { HttpFunction } from '../../functions/shared/lambda';
 import { createWebhook } from '../../functions/webhook/create-webhook';
-import { captureOutput } from './support/captured-output';
-import { EngineInspector, stackConfig } from './support/engines';
-import type { Moto } from './support/moto';
-import { startMoto } from './support/moto';
-import type { MotoAurora } from './support/moto-fixtures';
-import { motoAurora, motoSecrets } from './support/moto-fixtures';
-import { apiGatewayEvent, errorCode, invocation, signedWebhookRequest } from './support/requests';
-import type { TestCa } from './support/tls-certs';
-import { testCa } from './support/tls-certs';
+import { captureOutput } from '../support/functions/captured-output';
+import { EngineInspector, stackConfig } from '../support/functions/engines';
+import type { Moto } from '../support/functions/moto';
+import { startMoto } from '../support/functions/moto';
+import type { MotoAurora } from '../support/functions/moto-fixtures';
+import { motoAurora, motoSecrets } from '../support/functions/moto-fixtures';
+import { apiGatewayEvent, errorCode, invocation, signedWebhookRequest } from '../support/functions/requests';
+import type { TestCa } from '../support/functions/tls-certs';
+import { testCa } from '../support/functions/tls-certs';
 
 /**
  * TLS to the database, verified, never `rejectUnauthorized: false`. Embedded PostgreSQL 14 serves

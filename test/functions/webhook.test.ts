@@ -7,12 +7,12 @@ import { createWebhook } from '../../functions/webhook/create-webhook';
 import { MAX_BODY_BYTES } from '../../functions/webhook/handle-webhook';
 import { SIGNATURE_HEADER } from '../../functions/webhook/signature';
 import { storableIdentifier } from '../../functions/shared/mask';
-import { captureOutput } from './support/captured-output';
-import { EngineInspector, stackConfig, withStopped } from './support/engines';
-import type { Moto } from './support/moto';
-import { startMoto } from './support/moto';
-import { motoSecrets } from './support/moto-fixtures';
-import { apiGatewayEvent, errorCode, invocation, signedWebhookRequest } from './support/requests';
+import { captureOutput } from '../support/functions/captured-output';
+import { EngineInspector, stackConfig, withStopped } from '../support/functions/engines';
+import type { Moto } from '../support/functions/moto';
+import { startMoto } from '../support/functions/moto';
+import { motoSecrets } from '../support/functions/moto-fixtures';
+import { apiGatewayEvent, errorCode, invocation, signedWebhookRequest } from '../support/functions/requests';
 
 const CURRENT_SECRET = 'whsec_current_0123456789abcdef';
 const NEXT_SECRET = 'whsec_next_fedcba9876543210';

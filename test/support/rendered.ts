@@ -1,7 +1,7 @@
 import { PLATFORM } from '../../charts/config/platform';
 import { EnvironmentConfig } from '../../charts/config/types';
-import { ManifestCheck, checkManifestsAsync } from '../../scripts/lib/check-manifests';
-import { EngineSession } from '../../scripts/engines/session';
+import { ManifestCheck, checkManifestsAsync } from '../../engines/check-manifests';
+import { EngineSession } from '../../engines/session';
 import { synthesizedManifests } from './synthesized';
 
 type Json = Record<string, any>;
@@ -25,7 +25,7 @@ if (typeof afterAll === 'function') {
 
 /**
  * Synthesizes the environments in memory (as the synth does) and checks everything with the real
- * engines (scripts/lib/check-manifests.ts): every claim rendered by `crossplane composition render`
+ * engines (engines/check-manifests.ts): every claim rendered by `crossplane composition render`
  * phase after phase until nothing new appears, every document and composed resource validated by
  * `crossplane resource validate` and applied to a scratch API server.
  */

@@ -1,11 +1,11 @@
-import { buildApp, chartsOf } from '../../charts/app';
+import { buildApp, chartsOf } from '../../synth/app';
 import { PLATFORM } from '../../charts/config/platform';
 import { PlatformConfig } from '../../charts/config/platform-types';
 import { ENVIRONMENTS } from '../../charts/config/environments';
 import { EnvironmentConfig } from '../../charts/config/types';
 import { validateEnvironments } from '../../charts/config/validate';
 import { validatePlatform } from '../../charts/config/validate-platform';
-import { assertValidManifests } from '../../charts/synth';
+import { assertValidManifests } from '../../synth/synth';
 import { Artifact, bundleFunctions } from '../../functions/build';
 
 type Json = Record<string, any>;

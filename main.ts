@@ -1,4 +1,4 @@
-import * as path from 'path';
+import * as path from 'node:path';
 import { runSynth } from './synth/cli';
 import { ENVIRONMENTS } from './charts/config/environments';
 

@@ -1,11 +1,11 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { BaseChart } from '../charts/base-chart';
 import { compositeApisIn } from '../charts/composite-definitions';
-import { PlatformConfig } from '../charts/config/platform-types';
-import { EnvironmentConfig } from '../charts/config/types';
+import type { PlatformConfig } from '../charts/config/platform-types';
+import type { EnvironmentConfig } from '../charts/config/types';
 import { LABEL } from '../facts/labels';
 import { CLAIM_NAMESPACE } from '../charts/platform-chart';
-import { DeployUnit, deployUnits } from '../charts/units';
+import { type DeployUnit, deployUnits } from '../charts/units';
 import { apiObjectsIn, deployedKinds } from './deployed-kinds';
 import { GitOpsApplication } from './gitops-application';
 import { HealthCustomizations } from './health-customizations';
@@ -31,9 +31,13 @@ export const applicationName = (unitPath: string) => `${PROJECT}-${unitPath.repl
 function assertOneApplicationPerFolder(deployed: readonly BaseChart[], units: readonly DeployUnit[]): void {
   const folderOf = (chart: BaseChart) => chart.outputPath.slice(0, chart.outputPath.lastIndexOf('/'));
   const unknownFolder = deployed.map(folderOf).find((folder) => !units.some((unit) => unit.path === folder));
-  if (unknownFolder) throw new Error(`argocdCharts: dist/${unknownFolder}/ belongs to no deployable unit (charts/units.ts), so no Application would deploy it`);
+  if (unknownFolder)
+    throw new Error(
+      `argocdCharts: dist/${unknownFolder}/ belongs to no deployable unit (charts/units.ts), so no Application would deploy it`,
+    );
   const emptyUnit = units.find((unit) => apiObjectsIn(deployed.filter((chart) => folderOf(chart) === unit.path)).length === 0);
-  if (emptyUnit) throw new Error(`argocdCharts: unit ${emptyUnit.path} has no object, so its Application would point at a folder dist/ does not have`);
+  if (emptyUnit)
+    throw new Error(`argocdCharts: unit ${emptyUnit.path} has no object, so its Application would point at a folder dist/ does not have`);
 }
 
 export interface ArgoCdChartsProps {
@@ -68,7 +72,8 @@ export function argocdCharts(scope: Construct, props: ArgoCdChartsProps): void {
   new RestrictedProject(projectChart, 'project', {
     ...common,
     name: PROJECT,
-    description: 'payments-dr units: Crossplane packages and APIs, PaymentRegion and PaymentGlobal claims (exact kinds, this repository only)',
+    description:
+      'payments-dr units: Crossplane packages and APIs, PaymentRegion and PaymentGlobal claims (exact kinds, this repository only)',
     destinationNamespaces: [CLAIM_NAMESPACE],
     kinds: deployedKinds(deployed),
     wave: BOOTSTRAP_WAVE,
@@ -86,7 +91,10 @@ export function argocdCharts(scope: Construct, props: ArgoCdChartsProps): void {
       wave: UNIT_WAVES[unit.role],
       paused: gitops.pausedUnits.includes(unit.path),
       crdsAppearAsynchronously: true,
-      labels: { ...(unit.environment ? { [LABEL.environment]: unit.environment } : {}), ...(unit.region ? { [LABEL.region]: unit.region } : {}) },
+      labels: {
+        ...(unit.environment ? { [LABEL.environment]: unit.environment } : {}),
+        ...(unit.region ? { [LABEL.region]: unit.region } : {}),
+      },
     });
   }
 
@@ -112,5 +120,8 @@ export function argocdCharts(scope: Construct, props: ArgoCdChartsProps): void {
     crdsAppearAsynchronously: false,
   });
 
-  new HealthCustomizations(chart(HEALTH_PATCH_FILE), 'argocd-cm', { argocdNamespace: gitops.argocdNamespace, apis: compositeApisIn(deployed) });
+  new HealthCustomizations(chart(HEALTH_PATCH_FILE), 'argocd-cm', {
+    argocdNamespace: gitops.argocdNamespace,
+    apis: compositeApisIn(deployed),
+  });
 }

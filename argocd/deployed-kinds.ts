@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
-import { GroupKind, groupKindKey } from './sync-waves';
+import type { IConstruct } from 'constructs';
+import { type GroupKind, groupKindKey } from './sync-waves';
 
 /** The API group of an apiVersion in Argo CD's notation ("" for the core group). */
 export function groupOf(apiVersion: string): string {
@@ -38,5 +38,9 @@ export function deployedKinds(scopes: readonly IConstruct[]): DeployedKinds {
       namespaces.add(namespace);
     } else clusterScoped.set(groupKindKey(kind), kind);
   }
-  return { clusterScoped: [...clusterScoped.values()].sort(byKey), namespaced: [...namespaced.values()].sort(byKey), namespaces: [...namespaces].sort() };
+  return {
+    clusterScoped: [...clusterScoped.values()].sort(byKey),
+    namespaced: [...namespaced.values()].sort(byKey),
+    namespaces: [...namespaces].sort(),
+  };
 }

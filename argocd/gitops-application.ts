@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { Application } from '../imports/argoproj.io';
 import { SYNC_WAVE_ANNOTATION } from './sync-waves';
 
@@ -60,7 +60,11 @@ export class GitOpsApplication extends Application {
         destination: { server: props.destinationServer, namespace: props.destinationNamespace },
         syncPolicy: {
           automated: props.paused ? undefined : { prune: true, selfHeal: true, allowEmpty: false },
-          syncOptions: ['ServerSideApply=true', 'PruneLast=true', ...(props.crdsAppearAsynchronously ? ['SkipDryRunOnMissingResource=true'] : [])],
+          syncOptions: [
+            'ServerSideApply=true',
+            'PruneLast=true',
+            ...(props.crdsAppearAsynchronously ? ['SkipDryRunOnMissingResource=true'] : []),
+          ],
           retry: { limit: -1, backoff: { duration: '30s', factor: 2, maxDuration: '5m' } },
         },
       },

@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { CompositeApi } from '../charts/composite-definitions';
+import type { CompositeApi } from '../charts/composite-definitions';
 import { HEALTH_SCRIPTS } from './health-scripts';
 
 /** Argo CD's main ConfigMap. */
@@ -38,7 +38,9 @@ export interface HealthCustomizationsProps {
  */
 export class HealthCustomizations extends ApiObject {
   constructor(scope: Construct, id: string, props: HealthCustomizationsProps) {
-    const crossplaneKinds = props.apis.flatMap((api) => [api.composite, ...(api.claim ? [api.claim] : [])].map((served) => healthKey(api.group, served.kind)));
+    const crossplaneKinds = props.apis.flatMap((api) =>
+      [api.composite, ...(api.claim ? [api.claim] : [])].map((served) => healthKey(api.group, served.kind)),
+    );
     super(scope, id, {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -49,7 +51,10 @@ export class HealthCustomizations extends ApiObject {
         [healthKey('pkg.crossplane.io', 'Provider')]: HEALTH_SCRIPTS.crossplanePackage,
         [healthKey('pkg.crossplane.io', 'Function')]: HEALTH_SCRIPTS.crossplanePackage,
         [healthKey('argoproj.io', 'Application')]: HEALTH_SCRIPTS.argocdApplication,
-        'resource.customizations': stringify({ [MANAGED_RESOURCE_GLOB]: { 'health.lua': HEALTH_SCRIPTS.crossplaneResource } }, { lineWidth: 0 }),
+        'resource.customizations': stringify(
+          { [MANAGED_RESOURCE_GLOB]: { 'health.lua': HEALTH_SCRIPTS.crossplaneResource } },
+          { lineWidth: 0 },
+        ),
       },
     });
     this.addJsonPatch(JsonPatch.replace('/metadata/labels', { ...ARGOCD_CM_LABELS }));

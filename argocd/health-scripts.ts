@@ -1,5 +1,5 @@
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 const luaSource = (name: string) => fs.readFileSync(path.join(__dirname, 'health', `${name}.lua`), 'utf8');
 

@@ -1,6 +1,6 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { AppProject } from '../imports/argoproj.io';
-import { DeployedKinds } from './deployed-kinds';
+import type { DeployedKinds } from './deployed-kinds';
 import { SYNC_WAVE_ANNOTATION } from './sync-waves';
 
 export interface RestrictedProjectProps {
@@ -29,8 +29,10 @@ export class RestrictedProject extends AppProject {
   constructor(scope: Construct, id: string, props: RestrictedProjectProps) {
     const allKinds = [...props.kinds.clusterScoped, ...props.kinds.namespaced];
     const wildcard = allKinds.find((k) => k.group.includes('*') || k.kind.includes('*'));
-    if (wildcard) throw new Error(`RestrictedProject ${props.name}: kind "${wildcard.group}/${wildcard.kind}" contains a wildcard; list exact kinds`);
-    if (allKinds.length === 0) throw new Error(`RestrictedProject ${props.name}: no kind to allow (the Applications of this project deploy nothing?)`);
+    if (wildcard)
+      throw new Error(`RestrictedProject ${props.name}: kind "${wildcard.group}/${wildcard.kind}" contains a wildcard; list exact kinds`);
+    if (allKinds.length === 0)
+      throw new Error(`RestrictedProject ${props.name}: no kind to allow (the Applications of this project deploy nothing?)`);
     const namespaces = [...new Set([...props.destinationNamespaces, ...props.kinds.namespaces])].sort();
     super(scope, id, {
       metadata: { name: props.name, namespace: props.argocdNamespace, annotations: { [SYNC_WAVE_ANNOTATION]: String(props.wave) } },

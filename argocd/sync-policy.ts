@@ -1,7 +1,7 @@
 import { API_GROUP } from '../facts/labels';
-import { BaseChart } from '../charts/base-chart';
+import type { BaseChart } from '../charts/base-chart';
 import { apiObjectsIn, groupOf } from './deployed-kinds';
-import { GroupKind, PLATFORM_WAVES, SYNC_WAVE_ANNOTATION, groupKindKey } from './sync-waves';
+import { type GroupKind, PLATFORM_WAVES, SYNC_WAVE_ANNOTATION, groupKindKey } from './sync-waves';
 
 /** Per-object Argo CD sync options; they override the Application's. */
 export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
@@ -19,8 +19,16 @@ export const NEVER_DELETE = 'Prune=false,Delete=false';
  */
 export const PROTECTED_KINDS: ReadonlyArray<GroupKind & { readonly reason: string }> = [
   { group: '', kind: 'Namespace', reason: 'deleting the claim namespace deletes every claim in it' },
-  { group: 'apiextensions.crossplane.io', kind: 'CompositeResourceDefinition', reason: 'deleting an XRD deletes every composite and claim of its kinds' },
-  { group: 'pkg.crossplane.io', kind: 'Provider', reason: 'without its provider, no managed resource of the family is reconciled or deleted cleanly' },
+  {
+    group: 'apiextensions.crossplane.io',
+    kind: 'CompositeResourceDefinition',
+    reason: 'deleting an XRD deletes every composite and claim of its kinds',
+  },
+  {
+    group: 'pkg.crossplane.io',
+    kind: 'Provider',
+    reason: 'without its provider, no managed resource of the family is reconciled or deleted cleanly',
+  },
   { group: 'aws.upbound.io', kind: 'ProviderConfig', reason: 'every managed resource authenticates through it' },
 ];
 
@@ -43,7 +51,9 @@ export function applySyncPolicy(deployedCharts: readonly BaseChart[]): void {
       if (inPlatform) {
         const wave = PLATFORM_WAVES.get(groupKindKey(kind));
         if (wave === undefined) {
-          throw new Error(`${chart.outputPath}: ${object.apiVersion} ${object.kind} "${object.name}" has no sync wave: add its kind to PLATFORM_WAVES (argocd/sync-waves.ts)`);
+          throw new Error(
+            `${chart.outputPath}: ${object.apiVersion} ${object.kind} "${object.name}" has no sync wave: add its kind to PLATFORM_WAVES (argocd/sync-waves.ts)`,
+          );
         }
         object.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(wave));
       }

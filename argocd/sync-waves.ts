@@ -1,4 +1,4 @@
-import { UnitRole } from '../charts/units';
+import type { UnitRole } from '../charts/units';
 
 /** Argo CD applies lower waves first and waits for a wave's resources to be Healthy before the next. */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';

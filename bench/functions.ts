@@ -40,19 +40,38 @@ export async function rows(): Promise<BenchRow[]> {
 
   const perFunction: BenchRow[] = [];
   for (const artifact of artifacts) {
-    perFunction.push({ measure: `${artifact.name} zip size`, value: round(artifact.sizeBytes / 1024, 1), unit: 'KiB', target: `<= ${MAX_ZIP_BYTES / 1024}` });
+    perFunction.push({
+      measure: `${artifact.name} zip size`,
+      value: round(artifact.sizeBytes / 1024, 1),
+      unit: 'KiB',
+      target: `<= ${MAX_ZIP_BYTES / 1024}`,
+    });
   }
   for (const artifact of artifacts) {
     const init = await coldInit(artifact);
     perFunction.push(
-      { measure: `${artifact.name} cold init: require() of the bundle in a fresh node, timed from just before require, median of ${COLD_STARTS}`, value: round(init.requireMs, 1), unit: 'ms', target: `<= ${INIT_BUDGET_MS}` },
-      { measure: `${artifact.name} cold start incl. node start-up: wall time of the fresh process (spawn to exit), median of ${COLD_STARTS}`, value: round(init.processWallMs, 1), unit: 'ms' },
+      {
+        measure: `${artifact.name} cold init: require() of the bundle in a fresh node, timed from just before require, median of ${COLD_STARTS}`,
+        value: round(init.requireMs, 1),
+        unit: 'ms',
+        target: `<= ${INIT_BUDGET_MS}`,
+      },
+      {
+        measure: `${artifact.name} cold start incl. node start-up: wall time of the fresh process (spawn to exit), median of ${COLD_STARTS}`,
+        value: round(init.processWallMs, 1),
+        unit: 'ms',
+      },
     );
   }
 
   return [
     ...perFunction,
-    { measure: `bundle both functions, wall seconds, median of ${RUNS} (after a warm-up)`, value: round(median(bundleSeconds), 3), unit: 's', target: '< 0.6' },
+    {
+      measure: `bundle both functions, wall seconds, median of ${RUNS} (after a warm-up)`,
+      value: round(median(bundleSeconds), 3),
+      unit: 's',
+      target: '< 0.6',
+    },
     {
       measure: `local webhook throughput over HTTP, requests/s over ${THROUGHPUT_SECONDS} s (${THROUGHPUT_CONCURRENCY} concurrent, dynalite + PostgreSQL 14)`,
       value: round(await localThroughput(), 1),
@@ -75,10 +94,15 @@ async function coldInit(artifact: Artifact): Promise<{ requireMs: number; proces
     const env = { PATH: process.env.PATH ?? '', ...EXAMPLE_ENVIRONMENT };
     const samples = Array.from({ length: COLD_STARTS }, () => {
       const started = performance.now();
-      const requireMs = Number(execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+      const requireMs = Number(
+        execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+      );
       return { requireMs, processWallMs: performance.now() - started };
     });
-    return { requireMs: median(samples.map((sample) => sample.requireMs)), processWallMs: median(samples.map((sample) => sample.processWallMs)) };
+    return {
+      requireMs: median(samples.map((sample) => sample.requireMs)),
+      processWallMs: median(samples.map((sample) => sample.processWallMs)),
+    };
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
@@ -98,7 +122,10 @@ async function localThroughput(): Promise<number> {
     const client = async () => {
       while (performance.now() < deadline) {
         const body = JSON.stringify(samplePaymentEvent());
-        const headers = { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureHeader(body, stack.signingSecrets, Math.floor(Date.now() / 1000)) };
+        const headers = {
+          'content-type': 'application/json',
+          [SIGNATURE_HEADER]: signatureHeader(body, stack.signingSecrets, Math.floor(Date.now() / 1000)),
+        };
         const response = await fetch(url, { method: 'POST', headers, body });
         const text = await response.text();
         if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${text}`);

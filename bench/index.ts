@@ -1,9 +1,9 @@
 /** `npm run bench [-- [--check] [module ...]]`: runs the modules in bench/ (each exports rows()) and prints one table. */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { EXIT_USAGE, parseCommandLine } from '../cli/command-line';
-import { BenchModule, BenchRow, meetsTarget } from './types';
+import { type BenchModule, type BenchRow, meetsTarget } from './types';
 
 const BENCH_DIR = __dirname;
 const MODULES = fs

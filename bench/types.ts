@@ -25,5 +25,7 @@ export function meetsTarget(row: BenchRow): boolean | undefined {
   const match = /^(<=|<|>=|>)\s*(\d+(?:\.\d+)?)$/.exec(row.target.trim());
   if (!match) throw new Error(`bench row "${row.measure}": target "${row.target}" is not <op> <number>`);
   const limit = Number(match[2]);
-  return { '<=': row.value <= limit, '<': row.value < limit, '>=': row.value >= limit, '>': row.value > limit }[match[1] as '<=' | '<' | '>=' | '>'];
+  return { '<=': row.value <= limit, '<': row.value < limit, '>=': row.value >= limit, '>': row.value > limit }[
+    match[1] as '<=' | '<' | '>=' | '>'
+  ];
 }

@@ -8,10 +8,10 @@
  *   folder with Go's build and module caches warm (cold — empty Go caches, every module downloaded
  *   — is measured by hand: README "Checking manifests").
  */
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { checkWithEngines } from '../engines/check';
 import { toComposite } from '../engines/claim';
 import { EngineSession } from '../engines/session';
@@ -34,7 +34,14 @@ async function validateRows(): Promise<BenchRow[]> {
     objects = check.reports.length;
     if (check.problems.length) throw new Error(`dist/ does not validate (${check.problems.length} problems): run npm run validate`);
   }
-  return [{ measure: `npm run validate: dist/ + every composed resource (${objects} objects), real engines started fresh, wall seconds, median of ${RUNS}`, value: median(times), unit: 's', target: '<= 30' }];
+  return [
+    {
+      measure: `npm run validate: dist/ + every composed resource (${objects} objects), real engines started fresh, wall seconds, median of ${RUNS}`,
+      value: median(times),
+      unit: 's',
+      target: '<= 30',
+    },
+  ];
 }
 
 async function renderRow(): Promise<BenchRow> {
@@ -52,7 +59,11 @@ async function renderRow(): Promise<BenchRow> {
       await session.render({ xr, composition, xrd });
       times.push(seconds(started));
     }
-    return { measure: 'render one PaymentRegion claim (crossplane composition render, functions running), wall seconds, median of 5', value: median(times), unit: 's' };
+    return {
+      measure: 'render one PaymentRegion claim (crossplane composition render, functions running), wall seconds, median of 5',
+      value: median(times),
+      unit: 's',
+    };
   } finally {
     await session.stop();
   }
@@ -67,7 +78,11 @@ function toolRows(): BenchRow[] {
   try {
     started = process.hrtime.bigint();
     execFileSync(BUILD_TOOLS, [], { stdio: 'ignore', env: { ...process.env, PAYMENTS_DR_TOOLS: empty } });
-    rows.push({ measure: 'scripts/build-tools.sh into an empty folder, Go build + module caches warm (6 tools), wall seconds', value: seconds(started), unit: 's' });
+    rows.push({
+      measure: 'scripts/build-tools.sh into an empty folder, Go build + module caches warm (6 tools), wall seconds',
+      value: seconds(started),
+      unit: 's',
+    });
   } catch {
     // No Go toolchain here: the row is left out (the engines still run from the built tools).
   } finally {

@@ -1,7 +1,11 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { SECRETS_NAMESPACE } from '../compositions/payment-global/common';
-import { ProviderConfig, ProviderConfigSpecCredentialsSource, ProviderConfigSpecCredentialsWebIdentityTokenConfigSource } from '../imports/aws.upbound.io';
-import { AwsCredentials } from './config/platform-types';
+import {
+  ProviderConfig,
+  ProviderConfigSpecCredentialsSource,
+  ProviderConfigSpecCredentialsWebIdentityTokenConfigSource,
+} from '../imports/aws.upbound.io';
+import type { AwsCredentials } from './config/platform-types';
 import { WEB_IDENTITY_TOKEN_DIR, WEB_IDENTITY_TOKEN_FILE } from './provider-runtime-config';
 
 /** Managed resources that name no ProviderConfig use the one named `default`; the Compositions name none. */
@@ -28,9 +32,18 @@ export class AwsProviderConfig extends ProviderConfig {
             : credentials.source === 'WebIdentity'
               ? {
                   source: ProviderConfigSpecCredentialsSource.WEB_IDENTITY,
-                  webIdentity: { roleArn: credentials.roleArn, tokenConfig: { source: ProviderConfigSpecCredentialsWebIdentityTokenConfigSource.FILESYSTEM, fs: { path: `${WEB_IDENTITY_TOKEN_DIR}/${WEB_IDENTITY_TOKEN_FILE}` } } },
+                  webIdentity: {
+                    roleArn: credentials.roleArn,
+                    tokenConfig: {
+                      source: ProviderConfigSpecCredentialsWebIdentityTokenConfigSource.FILESYSTEM,
+                      fs: { path: `${WEB_IDENTITY_TOKEN_DIR}/${WEB_IDENTITY_TOKEN_FILE}` },
+                    },
+                  },
                 }
-              : { source: ProviderConfigSpecCredentialsSource.SECRET, secretRef: { namespace: SECRETS_NAMESPACE, name: credentials.secretName, key: credentials.secretKey } },
+              : {
+                  source: ProviderConfigSpecCredentialsSource.SECRET,
+                  secretRef: { namespace: SECRETS_NAMESPACE, name: credentials.secretName, key: credentials.secretKey },
+                },
       },
     });
   }

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
-import { Construct } from 'constructs';
-import { LabelScope, projectLabels } from '../facts/labels';
+import type { Construct } from 'constructs';
+import { type LabelScope, projectLabels } from '../facts/labels';
 
 export interface BaseChartProps extends LabelScope {
   /**
@@ -26,7 +26,8 @@ export class BaseChart extends Chart {
     if (!/^[a-z0-9]+(\/[a-z0-9]+)?$/.test(props.unit)) {
       throw new Error(`BaseChart ${id}: unit "${props.unit}" must be "<name>" or "<env>/<name>" in lowercase alphanumerics`);
     }
-    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(props.file)) throw new Error(`BaseChart ${id}: file "${props.file}" must be lowercase words joined by hyphens`);
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(props.file))
+      throw new Error(`BaseChart ${id}: file "${props.file}" must be lowercase words joined by hyphens`);
     this.outputPath = `${props.unit}/${props.file}.yaml`;
   }
 }

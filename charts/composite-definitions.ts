@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 
 /** Names of one kind as the API server serves it. */
 export interface ServedKind {

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { FUNCTION_AUTO_READY, FUNCTION_CEL_FILTER, FUNCTION_PATCH_AND_TRANSFORM } from '../compositions/lib/composition';
 import { Function as CrossplaneFunction } from '../imports/pkg.crossplane.io';
-import { CrossplaneConfig } from './config/platform-types';
+import type { CrossplaneConfig } from './config/platform-types';
 import { pullSecretRefs } from './crossplane-providers';
 
 export interface CrossplaneFunctionsProps {
@@ -24,7 +24,10 @@ export class CrossplaneFunctions extends Construct {
       { name: FUNCTION_AUTO_READY, ref: functions.autoReady },
     ];
     for (const { name, ref } of packages) {
-      new CrossplaneFunction(this, name, { metadata: { name }, spec: { package: `${ref.repository}:${ref.version}`, packagePullSecrets: pullSecrets } });
+      new CrossplaneFunction(this, name, {
+        metadata: { name },
+        spec: { package: `${ref.repository}:${ref.version}`, packagePullSecrets: pullSecrets },
+      });
     }
   }
 }

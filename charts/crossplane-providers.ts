@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Provider } from '../imports/pkg.crossplane.io';
-import { CrossplaneConfig } from './config/platform-types';
+import type { CrossplaneConfig } from './config/platform-types';
 
 /**
  * The provider-upjet-aws services whose kinds the project composes or deploys (`<service>.aws.upbound.io`),

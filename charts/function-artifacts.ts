@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { Artifact } from '../functions/build';
+import type { Artifact } from '../functions/build';
 import { S3ObjectV1Beta2 } from '../imports/s3.aws.upbound.io';
-import { REGIONS, RegionSuffix } from '../facts/regions';
+import { REGIONS, type RegionSuffix } from '../facts/regions';
 import { LABEL } from '../facts/labels';
 
 export interface FunctionArtifactsProps {
@@ -29,7 +29,9 @@ export class FunctionArtifacts extends Construct {
         spec: {
           forProvider: {
             region: REGIONS[props.region].region,
-            bucketSelector: { matchLabels: { [LABEL.environment]: props.environmentSuffix, [LABEL.region]: props.region, [LABEL.component]: 'artifacts' } },
+            bucketSelector: {
+              matchLabels: { [LABEL.environment]: props.environmentSuffix, [LABEL.region]: props.region, [LABEL.component]: 'artifacts' },
+            },
             key: artifact.key,
             contentBase64: artifact.zip.toString('base64'),
             contentType: 'application/zip',

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { CompositeApi } from './composite-definitions';
+import type { CompositeApi } from './composite-definitions';
 
 /** Name of the ClusterRole and of its binding. */
 export const OPERATORS_READ_ROLE = 'payments-dr-operators-read';
@@ -24,10 +24,13 @@ export interface OperatorsReadAccessProps {
 export class OperatorsReadAccess extends Construct {
   constructor(scope: Construct, id: string, props: OperatorsReadAccessProps) {
     super(scope, id);
-    if (props.apis.length === 0) throw new Error('OperatorsReadAccess: no composite API to grant read access to (the platform unit defines no XRD?)');
+    if (props.apis.length === 0)
+      throw new Error('OperatorsReadAccess: no composite API to grant read access to (the platform unit defines no XRD?)');
     const role = new kplus.ClusterRole(this, 'role', { metadata: { name: OPERATORS_READ_ROLE } });
     const resources = props.apis.flatMap((api) =>
-      [api.composite, ...(api.claim ? [api.claim] : [])].map((served) => kplus.ApiResource.custom({ apiGroup: api.group, resourceType: served.plural })),
+      [api.composite, ...(api.claim ? [api.claim] : [])].map((served) =>
+        kplus.ApiResource.custom({ apiGroup: api.group, resourceType: served.plural }),
+      ),
     );
     role.allow([...READ_VERBS], ...resources);
     const binding = new kplus.ClusterRoleBinding(this, 'binding', { metadata: { name: OPERATORS_READ_ROLE }, role });

@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { PAYMENT_GLOBAL_KIND } from '../compositions/payment-global';
 import { slotOf, versionSlotField } from '../compositions/payment-global/secrets';
 import { migrationSetHash, readMigrationSet } from '../functions/migrate/migration-set';
 import { REGION_SUFFIXES } from '../facts/regions';
-import { EnvironmentConfig } from './config/types';
+import type { EnvironmentConfig } from './config/types';
 import { API_GROUP } from '../facts/labels';
 import { awsName } from '../facts/naming';
 import { CLAIM_NAMESPACE } from './platform-chart';
@@ -21,16 +21,24 @@ export function paymentGlobalSpec(env: EnvironmentConfig): Record<string, unknow
         vpcCidr: env.regions[region].vpcCidr,
         availabilityZones: [...env.regions[region].availabilityZones],
         instanceClass: env.database.instanceClass,
-        instanceIdentifiers: Array.from({ length: env.database.instancesPerRegion }, (_, i) => awsName(`aurora-instance-${i + 1}`, region, env.environmentSuffix)),
+        instanceIdentifiers: Array.from({ length: env.database.instancesPerRegion }, (_, i) =>
+          awsName(`aurora-instance-${i + 1}`, region, env.environmentSuffix),
+        ),
       },
     ]),
   );
   return {
     environmentSuffix: env.environmentSuffix,
-    database: { engineVersion: env.database.engineVersion, backupRetentionDays: env.database.backupRetentionDays, preferredBackupWindow: env.database.preferredBackupWindow },
+    database: {
+      engineVersion: env.database.engineVersion,
+      backupRetentionDays: env.database.backupRetentionDays,
+      preferredBackupWindow: env.database.preferredBackupWindow,
+    },
     alerting: { awsAccountId: env.awsAccountId, tableSystemErrorsThreshold: TABLE_SYSTEM_ERRORS_THRESHOLD },
     tables: { pointInTimeRecoveryDays: env.tables.pointInTimeRecoveryDays },
-    secrets: Object.fromEntries(Object.entries(env.secretVersions).map(([key, version]) => [key, { [versionSlotField(slotOf(version))]: version }])),
+    secrets: Object.fromEntries(
+      Object.entries(env.secretVersions).map(([key, version]) => [key, { [versionSlotField(slotOf(version))]: version }]),
+    ),
     migrations: { setHash: migrationSetHash(readMigrationSet()) },
     regions,
   };

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
-import { Artifact, FAILOVER_CONTROLLER, LAMBDA_RUNTIME, MIGRATE } from '../functions/build';
+import type { Construct } from 'constructs';
+import { type Artifact, FAILOVER_CONTROLLER, LAMBDA_RUNTIME, MIGRATE } from '../functions/build';
 import { PAYMENT_REGION_KIND } from '../compositions/payment-region';
-import { REGIONS, REGION_SUFFIXES, RegionSuffix } from '../facts/regions';
-import { EnvironmentConfig } from './config/types';
+import { REGIONS, REGION_SUFFIXES, type RegionSuffix } from '../facts/regions';
+import type { EnvironmentConfig } from './config/types';
 import { API_GROUP } from '../facts/labels';
 import { failoverApiDomain, regionalApiDomain } from '../facts/naming';
 import { subnetLayout } from './network-layout';
@@ -60,12 +60,22 @@ export function paymentRegionSpec(props: PaymentRegionClaimProps): Record<string
     region: REGIONS[suffix].region,
     regionSuffix: suffix,
     failoverRole: REGIONS[suffix].role,
-    peer: { region: REGIONS[peer].region, regionSuffix: peer, vpcCidr: env.regions[peer].vpcCidr, regionalDomain: regionalApiDomain(env.dns.domain, peer, env.environmentSuffix) },
+    peer: {
+      region: REGIONS[peer].region,
+      regionSuffix: peer,
+      vpcCidr: env.regions[peer].vpcCidr,
+      regionalDomain: regionalApiDomain(env.dns.domain, peer, env.environmentSuffix),
+    },
     network: {
       vpcCidr: network.vpcCidr,
       natMode: network.natMode,
       natGatewayZones: network.natMode === 'per-az' ? [...zones] : [zones[0]],
-      zones: zones.map((zone, i) => ({ availabilityZone: zone, privateSubnetCidr: layout.private[i], publicSubnetCidr: layout.public[i], egressNatZone: egressZone(zone) })),
+      zones: zones.map((zone, i) => ({
+        availabilityZone: zone,
+        privateSubnetCidr: layout.private[i],
+        publicSubnetCidr: layout.public[i],
+        egressNatZone: egressZone(zone),
+      })),
     },
     dns: {
       hostedZoneId: env.dns.hostedZoneId,

@@ -1,11 +1,11 @@
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { PaymentGlobalApi } from '../compositions/payment-global';
 import { PaymentRegionApi } from '../compositions/payment-region';
 import { AwsProviderConfig } from './aws-provider-config';
 import { BaseChart } from './base-chart';
 import { compositeApisIn } from './composite-definitions';
-import { PlatformConfig } from './config/platform-types';
+import type { PlatformConfig } from './config/platform-types';
 import { CrossplaneFunctions } from './crossplane-functions';
 import { CrossplaneProviders } from './crossplane-providers';
 import { OperatorsReadAccess } from './operators-read-access';
@@ -38,5 +38,8 @@ export function platformCharts(scope: Construct, platform: PlatformConfig): void
   });
   new CrossplaneFunctions(platformChart('functions'), 'functions', { crossplane: platform.crossplane });
   new AwsProviderConfig(platformChart('providerconfig'), 'default', { credentials });
-  new OperatorsReadAccess(platformChart('operators-rbac'), 'operators', { group: platform.operatorsGroup, apis: compositeApisIn([regionApi, globalApi]) });
+  new OperatorsReadAccess(platformChart('operators-rbac'), 'operators', {
+    group: platform.operatorsGroup,
+    apis: compositeApisIn([regionApi, globalApi]),
+  });
 }

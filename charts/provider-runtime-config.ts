@@ -1,6 +1,6 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { DeploymentRuntimeConfig } from '../imports/pkg.crossplane.io';
-import { AwsCredentials } from './config/platform-types';
+import type { AwsCredentials } from './config/platform-types';
 
 /** Name of the runtime config the AWS service providers reference. */
 export const AWS_PROVIDER_RUNTIME_CONFIG = 'aws-provider-identity';
@@ -39,11 +39,26 @@ export class ProviderRuntimeConfig extends DeploymentRuntimeConfig {
                   selector: {},
                   template: {
                     spec: {
-                      containers: [{ name: RUNTIME_CONTAINER, volumeMounts: [{ name: 'aws-web-identity-token', mountPath: WEB_IDENTITY_TOKEN_DIR, readOnly: true }] }],
+                      containers: [
+                        {
+                          name: RUNTIME_CONTAINER,
+                          volumeMounts: [{ name: 'aws-web-identity-token', mountPath: WEB_IDENTITY_TOKEN_DIR, readOnly: true }],
+                        },
+                      ],
                       volumes: [
                         {
                           name: 'aws-web-identity-token',
-                          projected: { sources: [{ serviceAccountToken: { audience: 'sts.amazonaws.com', expirationSeconds: 3600, path: WEB_IDENTITY_TOKEN_FILE } }] },
+                          projected: {
+                            sources: [
+                              {
+                                serviceAccountToken: {
+                                  audience: 'sts.amazonaws.com',
+                                  expirationSeconds: 3600,
+                                  path: WEB_IDENTITY_TOKEN_FILE,
+                                },
+                              },
+                            ],
+                          },
                         },
                       ],
                     },

@@ -1,8 +1,8 @@
-import { Construct } from 'constructs';
-import { Artifact } from '../functions/build';
+import type { Construct } from 'constructs';
+import type { Artifact } from '../functions/build';
 import { BaseChart } from './base-chart';
-import { RegionSuffix } from '../facts/regions';
-import { EnvironmentConfig } from './config/types';
+import type { RegionSuffix } from '../facts/regions';
+import type { EnvironmentConfig } from './config/types';
 import { FunctionArtifacts } from './function-artifacts';
 import { PaymentRegionClaim } from './payment-region-claim';
 
@@ -20,8 +20,18 @@ export function regionCharts(scope: Construct, props: RegionChartsProps): void {
   const env = props.environment.environmentSuffix;
   const unit = `${env}/${props.region}`;
   const scopeLabels = { environment: env, region: props.region };
-  const claimChart = new BaseChart(scope, `${env}-${props.region}-claim`, { unit, file: 'paymentregion', component: 'region', ...scopeLabels });
+  const claimChart = new BaseChart(scope, `${env}-${props.region}-claim`, {
+    unit,
+    file: 'paymentregion',
+    component: 'region',
+    ...scopeLabels,
+  });
   new PaymentRegionClaim(claimChart, 'claim', props);
-  const artifactChart = new BaseChart(scope, `${env}-${props.region}-artifacts`, { unit, file: 'function-artifacts', component: 'artifacts', ...scopeLabels });
+  const artifactChart = new BaseChart(scope, `${env}-${props.region}-artifacts`, {
+    unit,
+    file: 'function-artifacts',
+    component: 'artifacts',
+    ...scopeLabels,
+  });
   new FunctionArtifacts(artifactChart, 'functions', { environmentSuffix: env, region: props.region, artifacts: props.artifacts });
 }

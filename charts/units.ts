@@ -1,5 +1,5 @@
-import { REGION_SUFFIXES, RegionSuffix } from '../facts/regions';
-import { EnvironmentConfig } from './config/types';
+import { REGION_SUFFIXES, type RegionSuffix } from '../facts/regions';
+import type { EnvironmentConfig } from './config/types';
 
 /** What a deployable unit holds, which decides when Argo CD deploys it (see argocd/sync-waves.ts). */
 export type UnitRole = 'platform' | 'region' | 'global';

@@ -1,5 +1,5 @@
-import * as path from 'path';
-import { ParseArgsConfig, parseArgs } from 'util';
+import * as path from 'node:path';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 /** BSD sysexits EX_USAGE: the command line was wrong. */
 export const EXIT_USAGE = 64;
@@ -24,7 +24,15 @@ export function usage(spec: CommandSpec<NonNullable<ParseArgsConfig['options']>>
     const flag = `--${name}${option.type === 'string' ? ' <value>' : ''}`;
     return `  ${flag.padEnd(24)} ${spec.descriptions[name]}`;
   });
-  return [`usage: npm run ${spec.name} -- ${['[options]', spec.arguments].filter(Boolean).join(' ')}`, '', spec.summary, '', 'options:', ...lines, `  ${'--help'.padEnd(24)} print this help`].join('\n');
+  return [
+    `usage: npm run ${spec.name} -- ${['[options]', spec.arguments].filter(Boolean).join(' ')}`,
+    '',
+    spec.summary,
+    '',
+    'options:',
+    ...lines,
+    `  ${'--help'.padEnd(24)} print this help`,
+  ].join('\n');
 }
 
 /**
@@ -32,12 +40,16 @@ export function usage(spec: CommandSpec<NonNullable<ParseArgsConfig['options']>>
  * errors). --help prints the usage and exits 0; a usage error prints the problem and the usage and
  * exits 64. Returns the values and positionals otherwise.
  */
-export function parseCommandLine<O extends NonNullable<ParseArgsConfig['options']>>(spec: CommandSpec<O>, argv: readonly string[] = process.argv.slice(2)) {
+export function parseCommandLine<O extends NonNullable<ParseArgsConfig['options']>>(
+  spec: CommandSpec<O>,
+  argv: readonly string[] = process.argv.slice(2),
+) {
   const withHelp = { ...spec.options, help: { type: 'boolean' as const } };
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof withHelp; allowPositionals: true; strict: true }>>;
   try {
     parsed = parseArgs({ args: [...argv], options: withHelp, allowPositionals: true, strict: true });
-    if (parsed.positionals.length > (spec.maxPositionals ?? 0)) throw new UsageError(`unexpected argument "${parsed.positionals[spec.maxPositionals ?? 0]}"`);
+    if (parsed.positionals.length > (spec.maxPositionals ?? 0))
+      throw new UsageError(`unexpected argument "${parsed.positionals[spec.maxPositionals ?? 0]}"`);
   } catch (error) {
     console.error(`${spec.name}: ${(error as Error).message.split('\n')[0]}\n\n${usage(spec)}`);
     process.exit(EXIT_USAGE);
@@ -46,7 +58,10 @@ export function parseCommandLine<O extends NonNullable<ParseArgsConfig['options'
     console.log(usage(spec));
     process.exit(0);
   }
-  return { values: parsed.values as ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>['values'], positionals: parsed.positionals };
+  return {
+    values: parsed.values as ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>['values'],
+    positionals: parsed.positionals,
+  };
 }
 
 /** A path the user typed, resolved from the directory they ran npm in (npm sets INIT_CWD), not the package root. */

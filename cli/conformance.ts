@@ -1,5 +1,5 @@
 /** `npm run conformance [-- <dist dir>]`: every user requirement and security rule, checked on the rendered manifests. */
-import * as path from 'path';
+import * as path from 'node:path';
 import { fromCaller, parseCommandLine } from './command-line';
 import { REPO_ROOT } from '../engines/crds';
 import { formatResults, runChecks } from '../conformance/index';
@@ -7,8 +7,9 @@ import { loadModel } from '../conformance/model';
 
 const { positionals } = parseCommandLine({
   name: 'conformance',
-  arguments: '[<dist dir>]   (default: the repository\'s dist/)',
-  summary: 'Renders every claim in the dist folder and checks each user requirement and security rule (PASS/FAIL with offenders). Exit 1 on any failure.',
+  arguments: "[<dist dir>]   (default: the repository's dist/)",
+  summary:
+    'Renders every claim in the dist folder and checks each user requirement and security rule (PASS/FAIL with offenders). Exit 1 on any failure.',
   options: {},
   descriptions: {},
   maxPositionals: 1,

@@ -15,8 +15,8 @@
  * Exit codes: the engine's (1 when a pipeline step or the CLI fails, with its own error text),
  * 64 usage, 69 an engine that cannot run (not built, cannot start).
  */
-import * as fs from 'fs';
-import { isDeepStrictEqual } from 'util';
+import * as fs from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { fromCaller, parseCommandLine } from './command-line';
 import { toComposite } from '../engines/claim';
 import { EngineError, oneLine } from '../engines/errors';
@@ -56,13 +56,23 @@ function readObjects(file: string): Json[] {
 /** A stand-in XRD when the Composition file has none: enough to turn a claim into its XR (no defaults). */
 function minimalXrd(composition: Json, claim: Json): Json {
   const [group, version] = String(composition.spec?.compositeTypeRef?.apiVersion ?? '').split('/');
-  return { metadata: { name: '(no XRD given)' }, spec: { group, names: { kind: composition.spec?.compositeTypeRef?.kind }, claimNames: { kind: claim.kind }, versions: [{ name: version, referenceable: true }] } };
+  return {
+    metadata: { name: '(no XRD given)' },
+    spec: {
+      group,
+      names: { kind: composition.spec?.compositeTypeRef?.kind },
+      claimNames: { kind: claim.kind },
+      versions: [{ name: version, referenceable: true }],
+    },
+  };
 }
 
 async function main(): Promise<number> {
   const { values, positionals } = parseCommandLine(SPEC);
   if (positionals.length !== 2) {
-    console.error(`render: expected an XR or claim file and a Composition file\n\nusage: npm run render -- ${SPEC.arguments} [--observed-resources <file>]`);
+    console.error(
+      `render: expected an XR or claim file and a Composition file\n\nusage: npm run render -- ${SPEC.arguments} [--observed-resources <file>]`,
+    );
     return 64;
   }
   const session = new EngineSession(1);
@@ -72,10 +82,15 @@ async function main(): Promise<number> {
     if (inputs.length !== 1) throw new InputError(`${positionals[0]}: expected exactly one XR or claim, found ${inputs.length} documents`);
     const apiDocs = readObjects(compositionFile);
     const compositions = apiDocs.filter((d) => d.kind === 'Composition');
-    if (compositions.length !== 1) throw new InputError(`${positionals[1]}: expected exactly one Composition, found ${compositions.length}`);
+    if (compositions.length !== 1)
+      throw new InputError(`${positionals[1]}: expected exactly one Composition, found ${compositions.length}`);
     const composition = compositions[0];
     const ref = composition.spec?.compositeTypeRef ?? {};
-    const xrd = apiDocs.find((d) => d.kind === 'CompositeResourceDefinition' && `${d.spec?.group}/${d.spec?.names?.kind}` === `${String(ref.apiVersion).split('/')[0]}/${ref.kind}`);
+    const xrd = apiDocs.find(
+      (d) =>
+        d.kind === 'CompositeResourceDefinition' &&
+        `${d.spec?.group}/${d.spec?.names?.kind}` === `${String(ref.apiVersion).split('/')[0]}/${ref.kind}`,
+    );
     const input = inputs[0];
     const isXr = input.apiVersion === ref.apiVersion && input.kind === ref.kind;
     const xr = isXr ? input : toComposite(input, xrd ?? minimalXrd(composition, input));
@@ -84,7 +99,8 @@ async function main(): Promise<number> {
     if (observed.length && result.xr.status && !isDeepStrictEqual(result.xr.status, xr.status)) {
       result = await session.render({ xr: { ...xr, status: result.xr.status }, composition, xrd, observed });
     }
-    for (const r of result.results.filter((r) => r.severity !== 'Normal')) process.stderr.write(`${String(r.severity ?? 'result').toLowerCase()}: ${String(r.message ?? '').replace(/\s+/g, ' ')}\n`);
+    for (const r of result.results.filter((r) => r.severity !== 'Normal'))
+      process.stderr.write(`${String(r.severity ?? 'result').toLowerCase()}: ${String(r.message ?? '').replace(/\s+/g, ' ')}\n`);
     process.stdout.write(toYamlStream([result.xr, ...result.resources]));
     return 0;
   } catch (error) {

@@ -3,7 +3,7 @@
  * shaped like AWS's) for the composed resources of a render, to feed `npm run render -- ...
  * --observed-resources` so the status-fed patches (ARNs, ids, DNS targets) render too.
  */
-import * as fs from 'fs';
+import * as fs from 'node:fs';
 import { observedSamples } from '../engines/observed-samples';
 import { parseYamlStream, toYamlStream } from '../engines/yaml';
 

@@ -9,8 +9,8 @@
  * engine that found it — then a summary. Exit 1 on any problem, 64 on a usage error, 69 when an
  * engine cannot run.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { fromCaller, parseCommandLine } from './command-line';
 import { checkWithEngines } from '../engines/check';
 import { EngineError, oneLine } from '../engines/errors';
@@ -21,9 +21,9 @@ import { readManifests } from '../engines/manifest-files';
 
 const SPEC = {
   name: 'validate',
-  arguments: '[<file or dir> ...]   (default: the repository\'s dist/)',
+  arguments: "[<file or dir> ...]   (default: the repository's dist/)",
   summary:
-    'Checks every object, and every resource its claims compose, with crossplane resource validate, a scratch apiextensions-apiserver (strict server-side apply, stored then applied again) and the project\'s own rules. One line per object; exit 1 on any problem.',
+    "Checks every object, and every resource its claims compose, with crossplane resource validate, a scratch apiextensions-apiserver (strict server-side apply, stored then applied again) and the project's own rules. One line per object; exit 1 on any problem.",
   options: { quiet: { type: 'boolean' as const, short: 'q' } },
   descriptions: { quiet: 'print only the objects with problems, and the summary' },
   maxPositionals: Number.MAX_SAFE_INTEGER,
@@ -59,7 +59,10 @@ async function main(): Promise<number> {
     for (const report of check.reports) if (!values.quiet || report.problems.length) console.log(reportLine(report));
     const failedReports = check.reports.filter((r) => r.problems.length).length;
     const loose = check.problems.filter((p) => !check.reports.some((r) => r.problems.includes(p)));
-    for (const problem of loose) console.log(`FAIL ${problem.file} ${problem.kind}/${problem.name}: ${problem.path || '.'} ${problem.message} [${problem.engine ?? 'input'}]`);
+    for (const problem of loose)
+      console.log(
+        `FAIL ${problem.file} ${problem.kind}/${problem.name}: ${problem.path || '.'} ${problem.message} [${problem.engine ?? 'input'}]`,
+      );
     const failed = failedReports + unparsed.length + loose.length;
     const total = check.reports.length + unparsed.length;
     console.log(

@@ -1,5 +1,5 @@
 import { HEARTBEAT_STALE_MS } from '../functions/failover-controller/heartbeat';
-import { ConformanceModel, EnvironmentModel, Json, forProvider, ofKind } from './model';
+import { type ConformanceModel, type EnvironmentModel, type Json, forProvider, ofKind } from './model';
 
 /**
  * Route 53 answers an alias record to an AWS resource with a TTL it sets itself (the record has
@@ -28,7 +28,8 @@ export interface EnvironmentReport {
   readonly replicationLagThresholdMs: number;
 }
 
-const byPurpose = (resources: readonly Json[], kind: string, purpose: string) => ofKind(resources, kind).find((r) => r.metadata.labels?.['payments-dr.io/purpose'] === purpose);
+const byPurpose = (resources: readonly Json[], kind: string, purpose: string) =>
+  ofKind(resources, kind).find((r) => r.metadata.labels?.['payments-dr.io/purpose'] === purpose);
 
 function alarmWindow(alarm: Json): { thresholdMs: number; seconds: number; text: string } {
   const spec = forProvider(alarm);
@@ -80,11 +81,18 @@ export function environmentReport(env: EnvironmentModel): EnvironmentReport {
       value: `${detection} s`,
       basis: `requestInterval ${primaryCheck.requestInterval} s × failureThreshold ${primaryCheck.failureThreshold} on the use1 health check (${(primaryCheck.regions ?? []).length} checker regions; unhealthy when ≤ 18% of checkers see a 2xx/3xx within 2 s after connecting within 4 s — Route 53 Developer Guide, "How Route 53 determines whether a health check is healthy")`,
     },
-    { step: '2. DNS TTL', value: `${ttl} s`, basis: failoverRecord.alias ? 'failover records are aliases to API Gateway custom domains: Route 53 answers them with a 60 s TTL' : 'the failover record\'s ttl' },
+    {
+      step: '2. DNS TTL',
+      value: `${ttl} s`,
+      basis: failoverRecord.alias
+        ? 'failover records are aliases to API Gateway custom domains: Route 53 answers them with a 60 s TTL'
+        : "the failover record's ttl",
+    },
     {
       step: '3. clients reach us-west-2',
       value: `≤ ${clientSwitchSeconds} s`,
-      basis: 'detection + TTL: after detection Route 53 answers with the SECONDARY record at once; resolvers holding the old answer keep it for one TTL',
+      basis:
+        'detection + TTL: after detection Route 53 answers with the SECONDARY record at once; resolvers holding the old answer keep it for one TTL',
     },
     {
       step: `4a. database promotion, controller off${controller.enabled ? '' : ' (as deployed)'}`,
@@ -110,7 +118,8 @@ export function environmentReport(env: EnvironmentModel): EnvironmentReport {
     {
       step: '7. secret replication monitoring',
       value: `every ${primaryCheck.requestInterval} s via /health`,
-      basis: "each region's /health reads its local secret replica; an unreadable replica fails that region's health check (and its HealthCheckStatus alarm in us-east-1)",
+      basis:
+        "each region's /health reads its local secret replica; an unreadable replica fails that region's health check (and its HealthCheckStatus alarm in us-east-1)",
     },
     {
       step: '8. operators paged',
@@ -118,7 +127,14 @@ export function environmentReport(env: EnvironmentModel): EnvironmentReport {
       basis: `HealthCheckStatus alarm in us-east-1: ${healthAlarm.text}`,
     },
   ];
-  return { environment: env.environment, rows, clientSwitchSeconds, detectionSeconds: detection, pagedSeconds: detection + healthAlarm.seconds, replicationLagThresholdMs: lag.thresholdMs };
+  return {
+    environment: env.environment,
+    rows,
+    clientSwitchSeconds,
+    detectionSeconds: detection,
+    pagedSeconds: detection + healthAlarm.seconds,
+    replicationLagThresholdMs: lag.thresholdMs,
+  };
 }
 
 export function drReport(model: ConformanceModel): EnvironmentReport[] {

@@ -1,5 +1,5 @@
-import { ConformanceModel, Finding } from './model';
-import { Check, REQUIREMENT_CHECKS } from './requirements';
+import type { ConformanceModel, Finding } from './model';
+import { type Check, REQUIREMENT_CHECKS } from './requirements';
 import { SECURITY_CHECKS } from './security';
 
 export const ALL_CHECKS: readonly Check[] = [...REQUIREMENT_CHECKS, ...SECURITY_CHECKS];

@@ -1,10 +1,12 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { RegionSuffix } from '../facts/regions';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RegionSuffix } from '../facts/regions';
 import { checkManifests } from '../engines/check-manifests';
 import { readManifests } from '../engines/manifest-files';
 
-export type Json = Record<string, any>;
+import type { Json } from '../engines/yaml';
+
+export type { Json };
 
 /** What one environment renders to: each region claim's composed resources and the global claim's. */
 export interface EnvironmentModel {
@@ -33,7 +35,9 @@ export const ofKind = (resources: readonly Json[], kind: string): Json[] => reso
 export const describe = (resource: Json): string => `${resource.kind}/${nameOf(resource)}`;
 
 /** Runs a per-environment check body for every environment, prefixing findings with the environment. */
-export function perEnvironment(body: (env: EnvironmentModel, fail: (resource: string, message: string) => void) => void): (model: ConformanceModel) => Finding[] {
+export function perEnvironment(
+  body: (env: EnvironmentModel, fail: (resource: string, message: string) => void) => void,
+): (model: ConformanceModel) => Finding[] {
   return (model) =>
     model.environments.flatMap((env) => {
       const findings: Finding[] = [];
@@ -53,7 +57,9 @@ function distFilesUnder(dir: string, prefix = 'dist'): { file: string; text: str
     .sort((a, b) => a.name.localeCompare(b.name))
     .flatMap((entry) => {
       const full = path.join(dir, entry.name);
-      return entry.isDirectory() ? distFilesUnder(full, `${prefix}/${entry.name}`) : [{ file: `${prefix}/${entry.name}`, text: fs.readFileSync(full, 'utf8') }];
+      return entry.isDirectory()
+        ? distFilesUnder(full, `${prefix}/${entry.name}`)
+        : [{ file: `${prefix}/${entry.name}`, text: fs.readFileSync(full, 'utf8') }];
     });
 }
 
@@ -62,7 +68,10 @@ function distFilesUnder(dir: string, prefix = 'dist'): { file: string; text: str
  * the composed resources by environment and unit. Throws when the manifests do not validate:
  * conformance is judged on valid manifests only.
  */
-export function modelFromDocuments(documents: ReadonlyArray<{ file: string; doc: unknown }>, distFiles: ConformanceModel['distFiles']): ConformanceModel {
+export function modelFromDocuments(
+  documents: ReadonlyArray<{ file: string; doc: unknown }>,
+  distFiles: ConformanceModel['distFiles'],
+): ConformanceModel {
   const check = checkManifests(documents);
   if (check.problems.length) throw new Error(`the manifests do not validate (${check.problems.length} problems): run npm run validate`);
   const byEnvironment = new Map<string, { regions: Record<RegionSuffix, Json[]>; global: Json[] }>();

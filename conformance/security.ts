@@ -1,8 +1,8 @@
 import { unzipSync } from 'fflate';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../compositions/lib/iam';
 import { DRILL_ROLE_PURPOSES } from '../compositions/payment-region/drills';
-import { EnvironmentModel, Finding, Json, allResources, describe, forProvider, ofKind, perEnvironment } from './model';
-import { Check } from './requirements';
+import { type EnvironmentModel, type Finding, type Json, allResources, describe, forProvider, ofKind, perEnvironment } from './model';
+import type { Check } from './requirements';
 
 interface PolicyDocument {
   readonly resource: Json;
@@ -15,9 +15,13 @@ function parsePolicy(resource: Json, text: string | undefined): PolicyDocument {
 }
 
 /** Identity policies (inline and managed) of an environment. */
-const identityPolicies = (env: EnvironmentModel) => [...ofKind(allResources(env), 'RolePolicy'), ...ofKind(allResources(env), 'Policy')].map((r) => parsePolicy(r, forProvider(r).policy));
+const identityPolicies = (env: EnvironmentModel) =>
+  [...ofKind(allResources(env), 'RolePolicy'), ...ofKind(allResources(env), 'Policy')].map((r) => parsePolicy(r, forProvider(r).policy));
 /** Every policy document with actions, including KMS key policies (resource policies). */
-const allPolicies = (env: EnvironmentModel) => [...identityPolicies(env), ...ofKind(allResources(env), 'Key').map((r) => parsePolicy(r, forProvider(r).policy))];
+const allPolicies = (env: EnvironmentModel) => [
+  ...identityPolicies(env),
+  ...ofKind(allResources(env), 'Key').map((r) => parsePolicy(r, forProvider(r).policy)),
+];
 
 const EXACT_ACTION = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
 
@@ -27,8 +31,10 @@ const iamActions: Check = {
   run: perEnvironment((env, fail) => {
     for (const { resource, statements } of allPolicies(env)) {
       for (const statement of statements) {
-        if ('NotAction' in statement || 'NotResource' in statement) fail(describe(resource), `statement ${statement.Sid ?? '?'} uses NotAction/NotResource`);
-        for (const action of [statement.Action ?? []].flat()) if (!EXACT_ACTION.test(action)) fail(describe(resource), `action "${action}" is a wildcard`);
+        if ('NotAction' in statement || 'NotResource' in statement)
+          fail(describe(resource), `statement ${statement.Sid ?? '?'} uses NotAction/NotResource`);
+        for (const action of [statement.Action ?? []].flat())
+          if (!EXACT_ACTION.test(action)) fail(describe(resource), `action "${action}" is a wildcard`);
       }
     }
   }),
@@ -42,7 +48,8 @@ const iamResourceStar: Check = {
       for (const statement of statements) {
         if (![statement.Resource].flat().includes('*')) continue;
         const undocumented = [statement.Action].flat().filter((a: string) => !(a in ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS));
-        if (undocumented.length) fail(describe(resource), `Resource "*" for ${undocumented.join(', ')}, which support resource-level permissions`);
+        if (undocumented.length)
+          fail(describe(resource), `Resource "*" for ${undocumented.join(', ')}, which support resource-level permissions`);
       }
     }
   }),
@@ -66,7 +73,11 @@ const iamTrust: Check = {
       const expected = TRUSTED_SERVICES[role.metadata.labels?.['payments-dr.io/purpose']];
       for (const statement of parsePolicy(role, forProvider(role).assumeRolePolicy).statements) {
         const principal = statement.Principal ?? {};
-        if (typeof principal !== 'object' || Object.keys(principal).join() !== 'Service' || [principal.Service].flat().join() !== expected) {
+        if (
+          typeof principal !== 'object' ||
+          Object.keys(principal).join() !== 'Service' ||
+          [principal.Service].flat().join() !== expected
+        ) {
           fail(describe(role), `trusts ${JSON.stringify(principal)}, expected only the service ${expected ?? '(unknown purpose)'}`);
         }
       }
@@ -81,18 +92,25 @@ const encryptionAtRest: Check = {
   requirement: 'Encryption at rest: Aurora, DynamoDB, Secrets Manager, SNS, CloudWatch log groups, S3',
   run: perEnvironment((env, fail) => {
     const all = allResources(env);
-    for (const r of [...ofKind(all, 'Cluster'), ...ofKind(all, 'GlobalCluster')]) if (forProvider(r).storageEncrypted !== true) fail(describe(r), 'storage not encrypted');
+    for (const r of [...ofKind(all, 'Cluster'), ...ofKind(all, 'GlobalCluster')])
+      if (forProvider(r).storageEncrypted !== true) fail(describe(r), 'storage not encrypted');
     for (const r of ofKind(all, 'Table')) {
       const sse = forProvider(r).serverSideEncryption ?? {};
       if (sse.enabled !== true || !hasKey(sse, 'kmsKeyArn')) fail(describe(r), 'no server-side encryption with a KMS key');
     }
-    for (const r of ofKind(all, 'Secret')) if (!hasKey(forProvider(r), 'kmsKeyId') || (forProvider(r).replica ?? []).some((x: Json) => !x.kmsKeyId)) fail(describe(r), 'secret or replica without a KMS key');
+    for (const r of ofKind(all, 'Secret'))
+      if (!hasKey(forProvider(r), 'kmsKeyId') || (forProvider(r).replica ?? []).some((x: Json) => !x.kmsKeyId))
+        fail(describe(r), 'secret or replica without a KMS key');
     for (const r of ofKind(all, 'Topic')) if (!forProvider(r).kmsMasterKeyId) fail(describe(r), 'SNS topic not encrypted');
-    for (const r of ofKind(all, 'Group')) if (!hasKey(forProvider(r), 'kmsKeyId')) fail(describe(r), 'log group not encrypted with a KMS key');
+    for (const r of ofKind(all, 'Group'))
+      if (!hasKey(forProvider(r), 'kmsKeyId')) fail(describe(r), 'log group not encrypted with a KMS key');
     for (const region of ['use1', 'usw2'] as const) {
       const buckets = ofKind(env.regions[region], 'Bucket');
-      const encrypted = ofKind(env.regions[region], 'BucketServerSideEncryptionConfiguration').filter((c) => (forProvider(c).rule ?? []).some((rule: Json) => rule.applyServerSideEncryptionByDefault?.sseAlgorithm));
-      if (buckets.length > encrypted.length) fail(`region ${region}`, `${buckets.length} bucket(s) but ${encrypted.length} encryption configuration(s)`);
+      const encrypted = ofKind(env.regions[region], 'BucketServerSideEncryptionConfiguration').filter((c) =>
+        (forProvider(c).rule ?? []).some((rule: Json) => rule.applyServerSideEncryptionByDefault?.sseAlgorithm),
+      );
+      if (buckets.length > encrypted.length)
+        fail(`region ${region}`, `${buckets.length} bucket(s) but ${encrypted.length} encryption configuration(s)`);
     }
   }),
 };
@@ -106,10 +124,14 @@ const tlsOnly: Check = {
     for (const cluster of ofKind(all, 'Cluster')) {
       const wanted = forProvider(cluster).dbClusterParameterGroupNameSelector?.matchLabels ?? {};
       const group = groups.find((g) => Object.entries(wanted).every(([k, v]) => g.metadata.labels?.[k] === v));
-      if (!group || !(forProvider(group).parameter ?? []).some((p: Json) => p.name === 'rds.force_ssl' && p.value === '1')) fail(describe(cluster), 'its parameter group does not force TLS (rds.force_ssl=1)');
+      if (!group || !(forProvider(group).parameter ?? []).some((p: Json) => p.name === 'rds.force_ssl' && p.value === '1'))
+        fail(describe(cluster), 'its parameter group does not force TLS (rds.force_ssl=1)');
     }
-    for (const r of ofKind(all, 'HealthCheck')) if (forProvider(r).type !== 'HTTPS') fail(describe(r), `health check type ${forProvider(r).type}`);
-    for (const r of ofKind(all, 'DomainName')) if (forProvider(r).domainNameConfiguration?.securityPolicy !== 'TLS_1_2') fail(describe(r), 'custom domain without the TLS_1_2 security policy');
+    for (const r of ofKind(all, 'HealthCheck'))
+      if (forProvider(r).type !== 'HTTPS') fail(describe(r), `health check type ${forProvider(r).type}`);
+    for (const r of ofKind(all, 'DomainName'))
+      if (forProvider(r).domainNameConfiguration?.securityPolicy !== 'TLS_1_2')
+        fail(describe(r), 'custom domain without the TLS_1_2 security policy');
   }),
 };
 
@@ -142,11 +164,13 @@ function walkStrings(value: unknown, path: string[], visit: (value: string, path
 
 const noSecretsInDist: Check = {
   id: 'no-secrets-in-dist',
-  requirement: 'No secret values in dist/: no credential patterns (also inside the function bundles) and no unexplained high-entropy strings',
+  requirement:
+    'No secret values in dist/: no credential patterns (also inside the function bundles) and no unexplained high-entropy strings',
   run: (model) => {
     const findings: Finding[] = [];
     for (const { file, text } of model.distFiles) {
-      for (const [what, pattern] of SECRET_PATTERNS) if (pattern.test(text)) findings.push({ resource: file, message: `contains a ${what}` });
+      for (const [what, pattern] of SECRET_PATTERNS)
+        if (pattern.test(text)) findings.push({ resource: file, message: `contains a ${what}` });
     }
     for (const object of model.distObjects) {
       walkStrings(object, [], (value, path) => {
@@ -154,10 +178,15 @@ const noSecretsInDist: Check = {
         if (field === 'contentBase64') {
           for (const [name, bytes] of Object.entries(unzipSync(Buffer.from(value, 'base64')))) {
             const code = Buffer.from(bytes).toString('utf8');
-            for (const [what, pattern] of SECRET_PATTERNS) if (pattern.test(code)) findings.push({ resource: `${describe(object)} (zip entry ${name})`, message: `bundle contains a ${what}` });
+            for (const [what, pattern] of SECRET_PATTERNS)
+              if (pattern.test(code))
+                findings.push({ resource: `${describe(object)} (zip entry ${name})`, message: `bundle contains a ${what}` });
           }
         } else if (!HIGH_ENTROPY_FIELDS.has(field) && path.join('.') !== 'metadata.name' && looksRandom(value)) {
-          findings.push({ resource: describe(object), message: `high-entropy string at ${path.join('.')} (${value.slice(0, 6)}…): a secret?` });
+          findings.push({
+            resource: describe(object),
+            message: `high-entropy string at ${path.join('.')} (${value.slice(0, 6)}…): a secret?`,
+          });
         }
       });
     }
@@ -170,7 +199,8 @@ const MASTER_SECRET_READERS = new Set(['migrate']);
 
 const masterSecretReaders: Check = {
   id: 'db-master-secret-readers',
-  requirement: 'IAM: only the migrate role may read the Aurora master secret (db-credentials); the webhook and health read the least-privilege db-app-credentials',
+  requirement:
+    'IAM: only the migrate role may read the Aurora master secret (db-credentials); the webhook and health read the least-privilege db-app-credentials',
   run: perEnvironment((env, fail) => {
     for (const { resource, statements } of identityPolicies(env)) {
       const purpose = resource.metadata.labels?.['payments-dr.io/purpose'];
@@ -178,10 +208,22 @@ const masterSecretReaders: Check = {
       for (const statement of statements) {
         const grantsRead = [statement.Action].flat().includes('secretsmanager:GetSecretValue');
         const master = [statement.Resource].flat().filter((arn: string) => arn === '*' || /:secret:db-credentials-/.test(arn));
-        if (grantsRead && master.length) fail(describe(resource), `statement ${statement.Sid ?? '?'} lets the ${purpose ?? 'unlabelled'} role read the master secret (${master.join(', ')})`);
+        if (grantsRead && master.length)
+          fail(
+            describe(resource),
+            `statement ${statement.Sid ?? '?'} lets the ${purpose ?? 'unlabelled'} role read the master secret (${master.join(', ')})`,
+          );
       }
     }
   }),
 };
 
-export const SECURITY_CHECKS: readonly Check[] = [iamActions, iamResourceStar, iamTrust, masterSecretReaders, encryptionAtRest, tlsOnly, noSecretsInDist];
+export const SECURITY_CHECKS: readonly Check[] = [
+  iamActions,
+  iamResourceStar,
+  iamTrust,
+  masterSecretReaders,
+  encryptionAtRest,
+  tlsOnly,
+  noSecretsInDist,
+];

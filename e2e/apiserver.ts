@@ -7,9 +7,16 @@
  */
 import type { Kube } from './kube';
 import type { Pki } from './pki';
-import { Supervisor, waitFor } from './processes';
+import { type Supervisor, waitFor } from './processes';
 
-export async function startApiServer(supervisor: Supervisor, binary: string, pki: Pki, etcd: string, port: number, kube: Kube): Promise<void> {
+export async function startApiServer(
+  supervisor: Supervisor,
+  binary: string,
+  pki: Pki,
+  etcd: string,
+  port: number,
+  kube: Kube,
+): Promise<void> {
   supervisor.start('kube-apiserver', binary, [
     '--bind-address=127.0.0.1',
     '--advertise-address=127.0.0.1',

@@ -17,11 +17,41 @@ import { waitFor, type Supervisor } from './processes';
 
 /** gitops-engine's kind order inside one wave (pkg/sync/sync_tasks.go); other kinds after, by name. */
 const KIND_ORDER = [
-  'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy', 'PodDisruptionBudget', 'ServiceAccount',
-  'Secret', 'SecretList', 'ConfigMap', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'CustomResourceDefinition',
-  'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList', 'Role', 'RoleList', 'RoleBinding',
-  'RoleBindingList', 'Service', 'DaemonSet', 'Pod', 'ReplicationController', 'ReplicaSet', 'Deployment',
-  'HorizontalPodAutoscaler', 'StatefulSet', 'Job', 'CronJob', 'IngressClass', 'Ingress', 'APIService',
+  'Namespace',
+  'NetworkPolicy',
+  'ResourceQuota',
+  'LimitRange',
+  'PodSecurityPolicy',
+  'PodDisruptionBudget',
+  'ServiceAccount',
+  'Secret',
+  'SecretList',
+  'ConfigMap',
+  'StorageClass',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleList',
+  'ClusterRoleBinding',
+  'ClusterRoleBindingList',
+  'Role',
+  'RoleList',
+  'RoleBinding',
+  'RoleBindingList',
+  'Service',
+  'DaemonSet',
+  'Pod',
+  'ReplicationController',
+  'ReplicaSet',
+  'Deployment',
+  'HorizontalPodAutoscaler',
+  'StatefulSet',
+  'Job',
+  'CronJob',
+  'IngressClass',
+  'Ingress',
+  'APIService',
 ];
 const kindRank = (kind: string): number => (KIND_ORDER.includes(kind) ? KIND_ORDER.indexOf(kind) : KIND_ORDER.length);
 
@@ -51,7 +81,10 @@ export interface SyncReport {
 }
 
 const sortForApply = (objs: Json[]): Json[] =>
-  [...objs].sort((a, b) => kindRank(a.kind) - kindRank(b.kind) || a.kind.localeCompare(b.kind) || String(a.metadata.name).localeCompare(String(b.metadata.name)));
+  [...objs].sort(
+    (a, b) =>
+      kindRank(a.kind) - kindRank(b.kind) || a.kind.localeCompare(b.kind) || String(a.metadata.name).localeCompare(String(b.metadata.name)),
+  );
 
 export class ArgoStyleSync {
   private index?: ResourceIndex;
@@ -115,7 +148,14 @@ export class ArgoStyleSync {
       const result = await this.kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', '-'], input);
       if (result.code === 0) {
         const now = Date.now();
-        for (const o of batch) this.report.applied.push({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace, appliedAt: now });
+        for (const o of batch)
+          this.report.applied.push({
+            apiVersion: o.apiVersion,
+            kind: o.kind,
+            name: o.metadata.name,
+            namespace: o.metadata.namespace,
+            appliedAt: now,
+          });
         if (attempt > 1) this.report.retries.set(what, attempt - 1);
         return;
       }
@@ -146,7 +186,8 @@ export class ArgoStyleSync {
           const health = live ? runHealthCheck(script!, live) : { status: 'Missing', message: 'not found' };
           if (health.status === 'Healthy') continue;
           last = `${o.kind} ${o.metadata.name}: ${health.status} ${health.message}`;
-          const never = live && o.metadata.namespace && groupOf(o.apiVersion) === 'payments-dr.io' ? await this.detector.check(live) : undefined;
+          const never =
+            live && o.metadata.namespace && groupOf(o.apiVersion) === 'payments-dr.io' ? await this.detector.check(live) : undefined;
           if (!never) return false;
           this.report.neverHealthy.set(objectId(o), never);
           say(`DEFECT ${never}`);

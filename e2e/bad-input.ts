@@ -20,12 +20,24 @@ export async function checkBadInput(kube: Kube, platform: Platform): Promise<Bad
   const claim = platform.units.flatMap((u) => u.manifests).find((o) => o.kind === 'PaymentRegion');
   if (!claim) throw new E2eError('dist/ holds no PaymentRegion claim to derive the bad-input cases from');
   const variants: Array<[string, (spec: Json) => void, RegExp]> = [
-    ['spec.failoverRole: TERTIARY (enum PRIMARY|SECONDARY)', (s) => (s.failoverRole = 'TERTIARY'), /failoverRole: Unsupported value: "TERTIARY"/],
-    [`spec.regionSuffix: ${claim.spec.regionSuffix === 'use1' ? 'usw2' : 'use1'} with spec.region: ${claim.spec.region} (CEL rule)`, (s) => (s.regionSuffix = s.regionSuffix === 'use1' ? 'usw2' : 'use1'), /regionSuffix must be use1 for us-east-1/],
+    [
+      'spec.failoverRole: TERTIARY (enum PRIMARY|SECONDARY)',
+      (s) => (s.failoverRole = 'TERTIARY'),
+      /failoverRole: Unsupported value: "TERTIARY"/,
+    ],
+    [
+      `spec.regionSuffix: ${claim.spec.regionSuffix === 'use1' ? 'usw2' : 'use1'} with spec.region: ${claim.spec.region} (CEL rule)`,
+      (s) => (s.regionSuffix = s.regionSuffix === 'use1' ? 'usw2' : 'use1'),
+      /regionSuffix must be use1 for us-east-1/,
+    ],
   ];
   // The claim's API exists once Crossplane has Offered it (the XRD's claim CRD is served).
-  const xrd = platform.units.flatMap((u) => u.manifests).find((o) => o.kind === 'CompositeResourceDefinition' && o.spec.claimNames?.kind === claim.kind);
-  await waitFor(`XRD ${xrd?.metadata.name} to be Offered`, 120_000, async () => isTrue(await kube.get(`/apis/apiextensions.crossplane.io/v1/compositeresourcedefinitions/${xrd?.metadata.name}`), 'Offered'));
+  const xrd = platform.units
+    .flatMap((u) => u.manifests)
+    .find((o) => o.kind === 'CompositeResourceDefinition' && o.spec.claimNames?.kind === claim.kind);
+  await waitFor(`XRD ${xrd?.metadata.name} to be Offered`, 120_000, async () =>
+    isTrue(await kube.get(`/apis/apiextensions.crossplane.io/v1/compositeresourcedefinitions/${xrd?.metadata.name}`), 'Offered'),
+  );
   const cases: BadInputCase[] = [];
   for (const [change, mutate, expected] of variants) {
     const bad = structuredClone(claim);
@@ -38,7 +50,8 @@ export async function checkBadInput(kube: Kube, platform: Platform): Promise<Bad
       await kube.kubectl(['delete', bad.kind, bad.metadata.name, '-n', bad.metadata.namespace, '--wait=false']);
       throw new E2eError(`the API server ACCEPTED an invalid claim (${change})`);
     }
-    if (!expected.test(message)) throw new E2eError(`the invalid claim (${change}) was refused, but not for the expected reason: ${message}`);
+    if (!expected.test(message))
+      throw new E2eError(`the invalid claim (${change}) was refused, but not for the expected reason: ${message}`);
     say(`bad input refused (${change}): ${message}`);
     cases.push({ change, refused: true, message });
   }

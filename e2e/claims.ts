@@ -15,7 +15,11 @@ import { unmatchedSelectors } from './references';
 import { ResourceIndex } from './resources';
 
 export const CLAIM_GROUP = 'payments-dr.io';
-export const LABELS = { environment: 'payments-dr.io/environment', region: 'payments-dr.io/region', component: 'payments-dr.io/component' } as const;
+export const LABELS = {
+  environment: 'payments-dr.io/environment',
+  region: 'payments-dr.io/region',
+  component: 'payments-dr.io/component',
+} as const;
 
 export interface Claim {
   readonly apiVersion: string;
@@ -106,9 +110,18 @@ export async function waitClaimsReady(
 /** `allManaged`: every managed resource there is (the candidates selectors may match). */
 export async function checkClaims(kube: Kube, claims: readonly Claim[], allManaged: () => Json[]): Promise<ComposedSummary[]> {
   const index = await ResourceIndex.load(kube);
-  const crds = new Map((await kube.list('/apis/apiextensions.k8s.io/v1/customresourcedefinitions')).map((crd) => [`${crd.spec.group}|${crd.spec.names.kind}`, crd]));
+  const crds = new Map(
+    (await kube.list('/apis/apiextensions.k8s.io/v1/customresourcedefinitions')).map((crd) => [
+      `${crd.spec.group}|${crd.spec.names.kind}`,
+      crd,
+    ]),
+  );
   // Region suffix → AWS region, from the region claims themselves.
-  const regions = new Map(claims.filter((c) => c.manifest.spec?.regionSuffix).map((c) => [c.manifest.spec.regionSuffix as string, c.manifest.spec.region as string]));
+  const regions = new Map(
+    claims
+      .filter((c) => c.manifest.spec?.regionSuffix)
+      .map((c) => [c.manifest.spec.regionSuffix as string, c.manifest.spec.region as string]),
+  );
   const problems: string[] = [];
   const notes: string[] = [];
   const summaries: ComposedSummary[] = [];
@@ -143,31 +156,42 @@ export async function checkClaims(kube: Kube, claims: readonly Claim[], allManag
       const owner = (obj.metadata.ownerReferences ?? []).find((o: Json) => o.controller);
       if (owner?.uid !== xr.metadata.uid) problems.push(`${what}: not controlled by ${ref.kind} ${ref.name}`);
       const labels = obj.metadata.labels ?? {};
-      if (labels[LABELS.environment] !== env) problems.push(`${what}: label ${LABELS.environment}=${labels[LABELS.environment]}, want ${env}`);
+      if (labels[LABELS.environment] !== env)
+        problems.push(`${what}: label ${LABELS.environment}=${labels[LABELS.environment]}, want ${env}`);
       if (!labels[LABELS.component]) problems.push(`${what}: no ${LABELS.component} label`);
       const region = labels[LABELS.region] as string | undefined;
-      if (!region || !regions.has(region)) problems.push(`${what}: label ${LABELS.region}=${region}, want one of ${[...regions.keys()].join('/')}`);
-      if (claim.manifest.spec.regionSuffix && region !== claim.manifest.spec.regionSuffix) problems.push(`${what}: label ${LABELS.region}=${region} in the ${claim.manifest.spec.regionSuffix} claim`);
-      if (region && !new RegExp(`^[a-z0-9][a-z0-9-]*-${region}-${env}$`).test(r.name)) problems.push(`${what}: name is not {type}-${region}-${env}`);
+      if (!region || !regions.has(region))
+        problems.push(`${what}: label ${LABELS.region}=${region}, want one of ${[...regions.keys()].join('/')}`);
+      if (claim.manifest.spec.regionSuffix && region !== claim.manifest.spec.regionSuffix)
+        problems.push(`${what}: label ${LABELS.region}=${region} in the ${claim.manifest.spec.regionSuffix} claim`);
+      if (region && !new RegExp(`^[a-z0-9][a-z0-9-]*-${region}-${env}$`).test(r.name))
+        problems.push(`${what}: name is not {type}-${region}-${env}`);
       if (!/(^|\.)aws\.upbound\.io$/.test(type!.group)) continue;
       managed++;
       managedObjects.push(obj);
       const crd = crds.get(`${type!.group}|${r.kind}`);
       const storage = (crd?.spec.versions ?? []).find((v: Json) => v.storage)?.name;
-      if (`${type!.group}/${storage}` !== r.apiVersion) problems.push(`${what}: composed at ${r.apiVersion}, the CRD stores ${type!.group}/${storage}`);
+      if (`${type!.group}/${storage}` !== r.apiVersion)
+        problems.push(`${what}: composed at ${r.apiVersion}, the CRD stores ${type!.group}/${storage}`);
       const hasRegion = Boolean(storageSchema(crd)?.properties?.spec?.properties?.forProvider?.properties?.region);
       const want = region ? regions.get(region) : undefined;
       const actual = obj.spec?.forProvider?.region;
       if (hasRegion && actual !== want) {
         // Route 53 publishes health-check metrics in us-east-1 only: an alarm on them lives there
         // whichever region's health check it watches (DESIGN.md §4).
-        if (r.kind === 'MetricAlarm' && obj.spec.forProvider.namespace === 'AWS/Route53' && actual === 'us-east-1') notes.push(`${r.kind} ${r.name} (region label ${region}) lives in us-east-1: Route 53 metrics exist only there`);
+        if (r.kind === 'MetricAlarm' && obj.spec.forProvider.namespace === 'AWS/Route53' && actual === 'us-east-1')
+          notes.push(`${r.kind} ${r.name} (region label ${region}) lives in us-east-1: Route 53 metrics exist only there`);
         else problems.push(`${what}: spec.forProvider.region=${actual}, want ${want}`);
       }
     }
-    for (const p of unmatchedSelectors(managedObjects, allManaged())) problems.push(`${id} → ${p.resource}: ${p.field} ${JSON.stringify(p.selector)} matches no managed resource (a provider could not resolve it)`);
+    for (const p of unmatchedSelectors(managedObjects, allManaged()))
+      problems.push(
+        `${id} → ${p.resource}: ${p.field} ${JSON.stringify(p.selector)} matches no managed resource (a provider could not resolve it)`,
+      );
     summaries.push({ claim, composite: `${ref.kind}/${ref.name}`, resources: refs.length, managed, kinds });
-    say(`${id} ↔ ${ref.kind} ${ref.name}: ${refs.length} composed resources (${managed} managed), ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}`);
+    say(
+      `${id} ↔ ${ref.kind} ${ref.name}: ${refs.length} composed resources (${managed} managed), ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}`,
+    );
   }
   notes.forEach((n) => say(`  note: ${n}`));
   if (problems.length) {

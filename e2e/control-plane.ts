@@ -4,8 +4,8 @@
  * provider CRDs. start() records how long each step took; stop() ends every process;
  * start(false) after stop() starts them again over the same etcd data (the warm start).
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { crdDir } from '../engines/crds';
 import { startApiServer } from './apiserver';
 import { startControllerManager } from './controller-manager';
@@ -49,8 +49,13 @@ export class ControlPlane {
     this.supervisor = new Supervisor(options.logDir);
     this.pki = makePki(path.join(options.workDir, 'pki'));
     this.server = `https://127.0.0.1:${options.ports['kube-apiserver']}`;
-    const kc = (name: string, user: KeyPair): string => writeKubeconfig(path.join(options.workDir, `${name}.kubeconfig`), this.server, this.pki.ca.crt, user, name);
-    this.kubeconfigs = { admin: kc('admin', this.pki.admin), crossplane: kc('crossplane', this.pki.crossplane), controllerManager: kc('kube-controller-manager', this.pki.controllerManager) };
+    const kc = (name: string, user: KeyPair): string =>
+      writeKubeconfig(path.join(options.workDir, `${name}.kubeconfig`), this.server, this.pki.ca.crt, user, name);
+    this.kubeconfigs = {
+      admin: kc('admin', this.pki.admin),
+      crossplane: kc('crossplane', this.pki.crossplane),
+      controllerManager: kc('kube-controller-manager', this.pki.controllerManager),
+    };
     this.kube = new Kube(this.server, this.pki.ca.crt, this.pki.admin, options.tools.kubectl, this.kubeconfigs.admin);
   }
 
@@ -86,18 +91,45 @@ export class ControlPlane {
     await step('etcd', async () => {
       etcd = await startEtcd(this.supervisor, tools.etcd, workDir, ports.etcd, ports['etcd-peer']);
     });
-    await step('kube-apiserver', () => startApiServer(this.supervisor, tools['kube-apiserver'], this.pki, etcd, ports['kube-apiserver'], this.kube));
+    await step('kube-apiserver', () =>
+      startApiServer(this.supervisor, tools['kube-apiserver'], this.pki, etcd, ports['kube-apiserver'], this.kube),
+    );
     await step('kube-controller-manager (garbage collector)', () =>
-      startControllerManager(this.supervisor, tools['kube-controller-manager'], this.kubeconfigs.controllerManager, ports['kube-controller-manager'], path.join(workDir, 'kube-controller-manager')),
+      startControllerManager(
+        this.supervisor,
+        tools['kube-controller-manager'],
+        this.kubeconfigs.controllerManager,
+        ports['kube-controller-manager'],
+        path.join(workDir, 'kube-controller-manager'),
+      ),
     );
     await step('crossplane core init', async () => {
-      await initCrossplane(this.supervisor, tools['crossplane-core'], this.kube, this.pki, this.kubeconfigs.crossplane, this.options.crossplaneSource, this.crossplanePorts);
+      await initCrossplane(
+        this.supervisor,
+        tools['crossplane-core'],
+        this.kube,
+        this.pki,
+        this.kubeconfigs.crossplane,
+        this.options.crossplaneSource,
+        this.crossplanePorts,
+      );
       const { dirs, rootCa } = await writeCrossplaneCerts(this.kube, this.pki, path.join(workDir, 'crossplane'));
       this.crossplaneDirs = dirs;
       this.rootCa = rootCa;
     });
-    await step('functions (mTLS gRPC servers)', () => startFunctions(this.supervisor, this.functionSpecs, this.rootCa!, path.join(workDir, 'functions'), this.options.debug));
-    await step('crossplane core start', () => startCrossplane(this.supervisor, tools['crossplane-core'], this.kubeconfigs.crossplane, this.crossplaneDirs!, this.crossplanePorts, this.options.debug));
+    await step('functions (mTLS gRPC servers)', () =>
+      startFunctions(this.supervisor, this.functionSpecs, this.rootCa!, path.join(workDir, 'functions'), this.options.debug),
+    );
+    await step('crossplane core start', () =>
+      startCrossplane(
+        this.supervisor,
+        tools['crossplane-core'],
+        this.kubeconfigs.crossplane,
+        this.crossplaneDirs!,
+        this.crossplanePorts,
+        this.options.debug,
+      ),
+    );
     if (fresh) {
       await step('FunctionRevisions (paused, status patched)', () => registerFunctions(this.kube, this.functionSpecs));
       await step('provider CRDs (vendored provider-aws)', () => this.installProviderCrds());
@@ -111,10 +143,18 @@ export class ControlPlane {
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'));
     if (!files.length) throw new E2eError(`no CRD files in ${dir}`);
     await this.kube.kubectlOk(['apply', '--server-side', '--field-manager=payments-dr-e2e', '-f', dir]);
-    await waitFor(`${files.length} provider CRDs Established`, 120_000, async () => {
-      const crds = (await this.kube.list('/apis/apiextensions.k8s.io/v1/customresourcedefinitions')).filter((crd) => /(^|\.)aws\.upbound\.io$/.test(crd.spec.group));
-      return crds.length >= files.length && crds.every((crd) => isTrue(crd, 'Established'));
-    }, this.supervisor, 500);
+    await waitFor(
+      `${files.length} provider CRDs Established`,
+      120_000,
+      async () => {
+        const crds = (await this.kube.list('/apis/apiextensions.k8s.io/v1/customresourcedefinitions')).filter((crd) =>
+          /(^|\.)aws\.upbound\.io$/.test(crd.spec.group),
+        );
+        return crds.length >= files.length && crds.every((crd) => isTrue(crd, 'Established'));
+      },
+      this.supervisor,
+      500,
+    );
   }
 
   async stop(): Promise<void> {

@@ -3,10 +3,16 @@
  * Crossplane deletes an XR's composed resources through their owner references, i.e. through
  * Kubernetes' garbage collector: without it nothing composed is ever deleted.
  */
-import * as https from 'https';
-import { Supervisor, waitFor } from './processes';
+import * as https from 'node:https';
+import { type Supervisor, waitFor } from './processes';
 
-export async function startControllerManager(supervisor: Supervisor, binary: string, kubeconfig: string, port: number, certDir: string): Promise<void> {
+export async function startControllerManager(
+  supervisor: Supervisor,
+  binary: string,
+  kubeconfig: string,
+  port: number,
+  certDir: string,
+): Promise<void> {
   supervisor.start('kube-controller-manager', binary, [
     `--kubeconfig=${kubeconfig}`,
     `--authentication-kubeconfig=${kubeconfig}`,
@@ -18,7 +24,14 @@ export async function startControllerManager(supervisor: Supervisor, binary: str
     `--secure-port=${port}`,
     `--cert-dir=${certDir}`,
   ]);
-  await waitFor('kube-controller-manager /healthz', 120_000, () => healthz(port), supervisor, 250, `see ${supervisor.logFile('kube-controller-manager')}`);
+  await waitFor(
+    'kube-controller-manager /healthz',
+    120_000,
+    () => healthz(port),
+    supervisor,
+    250,
+    `see ${supervisor.logFile('kube-controller-manager')}`,
+  );
 }
 
 function healthz(port: number): Promise<boolean> {

@@ -52,7 +52,13 @@ async function otherUsages(kube: Kube, of: Ref): Promise<boolean> {
   return false;
 }
 
-export async function checkDeletion(kube: Kube, provider: StandInProvider, claims: readonly Claim[], timeoutMs: number, supervisor: Supervisor): Promise<DeletionReport> {
+export async function checkDeletion(
+  kube: Kube,
+  provider: StandInProvider,
+  claims: readonly Claim[],
+  timeoutMs: number,
+  supervisor: Supervisor,
+): Promise<DeletionReport> {
   const index = await ResourceIndex.load(kube);
   const withRefs = [];
   for (const claim of claims) {
@@ -71,14 +77,21 @@ export async function checkDeletion(kube: Kube, provider: StandInProvider, claim
   // Every Usage resolved and in force.
   const pairs: Array<{ usage: string; of: Ref; by: Ref }> = [];
   for (const u of target.usages) {
-    const usage = await waitFor(`Usage ${u.name} to be Ready`, timeoutMs, async () => {
-      const obj = await kube.get(index.path(u.apiVersion, u.kind, u.name));
-      return isTrue(obj, 'Ready') && obj?.spec?.of?.resourceRef?.name && obj?.spec?.by?.resourceRef?.name ? obj : undefined;
-    }, supervisor, 500);
+    const usage = await waitFor(
+      `Usage ${u.name} to be Ready`,
+      timeoutMs,
+      async () => {
+        const obj = await kube.get(index.path(u.apiVersion, u.kind, u.name));
+        return isTrue(obj, 'Ready') && obj?.spec?.of?.resourceRef?.name && obj?.spec?.by?.resourceRef?.name ? obj : undefined;
+      },
+      supervisor,
+      500,
+    );
     const of = { apiVersion: usage.spec.of.apiVersion, kind: usage.spec.of.kind, name: usage.spec.of.resourceRef.name };
     const by = { apiVersion: usage.spec.by.apiVersion, kind: usage.spec.by.kind, name: usage.spec.by.resourceRef.name };
     const used = await kube.get(index.path(of.apiVersion, of.kind, of.name));
-    if (used?.metadata?.labels?.[IN_USE] !== 'true') throw new E2eError(`Usage ${u.name} is Ready but ${of.kind} ${of.name} has no ${IN_USE}=true label`);
+    if (used?.metadata?.labels?.[IN_USE] !== 'true')
+      throw new E2eError(`Usage ${u.name} is Ready but ${of.kind} ${of.name} has no ${IN_USE}=true label`);
     pairs.push({ usage: u.name, of, by });
   }
 
@@ -92,7 +105,8 @@ export async function checkDeletion(kube: Kube, provider: StandInProvider, claim
     const type = index.find(of.apiVersion, of.kind)!;
     const res = await kube.kubectl(['delete', `${type.plural}.${type.group}`, of.name, '--dry-run=server']);
     webhookMessage = (res.stderr || res.stdout).trim();
-    if (res.code === 0 || !/in-use by/.test(webhookMessage)) throw new E2eError(`deleting the used ${of.kind} ${of.name} was not refused by Crossplane's Usage webhook: ${webhookMessage}`);
+    if (res.code === 0 || !/in-use by/.test(webhookMessage))
+      throw new E2eError(`deleting the used ${of.kind} ${of.name} was not refused by Crossplane's Usage webhook: ${webhookMessage}`);
     say(`Usage webhook refuses to delete ${of.kind} ${of.name} (dry run): ${webhookMessage}`);
   }
 
@@ -106,7 +120,16 @@ export async function checkDeletion(kube: Kube, provider: StandInProvider, claim
     return left;
   };
   let left: string[] = [];
-  await waitFor(`${id} and everything it composed to be deleted`, timeoutMs, async () => (left = await remaining()).length === 0, supervisor, 500).catch((error: Error) => {
+  await waitFor(
+    `${id} and everything it composed to be deleted`,
+    timeoutMs,
+    async () => {
+      left = await remaining();
+      return left.length === 0;
+    },
+    supervisor,
+    500,
+  ).catch((error: Error) => {
     throw new E2eError(`${error.message}; still there: ${left.slice(0, 8).join(', ')}${left.length > 8 ? ` (+${left.length - 8})` : ''}`);
   });
   const durationMs = Date.now() - start;
@@ -119,22 +142,37 @@ export async function checkDeletion(kube: Kube, provider: StandInProvider, claim
       // Used resource of another claim (e.g. the region's KMS key): it stays, released.
       const used = await kube.get(index.path(of.apiVersion, of.kind, of.name));
       if (!used) problems.push(`${of.kind}/${of.name} (not composed by ${id}) was deleted with it`);
-      else if (used.metadata.labels?.[IN_USE] === 'true' && !(await otherUsages(kube, of))) problems.push(`${of.kind}/${of.name} still carries ${IN_USE}=true after Usage ${usage} went`);
+      else if (used.metadata.labels?.[IN_USE] === 'true' && !(await otherUsages(kube, of)))
+        problems.push(`${of.kind}/${of.name} still carries ${IN_USE}=true after Usage ${usage} went`);
       else if (!released.includes(`${of.kind}/${of.name}`)) released.push(`${of.kind}/${of.name}`);
       continue;
     }
     const tOf = provider.timeline(of.kind, of.name);
     const tBy = provider.timeline(by.kind, by.name);
-    const order = { usage, of: `${of.kind}/${of.name}`, by: `${by.kind}/${by.name}`, byGone: (tBy.gone ?? NaN) - start, ofDeleting: (tOf.deleting ?? NaN) - start, ofRefusedFirst: tOf.deleteRefused !== undefined };
+    const order = {
+      usage,
+      of: `${of.kind}/${of.name}`,
+      by: `${by.kind}/${by.name}`,
+      byGone: (tBy.gone ?? NaN) - start,
+      ofDeleting: (tOf.deleting ?? NaN) - start,
+      ofRefusedFirst: tOf.deleteRefused !== undefined,
+    };
     usages.push(order);
-    if (!(order.ofDeleting >= order.byGone)) problems.push(`${order.of} was deleting at +${seconds(order.ofDeleting)}, before ${order.by} was gone (+${seconds(order.byGone)}), despite Usage ${usage}`);
+    if (!(order.ofDeleting >= order.byGone))
+      problems.push(
+        `${order.of} was deleting at +${seconds(order.ofDeleting)}, before ${order.by} was gone (+${seconds(order.byGone)}), despite Usage ${usage}`,
+      );
   }
   if (problems.length) throw new E2eError(`deletion did not follow the Usages: ${problems.join('; ')}`);
   const order = refs
-    .map((r) => ({ resource: `${r.kind}/${r.name}`, goneMs: (provider.timelines.get(StandInProvider.key(r.kind, r.name))?.gone ?? NaN) - start }))
+    .map((r) => ({
+      resource: `${r.kind}/${r.name}`,
+      goneMs: (provider.timelines.get(StandInProvider.key(r.kind, r.name))?.gone ?? NaN) - start,
+    }))
     .filter((o) => !Number.isNaN(o.goneMs))
     .sort((a, b) => a.goneMs - b.goneMs);
-  say(`${id} deleted with everything it composed in ${seconds(durationMs)}; ${usages.length} Usages held their order; ${released.length} used resources of other claims released (${released.join(', ')})`);
+  say(
+    `${id} deleted with everything it composed in ${seconds(durationMs)}; ${usages.length} Usages held their order; ${released.length} used resources of other claims released (${released.join(', ')})`,
+  );
   return { claim, composed: refs.length, usages, released, webhookMessage, durationMs, order };
 }
-

@@ -14,14 +14,14 @@
  * only records a ReconcilePaused condition (a status Update of the object it read), so the
  * endpoint and capabilities patched into status stay; the e2e checks that they do.
  */
-import * as fs from 'fs';
-import * as net from 'net';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
 import type { Json, Kube } from './kube';
 import { condition } from './kube';
 import { E2eError } from './log';
 import { issue, type KeyPair } from './pki';
-import { Supervisor, waitFor } from './processes';
+import { type Supervisor, waitFor } from './processes';
 
 export interface FunctionSpec {
   /** Function name as the Compositions' functionRef names it (and the Function in dist/platform). */
@@ -33,7 +33,13 @@ export interface FunctionSpec {
 }
 
 /** Starts every function server; resolves once each accepts TCP connections. */
-export async function startFunctions(supervisor: Supervisor, functions: readonly FunctionSpec[], rootCa: KeyPair, root: string, debug: boolean): Promise<void> {
+export async function startFunctions(
+  supervisor: Supervisor,
+  functions: readonly FunctionSpec[],
+  rootCa: KeyPair,
+  root: string,
+  debug: boolean,
+): Promise<void> {
   for (const fn of functions) {
     const dir = path.join(root, fn.name);
     // function-sdk-go reads tls.crt, tls.key and ca.crt from the folder.
@@ -42,7 +48,15 @@ export async function startFunctions(supervisor: Supervisor, functions: readonly
     // The folder is given as Crossplane's package runtime gives it, by env (the flag is --tls-certs-dir).
     supervisor.start(fn.name, fn.binary, [`--address=127.0.0.1:${fn.port}`, ...(debug ? ['--debug'] : [])], { TLS_SERVER_CERTS_DIR: dir });
   }
-  for (const fn of functions) await waitFor(`${fn.name} on 127.0.0.1:${fn.port}`, 30_000, () => listening(fn.port), supervisor, 100, `see ${supervisor.logFile(fn.name)}`);
+  for (const fn of functions)
+    await waitFor(
+      `${fn.name} on 127.0.0.1:${fn.port}`,
+      30_000,
+      () => listening(fn.port),
+      supervisor,
+      100,
+      `see ${supervisor.logFile(fn.name)}`,
+    );
 }
 
 function listening(port: number): Promise<boolean> {
@@ -73,21 +87,28 @@ export async function registerFunctions(kube: Kube, functions: readonly Function
     },
     spec: { desiredState: 'Active', image: fn.image, revision: 1, skipDependencyResolution: true },
   }));
-  await kube.kubectlOk(['apply', '--server-side', '--field-manager=payments-dr-e2e', '-f', '-'], revisions.map((r) => JSON.stringify(r)).join('\n'));
+  await kube.kubectlOk(
+    ['apply', '--server-side', '--field-manager=payments-dr-e2e', '-f', '-'],
+    revisions.map((r) => JSON.stringify(r)).join('\n'),
+  );
   for (const fn of functions) {
     const status = { status: { endpoint: `dns:///127.0.0.1:${fn.port}`, capabilities: ['composition'] } };
-    await kube.kubectlOk(['patch', 'functionrevision', revisionName(fn), '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]);
+    await kube.kubectlOk([
+      'patch',
+      'functionrevision',
+      revisionName(fn),
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify(status),
+    ]);
   }
   // The revision controller must have seen the pause (condition) and kept our status.
   for (const fn of functions) {
-    const revision = await waitFor(
-      `FunctionRevision ${revisionName(fn)} to report ReconcilePaused`,
-      60_000,
-      async () => {
-        const r = await kube.get(`/apis/pkg.crossplane.io/v1/functionrevisions/${revisionName(fn)}`);
-        return condition(r, 'Synced')?.reason === 'ReconcilePaused' ? r : undefined;
-      },
-    );
+    const revision = await waitFor(`FunctionRevision ${revisionName(fn)} to report ReconcilePaused`, 60_000, async () => {
+      const r = await kube.get(`/apis/pkg.crossplane.io/v1/functionrevisions/${revisionName(fn)}`);
+      return condition(r, 'Synced')?.reason === 'ReconcilePaused' ? r : undefined;
+    });
     checkKept(revision, fn);
   }
 }
@@ -95,6 +116,8 @@ export async function registerFunctions(kube: Kube, functions: readonly Function
 function checkKept(revision: Json, fn: FunctionSpec): void {
   const endpoint = revision.status?.endpoint;
   if (endpoint !== `dns:///127.0.0.1:${fn.port}`) {
-    throw new E2eError(`Crossplane's revision controller did not leave the paused FunctionRevision ${revisionName(fn)} alone: status.endpoint is now ${JSON.stringify(endpoint)}`);
+    throw new E2eError(
+      `Crossplane's revision controller did not leave the paused FunctionRevision ${revisionName(fn)} alone: status.endpoint is now ${JSON.stringify(endpoint)}`,
+    );
   }
 }

@@ -8,9 +8,9 @@
  * Prints the operators' `kubectl get` table and the timings. See README "End-to-end on a local
  * control plane".
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { fromCaller, parseCommandLine } from '../cli/command-line';
 import { REPO_ROOT } from '../engines/crds';
 import { runScenario } from './scenario';
@@ -22,7 +22,8 @@ import { crossplaneSourceDir, findTools } from './tools';
 const spec = {
   name: 'e2e',
   arguments: '',
-  summary: 'Runs dist/ on a local control plane (kube-apiserver, etcd, Crossplane core, functions) and checks claims compose, report status and delete in order.',
+  summary:
+    'Runs dist/ on a local control plane (kube-apiserver, etcd, Crossplane core, functions) and checks claims compose, report status and delete in order.',
   options: {
     'host-network': { type: 'boolean' },
     'base-port': { type: 'string' },
@@ -34,7 +35,8 @@ const spec = {
     dist: { type: 'string' },
   },
   descriptions: {
-    'host-network': "run on the host's loopback instead of a private network namespace (Crossplane core's webhook/metrics/health ports then listen on all interfaces)",
+    'host-network':
+      "run on the host's loopback instead of a private network namespace (Crossplane core's webhook/metrics/health ports then listen on all interfaces)",
     'base-port': 'use ports N..N+8 (default: free ephemeral ports)',
     keep: 'keep the work folder (certificates, kubeconfig, etcd data, logs) even on success',
     hold: 'on failure, keep the control plane running for inspection until Ctrl-C (prints how to reach it with kubectl)',
@@ -53,10 +55,13 @@ async function main(): Promise<number> {
   if (!values['host-network'] && !isInside()) {
     const why = isolationUnavailable();
     if (!why) return runInside();
-    say(`no private network namespace (${why}): running on the host's loopback; Crossplane core's webhook/metrics/health ports and the functions' metrics port (:8080) listen on all interfaces`);
+    say(
+      `no private network namespace (${why}): running on the host's loopback; Crossplane core's webhook/metrics/health ports and the functions' metrics port (:8080) listen on all interfaces`,
+    );
   }
   const basePort = values['base-port'] === undefined ? undefined : Number(values['base-port']);
-  if (basePort !== undefined && !(Number.isInteger(basePort) && basePort > 0 && basePort < 65536)) throw new E2eError(`--base-port must be a port number, not "${values['base-port']}"`);
+  if (basePort !== undefined && !(Number.isInteger(basePort) && basePort > 0 && basePort < 65536))
+    throw new E2eError(`--base-port must be a port number, not "${values['base-port']}"`);
   const timeoutMs = 1000 * Number(values.timeout ?? 300);
   if (!(timeoutMs > 0)) throw new E2eError(`--timeout must be a number of seconds, not "${values.timeout}"`);
 
@@ -64,8 +69,24 @@ async function main(): Promise<number> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'payments-dr-e2e-'));
   const logDir = path.join(workDir, 'logs');
   const distDir = values.dist ? fromCaller(values.dist) : path.join(REPO_ROOT, 'dist');
-  if (!fs.existsSync(path.join(distDir, 'argocd', 'applications.yaml'))) throw new E2eError(`${distDir} has no argocd/applications.yaml: give a folder \`npm run synth\` wrote (DIST_DIR=<dir> npm run synth)`);
-  return runScenario({ repoRoot: REPO_ROOT, distDir, workDir, logDir, tools, versions, ports, crossplaneSource, keep: Boolean(values.keep), hold: Boolean(values.hold), debug: Boolean(values.debug), restart: !values['no-restart'], timeoutMs, onInterrupt: isInside() ? onOuterGone : signalHandlers });
+  if (!fs.existsSync(path.join(distDir, 'argocd', 'applications.yaml')))
+    throw new E2eError(`${distDir} has no argocd/applications.yaml: give a folder \`npm run synth\` wrote (DIST_DIR=<dir> npm run synth)`);
+  return runScenario({
+    repoRoot: REPO_ROOT,
+    distDir,
+    workDir,
+    logDir,
+    tools,
+    versions,
+    ports,
+    crossplaneSource,
+    keep: Boolean(values.keep),
+    hold: Boolean(values.hold),
+    debug: Boolean(values.debug),
+    restart: !values['no-restart'],
+    timeoutMs,
+    onInterrupt: isInside() ? onOuterGone : signalHandlers,
+  });
 }
 
 function signalHandlers(stop: (why: string) => void): void {

@@ -9,9 +9,9 @@
  * The outer process keeps a pipe to the inner one's stdin: Ctrl-C (or the outer process dying)
  * closes it, and the inner process stops the control plane and removes its files.
  */
-import { spawn, spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { say } from './log';
 
 export const INSIDE_ENV = 'PAYMENTS_DR_E2E_ISOLATED';

@@ -3,15 +3,19 @@
  * certificate) for the loops that poll and patch, and kubectl for what a person would type.
  * Both are asynchronous so the stand-in provider keeps running while a step waits.
  */
-import { spawn } from 'child_process';
-import * as fs from 'fs';
-import * as https from 'https';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as https from 'node:https';
 import type { KeyPair } from './pki';
 
-export type Json = Record<string, any>;
+import type { Json } from '../engines/yaml';
+
+export type { Json };
 
 export interface Response {
   readonly status: number;
+  /** Parsed JSON, or the plain text of a non-JSON answer (e.g. /readyz). */
+  // biome-ignore lint/suspicious/noExplicitAny: an API server answer of any kind, read by the caller that knows its shape
   readonly body: any;
 }
 
@@ -42,7 +46,15 @@ export class Kube {
     return new Promise((resolve, reject) => {
       const req = https.request(
         `${this.server}${path}`,
-        { method, agent: this.agent, headers: { Accept: 'application/json', ...(payload ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload) } : {}) }, timeout: 30_000 },
+        {
+          method,
+          agent: this.agent,
+          headers: {
+            Accept: 'application/json',
+            ...(payload ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload) } : {}),
+          },
+          timeout: 30_000,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -96,7 +108,9 @@ export class Kube {
       child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
       child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
       child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+      child.on('close', (code) =>
+        resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+      );
       child.stdin.end(input ?? '');
     });
   }
@@ -128,8 +142,7 @@ export class Kube {
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => {
             buffered += chunk;
-            let newline: number;
-            while ((newline = buffered.indexOf('\n')) >= 0) {
+            for (let newline = buffered.indexOf('\n'); newline >= 0; newline = buffered.indexOf('\n')) {
               const line = buffered.slice(0, newline).trim();
               buffered = buffered.slice(newline + 1);
               if (!line) continue;

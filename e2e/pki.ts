@@ -5,10 +5,10 @@
  * certificates are signed by Crossplane's own root CA instead (`core init` makes it, as in a
  * cluster), because Crossplane verifies functions and functions verify Crossplane with it.
  */
-import { execFileSync } from 'child_process';
-import { randomBytes } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { E2eError } from './log';
 
 export interface KeyPair {
@@ -37,8 +37,11 @@ function openssl(cwd: string, args: string[]): void {
   try {
     execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new E2eError('openssl is needed to make the test certificates: install it (apt-get install openssl)');
-    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim().split('\n')[0];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new E2eError('openssl is needed to make the test certificates: install it (apt-get install openssl)');
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '')
+      .trim()
+      .split('\n')[0];
     throw new E2eError(`openssl ${args[0]} failed in ${cwd}: ${stderr}`);
   }
 }
@@ -49,16 +52,38 @@ const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-n
  * A key and certificate `name` signed by `ca`. `subject` is an openssl -subj string;
  * `ips`/`dns` become subjectAltNames (server certificates), `usage` the extended key usage.
  */
-export function issue(dir: string, ca: KeyPair, name: string, subject: string, usage: 'serverAuth' | 'clientAuth', ips: string[] = [], dns: string[] = []): KeyPair {
+export function issue(
+  dir: string,
+  ca: KeyPair,
+  name: string,
+  subject: string,
+  usage: 'serverAuth' | 'clientAuth',
+  ips: string[] = [],
+  dns: string[] = [],
+): KeyPair {
   fs.mkdirSync(dir, { recursive: true });
   const sans = [...ips.map((ip) => `IP:${ip}`), ...dns.map((d) => `DNS:${d}`)];
   const ext = [`extendedKeyUsage=${usage}`, 'keyUsage=critical,digitalSignature,keyEncipherment', 'basicConstraints=CA:FALSE'];
   if (sans.length) ext.push(`subjectAltName=${sans.join(',')}`);
-  fs.writeFileSync(path.join(dir, `${name}.ext`), ext.join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, `${name}.ext`), `${ext.join('\n')}\n`);
   openssl(dir, ['req', ...EC_KEY, '-subj', subject, '-keyout', `${name}.key`, '-out', `${name}.csr`]);
   openssl(dir, [
-    'x509', '-req', '-in', `${name}.csr`, '-CA', ca.crt, '-CAkey', ca.key,
-    '-set_serial', `0x${randomBytes(12).toString('hex')}`, '-days', '2', '-extfile', `${name}.ext`, '-out', `${name}.crt`,
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    ca.crt,
+    '-CAkey',
+    ca.key,
+    '-set_serial',
+    `0x${randomBytes(12).toString('hex')}`,
+    '-days',
+    '2',
+    '-extfile',
+    `${name}.ext`,
+    '-out',
+    `${name}.crt`,
   ]);
   return { crt: path.join(dir, `${name}.crt`), key: path.join(dir, `${name}.key`) };
 }
@@ -72,11 +97,27 @@ export function makePki(dir: string): Pki {
   return {
     dir,
     ca,
-    apiserver: issue(dir, ca, 'kube-apiserver', '/CN=kube-apiserver', 'serverAuth', ['127.0.0.1'], ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc']),
+    apiserver: issue(
+      dir,
+      ca,
+      'kube-apiserver',
+      '/CN=kube-apiserver',
+      'serverAuth',
+      ['127.0.0.1'],
+      ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc'],
+    ),
     admin: issue(dir, ca, 'admin', '/O=system:masters/CN=payments-dr-e2e-admin', 'clientAuth'),
     crossplane: issue(dir, ca, 'crossplane', '/O=system:masters/CN=crossplane', 'clientAuth'),
     controllerManager: issue(dir, ca, 'kube-controller-manager', '/O=system:masters/CN=system:kube-controller-manager', 'clientAuth'),
-    webhook: issue(dir, ca, 'crossplane-webhook', '/CN=crossplane-webhooks.crossplane-system.svc', 'serverAuth', ['127.0.0.1'], ['crossplane-webhooks.crossplane-system.svc']),
+    webhook: issue(
+      dir,
+      ca,
+      'crossplane-webhook',
+      '/CN=crossplane-webhooks.crossplane-system.svc',
+      'serverAuth',
+      ['127.0.0.1'],
+      ['crossplane-webhooks.crossplane-system.svc'],
+    ),
     serviceAccountKey: path.join(dir, 'service-account.key'),
     serviceAccountPub: path.join(dir, 'service-account.pub'),
   };

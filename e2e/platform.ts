@@ -3,8 +3,8 @@
  * manifests of each folder, the Functions the platform installs, the managed-resource kinds its
  * Compositions compose, and Argo CD's health checks from dist/argocd/argocd-cm-health.yaml.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { E2eError } from './log';
 import type { Json } from './kube';
@@ -57,16 +57,24 @@ export function readPlatform(repoRoot: string, distDir: string): Platform {
     .map((app) => ({ application: app.metadata.name as string, wave: waveOf(app), folder: app.spec.source.path as string }))
     .sort((a, b) => a.wave - b.wave || a.application.localeCompare(b.application))
     // Applications name folders as the repository has them (dist/...); read them from distDir.
-    .map((u) => ({ ...u, manifests: readFolder(u.folder.startsWith('dist/') ? path.join(distDir, u.folder.slice('dist/'.length)) : path.join(repoRoot, u.folder)) }));
+    .map((u) => ({
+      ...u,
+      manifests: readFolder(
+        u.folder.startsWith('dist/') ? path.join(distDir, u.folder.slice('dist/'.length)) : path.join(repoRoot, u.folder),
+      ),
+    }));
   const all = units.flatMap((u) => u.manifests);
-  const functions = all.filter((o) => o.kind === 'Function' && groupOf(o.apiVersion) === 'pkg.crossplane.io').map((o) => ({ name: o.metadata.name as string, image: o.spec.package as string }));
+  const functions = all
+    .filter((o) => o.kind === 'Function' && groupOf(o.apiVersion) === 'pkg.crossplane.io')
+    .map((o) => ({ name: o.metadata.name as string, image: o.spec.package as string }));
   const composed = all
     .filter((o) => o.kind === 'Composition')
     .flatMap((c) => (c.spec.pipeline ?? []) as Json[])
     .flatMap((step) => ((step.input?.resources ?? []) as Json[]).map((r) => r.base as Json));
   const kinds = new Map<string, { apiVersion: string; kind: string }>();
   for (const o of [...composed, ...all]) {
-    if (o?.apiVersion && /(^|\.)aws\.upbound\.io\//.test(o.apiVersion) && o.kind !== 'ProviderConfig') kinds.set(`${o.apiVersion}|${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
+    if (o?.apiVersion && /(^|\.)aws\.upbound\.io\//.test(o.apiVersion) && o.kind !== 'ProviderConfig')
+      kinds.set(`${o.apiVersion}|${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
   }
   const health = readHealthScripts(path.join(distDir, 'argocd', 'argocd-cm-health.yaml'));
   return { distDir, units, functions, managedKinds: [...kinds.values()], healthScript: health };
@@ -82,7 +90,8 @@ function readHealthScripts(file: string): (group: string, kind: string) => strin
     if (exact) return exact;
     for (const [glob, custom] of globs) {
       const [g, k] = glob.split('/');
-      const match = (pattern: string, value: string): boolean => new RegExp(`^${pattern.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`).test(value);
+      const match = (pattern: string, value: string): boolean =>
+        new RegExp(`^${pattern.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`).test(value);
       if (custom['health.lua'] && match(g, group) && match(k, kind)) return custom['health.lua'];
     }
     return undefined;

@@ -4,7 +4,7 @@
  * all interfaces), and the functions' SDK starts a metrics server on :8080 with no flag to move
  * it. That is why the e2e runs in a private network namespace by default (see isolation.ts).
  */
-import * as net from 'net';
+import * as net from 'node:net';
 import { E2eError } from './log';
 
 export const PORT_NAMES = [
@@ -54,9 +54,14 @@ export async function allocatePorts(base?: number): Promise<Ports> {
     let port: number;
     if (base !== undefined) {
       port = base + i;
-      if (port > 65535) throw new E2eError(`--base-port ${base} leaves no room for ${PORT_NAMES.length} ports (last would be ${base + PORT_NAMES.length - 1})`);
+      if (port > 65535)
+        throw new E2eError(
+          `--base-port ${base} leaves no room for ${PORT_NAMES.length} ports (last would be ${base + PORT_NAMES.length - 1})`,
+        );
       if (!(await canBind(port))) {
-        throw new E2eError(`port ${port} (${name}) is already in use: stop whatever listens there (ss -ltnp 'sport = :${port}') or pick other ports with --base-port`);
+        throw new E2eError(
+          `port ${port} (${name}) is already in use: stop whatever listens there (ss -ltnp 'sport = :${port}') or pick other ports with --base-port`,
+        );
       }
     } else {
       do port = await ephemeralPort();

@@ -3,9 +3,9 @@
  * exit is reported with the tail of its log, and stopAll() ends them (SIGTERM, then SIGKILL after
  * a grace period), newest first. Only processes started here are ever signalled, by pid.
  */
-import { ChildProcess, spawn } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { E2eError } from './log';
 
 interface Component {
@@ -87,7 +87,8 @@ export function describeLog(log: string): string {
     return `(no log at ${log})`;
   }
   const inUse = text.match(/listen tcp [^\s:]*:(\d+): bind: address already in use/);
-  if (inUse) return `port ${inUse[1]} is already in use (another process listens there; stop it or choose other ports with --base-port); log: ${log}`;
+  if (inUse)
+    return `port ${inUse[1]} is already in use (another process listens there; stop it or choose other ports with --base-port); log: ${log}`;
   const lines = text
     .split('\n')
     .filter((line) => line.trim() && !line.startsWith('# '))
@@ -119,7 +120,10 @@ export async function waitFor<T>(
       if (error instanceof E2eError) throw error;
       last = (error as Error).message;
     }
-    if (Date.now() > deadline) throw new E2eError(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (last error: ${last})` : ''}${hint ? `; ${hint}` : ''}`);
+    if (Date.now() > deadline)
+      throw new E2eError(
+        `timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (last error: ${last})` : ''}${hint ? `; ${hint}` : ''}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

@@ -46,8 +46,11 @@ export async function checkOperatorsRbac(kube: Kube, platform: Platform): Promis
   const read = await kube.kubectl(['get', 'paymentregions,paymentglobals', '-n', namespace, ...as]);
   if (read.code !== 0) problems.push(`kubectl get as ${group} failed: ${read.stderr.trim()}`);
   const write = await kube.kubectl(['delete', 'paymentregions', '--all', '-n', namespace, '--dry-run=server', ...as]);
-  if (write.code === 0 || !/forbidden/i.test(write.stderr)) problems.push(`kubectl delete as ${group} was not Forbidden: ${(write.stderr || write.stdout).trim()}`);
+  if (write.code === 0 || !/forbidden/i.test(write.stderr))
+    problems.push(`kubectl delete as ${group} was not Forbidden: ${(write.stderr || write.stdout).trim()}`);
   if (problems.length) throw new E2eError(`operators' RBAC is not what dist/platform declares: ${problems.join('; ')}`);
-  say(`operators' RBAC (group ${group}): ${allowed.length} reads allowed, ${denied.length} writes denied (kubectl auth can-i); \`kubectl get\` works, \`kubectl delete\` is Forbidden: ${write.stderr.trim().split('\n')[0]}`);
+  say(
+    `operators' RBAC (group ${group}): ${allowed.length} reads allowed, ${denied.length} writes denied (kubectl auth can-i); \`kubectl get\` works, \`kubectl delete\` is Forbidden: ${write.stderr.trim().split('\n')[0]}`,
+  );
   return { group, allowed, denied };
 }

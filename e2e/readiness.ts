@@ -63,7 +63,8 @@ export async function diagnose(kube: Kube, index: ResourceIndex, claim: Json): P
   const skipped = templates
     .filter((t) => !composedNames.has(t.name))
     .map((t) => {
-      const reason = reasons.get(t.name) ?? missingRequired(t, xr) ?? mentioning(t.name) ?? `not composed (the composite is ${syncedText(xr)})`;
+      const reason =
+        reasons.get(t.name) ?? missingRequired(t, xr) ?? mentioning(t.name) ?? `not composed (the composite is ${syncedText(xr)})`;
       const path = reason.match(/'policy\.fromFieldPath: Required': ([^:]+): no such/)?.[1];
       return { template: t.name as string, reason, permanent: Boolean(path?.startsWith('spec.') && valueAt(xr, path) === undefined) };
     });
@@ -78,6 +79,7 @@ function syncedText(xr: Json): string {
 /** `a.b[1].c` / `metadata.labels[x/y]` → its value in obj, or undefined. */
 function valueAt(obj: unknown, path: string): unknown {
   const parts = path.match(/[^.[\]]+|\[[^\]]*\]/g) ?? [];
+  // biome-ignore lint/suspicious/noExplicitAny: walks an untyped document by a field path
   let cur: any = obj;
   for (const raw of parts) {
     const part = raw.startsWith('[') ? raw.slice(1, -1) : raw;
@@ -100,7 +102,13 @@ function missingRequired(template: Json, xr: Json): string | undefined {
 /** One line: the composite, what P&T skips and why, and the consequence. */
 export function neverReadyMessage(claimId: string, d: Diagnosis, xr?: Json): string {
   const ready = condition(xr, 'Ready');
-  const text = (list: Skip[]): string => list.map((s) => `${s.template} (${s.reason.replace(/^"\w+" patch at index (\d+) has 'policy.fromFieldPath: Required': /, 'Required patch $1: ')})`).join('; ');
+  const text = (list: Skip[]): string =>
+    list
+      .map(
+        (s) =>
+          `${s.template} (${s.reason.replace(/^"\w+" patch at index (\d+) has 'policy.fromFieldPath: Required': /, 'Required patch $1: ')})`,
+      )
+      .join('; ');
   const permanent = d.skipped.filter((s) => s.permanent);
   const pending = d.skipped.filter((s) => !s.permanent);
   return (
@@ -138,6 +146,10 @@ export class NeverReadyDetector {
     this.since.set(key, since);
     if (now - since < NEVER_READY_AFTER_MS) return undefined;
     const ref = claim.spec.resourceRef;
-    return neverReadyMessage(`${claim.kind} ${claim.metadata.namespace}/${claim.metadata.name}`, d, await this.kube.get(index.path(ref.apiVersion, ref.kind, ref.name)));
+    return neverReadyMessage(
+      `${claim.kind} ${claim.metadata.namespace}/${claim.metadata.name}`,
+      d,
+      await this.kube.get(index.path(ref.apiVersion, ref.kind, ref.name)),
+    );
   }
 }

@@ -18,7 +18,13 @@ export class ResourceIndex {
     for (const crd of crds) {
       for (const version of (crd.spec.versions ?? []) as Json[]) {
         if (!version.served) continue;
-        const type = { group: crd.spec.group, version: version.name, kind: crd.spec.names.kind, plural: crd.spec.names.plural, namespaced: crd.spec.scope === 'Namespaced' };
+        const type = {
+          group: crd.spec.group,
+          version: version.name,
+          kind: crd.spec.names.kind,
+          plural: crd.spec.names.plural,
+          namespaced: crd.spec.scope === 'Namespaced',
+        };
         types.set(key(`${type.group}/${type.version}`, type.kind), type);
       }
     }

@@ -2,8 +2,8 @@
  * The e2e's steps in order, with cleanup on success, failure and interrupt. Each check lives in
  * its own file; this one sequences them and keeps the clock.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ArgoStyleSync } from './argocd-sync';
 import { checkBadInput } from './bad-input';
 import { appliedAtBySync, checkClaims, claimsOf, waitClaimsReady, type Claim, type ClaimTiming } from './claims';
@@ -43,8 +43,20 @@ export async function runScenario(options: ScenarioOptions): Promise<number> {
   const platform = readPlatform(options.repoRoot, options.distDir);
   say(`manifests from ${options.distDir}`);
   say(`work folder ${options.workDir}; logs in ${options.logDir}`);
-  say(`engines: ${Object.entries(options.versions).map(([t, v]) => `${t} ${v}`).join(', ')}`);
-  const plane = new ControlPlane({ workDir: options.workDir, logDir: options.logDir, tools: options.tools, ports: options.ports, crossplaneSource: options.crossplaneSource, functions: platform.functions, debug: options.debug });
+  say(
+    `engines: ${Object.entries(options.versions)
+      .map(([t, v]) => `${t} ${v}`)
+      .join(', ')}`,
+  );
+  const plane = new ControlPlane({
+    workDir: options.workDir,
+    logDir: options.logDir,
+    tools: options.tools,
+    ports: options.ports,
+    crossplaneSource: options.crossplaneSource,
+    functions: platform.functions,
+    debug: options.debug,
+  });
   let provider: StandInProvider | undefined;
   let cleaning: Promise<void> | undefined;
 
@@ -61,7 +73,9 @@ export async function runScenario(options: ScenarioOptions): Promise<number> {
       say(`kept ${options.workDir} (kubeconfig: ${plane.adminKubeconfig})`);
     } else {
       // Keep the component logs only; certificates, keys and etcd data go.
-      for (const entry of fs.readdirSync(options.workDir)) if (path.join(options.workDir, entry) !== options.logDir) fs.rmSync(path.join(options.workDir, entry), { recursive: true, force: true });
+      for (const entry of fs.readdirSync(options.workDir))
+        if (path.join(options.workDir, entry) !== options.logDir)
+          fs.rmSync(path.join(options.workDir, entry), { recursive: true, force: true });
       say(`component logs kept in ${options.logDir}`);
     }
   };
@@ -86,7 +100,9 @@ export async function runScenario(options: ScenarioOptions): Promise<number> {
     });
     provider = new StandInProvider(plane.kube, types);
     provider.start();
-    say(`stand-in provider: watching ${types.length} managed-resource kinds (it marks MRs Synced/Ready and fills status.atProvider; no provider-aws runs)`);
+    say(
+      `stand-in provider: watching ${types.length} managed-resource kinds (it marks MRs Synced/Ready and fills status.atProvider; no provider-aws runs)`,
+    );
 
     // 3. dist/ as Argo CD would sync it.
     const sync = new ArgoStyleSync(plane.kube, platform, plane.supervisor, options.timeoutMs);
@@ -97,7 +113,9 @@ export async function runScenario(options: ScenarioOptions): Promise<number> {
     await sync.syncAll((u) => !platformUnits(u));
     const never = claims.filter((c) => sync.report.neverHealthy.has(`${c.kind} ${c.namespace}/${c.name}`));
     const readyClaims = claims.filter((c) => !never.includes(c));
-    let timings: ClaimTiming[] = (await waitClaimsReady(plane.kube, readyClaims, appliedAtBySync(sync.report), options.timeoutMs, plane.supervisor)).timings;
+    let timings: ClaimTiming[] = (
+      await waitClaimsReady(plane.kube, readyClaims, appliedAtBySync(sync.report), options.timeoutMs, plane.supervisor)
+    ).timings;
 
     // 4. Checks on the real API, on what dist/ declares.
     let composed = await checkClaims(plane.kube, claims, () => provider!.all());
@@ -117,7 +135,14 @@ export async function runScenario(options: ScenarioOptions): Promise<number> {
         say(`WHAT-IF (not dist/): ${claim.kind} ${claim.name} patched with every optional slot filled: ${JSON.stringify(patch)}`);
       }
       const detector = new NeverReadyDetector(plane.kube, () => ResourceIndex.load(plane.kube));
-      const result = await waitClaimsReady(plane.kube, [...patchedAt.keys()], (c) => patchedAt.get(c), options.timeoutMs, plane.supervisor, detector);
+      const result = await waitClaimsReady(
+        plane.kube,
+        [...patchedAt.keys()],
+        (c) => patchedAt.get(c),
+        options.timeoutMs,
+        plane.supervisor,
+        detector,
+      );
       result.timings.forEach((t) => say(`WHAT-IF: ${t.claim.kind} ${t.claim.name} READY ${seconds(t.applyToReadyMs)} after the patch`));
       timings = [...timings, ...result.timings];
       composed = await checkClaims(plane.kube, claims, () => provider!.all());
@@ -145,10 +170,30 @@ export async function runScenario(options: ScenarioOptions): Promise<number> {
     // 6. Deleting a claim: composed resources go, Usages order it.
     const deletion = await checkDeletion(plane.kube, provider, claims, options.timeoutMs, plane.supervisor);
 
-    const defects = [...sync.report.neverHealthy.values(), ...[...(whatIf?.stillNever.values() ?? [])].map((d) => `even with the what-if: ${d}`)];
+    const defects = [
+      ...sync.report.neverHealthy.values(),
+      ...[...(whatIf?.stillNever.values() ?? [])].map((d) => `even with the what-if: ${d}`),
+    ];
     // A defect is a failure: the component logs stay.
     await cleanup(defects.length === 0);
-    printReport({ table, distTable, whatIf, never, coldSteps, cold, warm, warmMs, timings, composed, rbac, badInput, deletion, sync: sync.report, provider, totalMs: Date.now() - started });
+    printReport({
+      table,
+      distTable,
+      whatIf,
+      never,
+      coldSteps,
+      cold,
+      warm,
+      warmMs,
+      timings,
+      composed,
+      rbac,
+      badInput,
+      deletion,
+      sync: sync.report,
+      provider,
+      totalMs: Date.now() - started,
+    });
     if (defects.length) {
       console.error(`[e2e] FAILED: the real Crossplane found ${defects.length} defect(s) in dist/ (everything else passed):`);
       defects.forEach((d) => console.error(`[e2e]   ${d}`));
@@ -156,12 +201,14 @@ export async function runScenario(options: ScenarioOptions): Promise<number> {
     }
     return 0;
   } catch (error) {
-    const message = error instanceof E2eError ? error.message : (error as Error).stack ?? String(error);
+    const message = error instanceof E2eError ? error.message : ((error as Error).stack ?? String(error));
     console.error(`[e2e] FAILED: ${message}`);
     if (options.hold) {
       // Without a remounted /proc, /proc/self is this process's pid on the host.
       const enter = isInside() ? `nsenter --net=/proc/${fs.readlinkSync('/proc/self')}/ns/net ` : '';
-      say(`holding the control plane for inspection (Ctrl-C ends it): ${enter}${options.tools.kubectl} --kubeconfig ${plane.adminKubeconfig} get managed`);
+      say(
+        `holding the control plane for inspection (Ctrl-C ends it): ${enter}${options.tools.kubectl} --kubeconfig ${plane.adminKubeconfig} get managed`,
+      );
       await new Promise(() => undefined);
     }
     await cleanup(false);

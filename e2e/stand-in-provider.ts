@@ -75,9 +75,11 @@ export class StandInProvider {
 
   timeline(kind: string, name: string): Timeline {
     const key = StandInProvider.key(kind, name);
-    let t = this.timelines.get(key);
-    if (!t) this.timelines.set(key, (t = {}));
-    return t;
+    const existing = this.timelines.get(key);
+    if (existing) return existing;
+    const created: Timeline = {};
+    this.timelines.set(key, created);
+    return created;
   }
 
   private observe(type: ResourceType, obj: Json, deleted: boolean): void {
@@ -142,7 +144,9 @@ export class StandInProvider {
     if (obj.metadata.deletionTimestamp) {
       if (!finalizers.includes(MANAGED_FINALIZER)) return true;
       // The external resource is "deleted": release the object.
-      const res = await this.kube.mergePatch(path, { metadata: { resourceVersion: obj.metadata.resourceVersion, finalizers: finalizers.filter((f) => f !== MANAGED_FINALIZER) } });
+      const res = await this.kube.mergePatch(path, {
+        metadata: { resourceVersion: obj.metadata.resourceVersion, finalizers: finalizers.filter((f) => f !== MANAGED_FINALIZER) },
+      });
       return res.status !== 409;
     }
     const sample = observedSamples([obj])[0]?.status?.atProvider as Json | undefined;
@@ -150,7 +154,11 @@ export class StandInProvider {
     if (!finalizers.includes(MANAGED_FINALIZER) || !annotations[EXTERNAL_NAME]) {
       const externalName = annotations[EXTERNAL_NAME] || (typeof sample?.id === 'string' ? sample.id : obj.metadata.name);
       const res = await this.kube.mergePatch(path, {
-        metadata: { resourceVersion: obj.metadata.resourceVersion, finalizers: [...finalizers.filter((f) => f !== MANAGED_FINALIZER), MANAGED_FINALIZER], annotations: { [EXTERNAL_NAME]: externalName } },
+        metadata: {
+          resourceVersion: obj.metadata.resourceVersion,
+          finalizers: [...finalizers.filter((f) => f !== MANAGED_FINALIZER), MANAGED_FINALIZER],
+          annotations: { [EXTERNAL_NAME]: externalName },
+        },
       });
       return res.status !== 409; // the next reconcile comes with the watch event of this patch
     }
@@ -160,7 +168,12 @@ export class StandInProvider {
     if (synced?.status === 'True' && ready?.status === 'True' && covers(obj.status?.atProvider, atProvider)) return true;
     const now = new Date().toISOString();
     const conditions = [
-      { type: 'Synced', status: 'True', reason: 'ReconcileSuccess', lastTransitionTime: synced?.status === 'True' ? synced.lastTransitionTime : now },
+      {
+        type: 'Synced',
+        status: 'True',
+        reason: 'ReconcileSuccess',
+        lastTransitionTime: synced?.status === 'True' ? synced.lastTransitionTime : now,
+      },
       { type: 'Ready', status: 'True', reason: 'Available', lastTransitionTime: ready?.status === 'True' ? ready.lastTransitionTime : now },
     ];
     await this.kube.mergePatch(`${path}/status`, { status: { atProvider, conditions } });

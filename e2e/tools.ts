@@ -2,9 +2,9 @@
  * The real engines the e2e runs, as built by scripts/build-tools.sh (the go.mod files under
  * tools/ pin them). A missing binary is one clear line naming the build command.
  */
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { REPO_ROOT } from '../engines/crds';
 import { E2eError } from './log';
 
@@ -29,7 +29,9 @@ function listTools(): Map<string, { version: string; binary: string }> {
   try {
     out = execFileSync(BUILD_TOOLS, ['--list'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? (error as Error).message).trim().split('\n')[0];
+    const stderr = String((error as { stderr?: unknown }).stderr ?? (error as Error).message)
+      .trim()
+      .split('\n')[0];
     throw new E2eError(`scripts/build-tools.sh --list failed: ${stderr}`);
   }
   return new Map(
@@ -88,7 +90,9 @@ export function crossplaneSourceDir(): string {
     if (!fs.existsSync(path.join(dir, 'cluster', 'crds'))) throw new Error(`${dir}/cluster/crds is missing`);
     return dir;
   } catch (error) {
-    const detail = String((error as { stderr?: unknown }).stderr || (error as Error).message).trim().split('\n')[0];
+    const detail = String((error as { stderr?: unknown }).stderr || (error as Error).message)
+      .trim()
+      .split('\n')[0];
     throw new E2eError(
       `cannot find Crossplane core's source in the Go module cache (${detail}): run scripts/build-tools.sh crossplane-core (or \`go mod download\` in tools/crossplane-core)`,
     );

@@ -13,9 +13,12 @@ import type { Platform } from './platform';
 
 /** maxItems of a list in an XRD's schema (`path` like spec.alerting.emails; `*` for any map key). */
 function maxItems(platform: Platform, kind: string, path: string): number {
-  const xrd = platform.units.flatMap((u) => u.manifests).find((o) => o.kind === 'CompositeResourceDefinition' && o.spec.claimNames?.kind === kind);
+  const xrd = platform.units
+    .flatMap((u) => u.manifests)
+    .find((o) => o.kind === 'CompositeResourceDefinition' && o.spec.claimNames?.kind === kind);
   let node: Json | undefined = xrd?.spec.versions.find((v: Json) => v.referenceable)?.schema.openAPIV3Schema;
-  for (const part of path.split('.')) node = part === '*' ? node?.additionalProperties ?? Object.values(node?.properties ?? {})[0] : node?.properties?.[part];
+  for (const part of path.split('.'))
+    node = part === '*' ? (node?.additionalProperties ?? Object.values(node?.properties ?? {})[0]) : node?.properties?.[part];
   return Number(node?.maxItems ?? 1);
 }
 
@@ -28,10 +31,15 @@ export function fillOptionalSlots(platform: Platform, claim: Claim): Json | unde
   if (claim.kind === 'PaymentRegion') {
     const zones = spec.network.zones as Json[];
     const emails = [...(spec.alerting.emails as string[])];
-    for (let i = emails.length; i < maxItems(platform, claim.kind, 'spec.alerting.emails'); i++) emails.push(`e2e-what-if-${i}@example.com`);
+    for (let i = emails.length; i < maxItems(platform, claim.kind, 'spec.alerting.emails'); i++)
+      emails.push(`e2e-what-if-${i}@example.com`);
     return {
       spec: {
-        network: { natMode: 'per-az', natGatewayZones: zones.map((z) => z.availabilityZone), zones: zones.map((z) => ({ ...z, egressNatZone: z.availabilityZone })) },
+        network: {
+          natMode: 'per-az',
+          natGatewayZones: zones.map((z) => z.availabilityZone),
+          zones: zones.map((z) => ({ ...z, egressNatZone: z.availabilityZone })),
+        },
         alerting: { emails },
       },
     };
@@ -49,6 +57,16 @@ export function fillOptionalSlots(platform: Platform, claim: Claim): Json | unde
 }
 
 export async function applyWhatIf(kube: Kube, claim: Claim, patch: Json): Promise<number> {
-  await kube.kubectlOk(['patch', claim.kind.toLowerCase(), claim.name, '-n', claim.namespace, '--type=merge', '--field-manager=payments-dr-e2e-what-if', '-p', JSON.stringify(patch)]);
+  await kube.kubectlOk([
+    'patch',
+    claim.kind.toLowerCase(),
+    claim.name,
+    '-n',
+    claim.namespace,
+    '--type=merge',
+    '--field-manager=payments-dr-e2e-what-if',
+    '-p',
+    JSON.stringify(patch),
+  ]);
   return Date.now();
 }

@@ -7,10 +7,10 @@
  * serves CRDs and custom resources only (no Namespaces, ConfigMaps, RBAC: those kinds are checked
  * by `crossplane resource validate`'s strict decoding into the Kubernetes Go types).
  */
-import * as fs from 'fs';
-import * as http from 'http';
-import * as https from 'https';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as path from 'node:path';
 import { EngineError } from './errors';
 import { makePki, type Pki } from './pki';
 import { startEngine, type EngineProcess } from './processes';
@@ -103,7 +103,11 @@ export class ApiServer {
       ready: async (port) => (await plainGet(`http://127.0.0.1:${port}/health`)).includes('"health":"true"'),
     });
     try {
-      const probeAgent = new https.Agent({ ca: fs.readFileSync(pki.caCert), cert: fs.readFileSync(pki.clientCert), key: fs.readFileSync(pki.clientKey) });
+      const probeAgent = new https.Agent({
+        ca: fs.readFileSync(pki.caCert),
+        cert: fs.readFileSync(pki.clientCert),
+        key: fs.readFileSync(pki.clientKey),
+      });
       const apiserver = await startEngine({
         name: 'apiextensions-apiserver',
         binary: apiserverBinary,
@@ -147,7 +151,12 @@ export class ApiServer {
     return new Promise((resolve, reject) => {
       const req = https.request(
         `https://127.0.0.1:${this.apiserver.port}${urlPath}`,
-        { method, agent: this.agent, headers: { Accept: 'application/json', ...(payload !== undefined ? { 'Content-Type': contentType } : {}) }, timeout: 120_000 },
+        {
+          method,
+          agent: this.agent,
+          headers: { Accept: 'application/json', ...(payload !== undefined ? { 'Content-Type': contentType } : {}) },
+          timeout: 120_000,
+        },
         (res) => {
           let text = '';
           res.setEncoding('utf8');
@@ -207,7 +216,13 @@ export class ApiServer {
     }
     if (!established) return `CRD ${name} was not Established within 120s`;
     const served = crd.spec.versions.filter((v: Json) => v.served).map((v: Json) => v.name as string);
-    const info: CrdInfo = { group: crd.spec.group, kind: crd.spec.names.kind, plural: crd.spec.names.plural, namespaced: crd.spec.scope === 'Namespaced', versions: served };
+    const info: CrdInfo = {
+      group: crd.spec.group,
+      kind: crd.spec.names.kind,
+      plural: crd.spec.names.plural,
+      namespaced: crd.spec.scope === 'Namespaced',
+      versions: served,
+    };
     // Serving the new resource can lag a moment behind Established.
     while (Date.now() < deadline && served.length) {
       const list = await this.request('GET', `/apis/${info.group}/${served[0]}/${info.plural}?limit=1`);
@@ -220,7 +235,9 @@ export class ApiServer {
 
   /** The URL path of an object of an installed CRD, or undefined when its kind is not served. */
   objectPath(object: Json, namespace: string): string | undefined {
-    const [group, version] = String(object.apiVersion).includes('/') ? String(object.apiVersion).split('/') : ['', String(object.apiVersion)];
+    const [group, version] = String(object.apiVersion).includes('/')
+      ? String(object.apiVersion).split('/')
+      : ['', String(object.apiVersion)];
     const info = this.crdFor(group, object.kind);
     if (!info) return undefined;
     const ns = info.namespaced ? `/namespaces/${encodeURIComponent(namespace)}` : '';
@@ -230,7 +247,12 @@ export class ApiServer {
   /** Server-side apply with fieldValidation=Strict (dry-run or stored), on the object or a subresource. */
   apply(objectPath: string, object: Json, options: { dryRun: boolean; subresource?: 'status' }): Promise<ApiResponse> {
     const query = `fieldManager=payments-dr&fieldValidation=Strict&force=true${options.dryRun ? '&dryRun=All' : ''}`;
-    return this.request('PATCH', `${objectPath}${options.subresource ? `/${options.subresource}` : ''}?${query}`, object, 'application/apply-patch+yaml');
+    return this.request(
+      'PATCH',
+      `${objectPath}${options.subresource ? `/${options.subresource}` : ''}?${query}`,
+      object,
+      'application/apply-patch+yaml',
+    );
   }
 
   /** Deletes a CRD (and with it every object of its kind) and waits until it is gone. */

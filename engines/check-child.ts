@@ -3,7 +3,7 @@
  * from the file named by argv[2], checks them with the real engines, writes the result as JSON to
  * argv[3]. An engine that cannot run is `{ "error": "<one line>" }` and exit code 2.
  */
-import * as fs from 'fs';
+import * as fs from 'node:fs';
 import { checkWithEngines } from './check';
 import { EngineError, oneLine } from './errors';
 
@@ -15,7 +15,13 @@ async function main(): Promise<number> {
     fs.writeFileSync(output, JSON.stringify(result));
     return 0;
   } catch (error) {
-    fs.writeFileSync(output, JSON.stringify({ error: error instanceof EngineError ? error.message : oneLine(error), stack: error instanceof EngineError ? undefined : (error as Error)?.stack }));
+    fs.writeFileSync(
+      output,
+      JSON.stringify({
+        error: error instanceof EngineError ? error.message : oneLine(error),
+        stack: error instanceof EngineError ? undefined : (error as Error)?.stack,
+      }),
+    );
     return 2;
   }
 }

@@ -8,11 +8,11 @@
  * the check in a child process. checkManifestsAsync() runs it in this process, optionally in an
  * engine session that outlives it (the test helpers keep one per test file).
  */
-import { spawnSync } from 'child_process';
-import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { checkWithEngines, type CheckOptions, type CheckResult, type ManifestDocument, type RenderedClaim } from './check';
 import type { ObjectReport, Problem } from './report';
 import { sharedAsync, sharedSync } from './run-share';
@@ -42,7 +42,9 @@ const CHILD = path.join(REPO_ROOT, 'scripts', 'engines', 'check-child.ts');
  */
 const done = new Map<string, ManifestCheck>();
 const keyOf = (documents: readonly ManifestDocument[], options: Omit<CheckOptions, 'session'>) =>
-  createHash('sha256').update(JSON.stringify({ documents, skipApiServer: options.skipApiServer, skipRender: options.skipRender })).digest('hex');
+  createHash('sha256')
+    .update(JSON.stringify({ documents, skipApiServer: options.skipApiServer, skipRender: options.skipRender }))
+    .digest('hex');
 
 export async function checkManifestsAsync(documents: readonly ManifestDocument[], options: CheckOptions = {}): Promise<CheckResult> {
   const key = keyOf(documents, options);
@@ -69,7 +71,12 @@ function checkInChild(documents: readonly ManifestDocument[], options: Omit<Chec
     const input = path.join(dir, 'request.json');
     const output = path.join(dir, 'result.json');
     fs.writeFileSync(input, JSON.stringify({ documents, options }));
-    const run = spawnSync(process.execPath, [TSX_CLI, CHILD, input, output], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], timeout: 20 * 60 * 1000 });
+    const run = spawnSync(process.execPath, [TSX_CLI, CHILD, input, output], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'inherit', 'pipe'],
+      timeout: 20 * 60 * 1000,
+    });
     const result = fs.existsSync(output) ? JSON.parse(fs.readFileSync(output, 'utf8')) : undefined;
     if (result?.error) throw new Error(result.error);
     if (run.status !== 0 || !result) {

@@ -18,7 +18,7 @@ import type { ApiServer } from './apiserver';
 import { statusMessage } from './apiserver';
 import { DEFAULT_NAMESPACE, isClaimOf, isCompositeOf } from './claim';
 import { EngineError, oneLine } from './errors';
-import { heldBack, renderPhases, resourceName } from './phases';
+import { type Phases, heldBack, renderPhases, resourceName } from './phases';
 import { RenderFailed } from './render';
 import type { EngineName, ObjectReport, Problem } from './report';
 import { resourceValidate, type ResourceVerdict } from './resource-validate';
@@ -90,7 +90,14 @@ interface Entry {
 }
 
 function newReport(file: string, object: Json): ObjectReport {
-  return { file, apiVersion: String(object.apiVersion ?? ''), kind: String(object.kind ?? '<no kind>'), name: String(object.metadata?.name ?? object.metadata?.generateName ?? '<no name>'), verdicts: {}, problems: [] };
+  return {
+    file,
+    apiVersion: String(object.apiVersion ?? ''),
+    kind: String(object.kind ?? '<no kind>'),
+    name: String(object.metadata?.name ?? object.metadata?.generateName ?? '<no name>'),
+    verdicts: {},
+    problems: [],
+  };
 }
 
 function addProblem(entry: Entry, engine: EngineName, path: string, message: string, version?: number): void {
@@ -161,11 +168,14 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
     reports.push(entry.report);
     byDocument.set(doc, entry);
     if (!isObject(doc)) addProblem(entry, RULES, '', 'document is not an object');
-    else if (typeof doc.apiVersion !== 'string' || typeof doc.kind !== 'string') addProblem(entry, RULES, '', 'apiVersion and kind are required');
+    else if (typeof doc.apiVersion !== 'string' || typeof doc.kind !== 'string')
+      addProblem(entry, RULES, '', 'apiVersion and kind are required');
     else entries.push(entry);
   }
   const docs = documents.filter((d) => isObject(d.doc)).map((d) => ({ file: d.file, doc: d.doc as Json }));
-  const xrds = docs.map((d) => d.doc).filter((d) => d.kind === 'CompositeResourceDefinition' && String(d.apiVersion).startsWith('apiextensions.crossplane.io/'));
+  const xrds = docs
+    .map((d) => d.doc)
+    .filter((d) => d.kind === 'CompositeResourceDefinition' && String(d.apiVersion).startsWith('apiextensions.crossplane.io/'));
 
   // The API server starts now and installs what it can while the claims render.
   const crds = options.skipApiServer ? undefined : new CheckCrds(session.crds(), xrds, byDocument);
@@ -187,14 +197,31 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
       const input = step?.input;
       if (!isObject(input) || !String(input.apiVersion ?? '').startsWith('pt.fn.crossplane.io/')) return;
       const owner = byDocument.get(doc)!;
-      const object = { ...input, metadata: { ...(isObject(input.metadata) ? input.metadata : {}), name: `${doc.metadata?.name ?? 'composition'}.${index}` } };
-      entries.push({ report: owner.report, versions: [object], versionLabels: ['input'], pathPrefix: `spec.pipeline[${index}].input`, apiServerOnly: true });
+      const object = {
+        ...input,
+        metadata: { ...(isObject(input.metadata) ? input.metadata : {}), name: `${doc.metadata?.name ?? 'composition'}.${index}` },
+      };
+      entries.push({
+        report: owner.report,
+        versions: [object],
+        versionLabels: ['input'],
+        pathPrefix: `spec.pipeline[${index}].input`,
+        apiServerOnly: true,
+      });
       (Array.isArray(input.resources) ? input.resources : []).forEach((resource: Json, r: number) => {
         const base = resource?.base;
         if (!isObject(base) || typeof base.apiVersion !== 'string' || typeof base.kind !== 'string') return;
-        const name = `${doc.metadata?.name ?? 'composition'}.${String(resource.name ?? r).toLowerCase().replace(/[^a-z0-9.-]/g, '-')}`;
+        const name = `${doc.metadata?.name ?? 'composition'}.${String(resource.name ?? r)
+          .toLowerCase()
+          .replace(/[^a-z0-9.-]/g, '-')}`;
         const object = { ...base, metadata: { ...(isObject(base.metadata) ? base.metadata : {}), name } };
-        entries.push({ report: owner.report, versions: [object], versionLabels: ['base'], pathPrefix: `spec.pipeline[${index}].input.resources[${r}].base`, base: true });
+        entries.push({
+          report: owner.report,
+          versions: [object],
+          versionLabels: ['base'],
+          pathPrefix: `spec.pipeline[${index}].input.resources[${r}].base`,
+          base: true,
+        });
       });
     });
   }
@@ -202,10 +229,12 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
   // 2. Render every claim (and XR) through the Composition it selects.
   const compositions = new Map(docs.filter((d) => d.doc.kind === 'Composition').map((d) => [d.doc.metadata?.name as string, d.doc]));
   const rendered: RenderedClaim[] = [];
-  const toRender = options.skipRender ? [] : docs.flatMap(({ file, doc }) => {
-    const xrd = xrds.find((x) => isClaimOf(doc, x) || isCompositeOf(doc, x));
-    return xrd ? [{ file, doc, xrd }] : [];
-  });
+  const toRender = options.skipRender
+    ? []
+    : docs.flatMap(({ file, doc }) => {
+        const xrd = xrds.find((x) => isClaimOf(doc, x) || isCompositeOf(doc, x));
+        return xrd ? [{ file, doc, xrd }] : [];
+      });
   await timed('render', () =>
     Promise.all(
       toRender.map(async ({ file, doc, xrd }) => {
@@ -216,7 +245,7 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
           return;
         }
         const { name: compositionName, composition } = selected;
-        let phases;
+        let phases: Phases;
         try {
           phases = await renderPhases(session, doc, composition, xrd);
         } catch (error) {
@@ -239,17 +268,34 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
         }
         const label = (name: string) => `${file} → ${compositionName}/${name}`;
         const xrVersions = distinct(phases.phases.map((p) => p.xr));
-        const xrEntry: Entry = { report: newReport(label('(composite)'), last.xr), versions: xrVersions.versions, versionLabels: xrVersions.labels };
+        const xrEntry: Entry = {
+          report: newReport(label('(composite)'), last.xr),
+          versions: xrVersions.versions,
+          versionLabels: xrVersions.labels,
+        };
         reports.push(xrEntry.report);
         entries.push(xrEntry);
         const names = [...new Set(phases.phases.flatMap((p) => p.resources.map((r) => resourceName(r) ?? r.metadata?.name)))];
         for (const name of names) {
-          const versions = distinct(phases.phases.map((p) => p.resources.find((r) => (resourceName(r) ?? r.metadata?.name) === name)).filter(isObject));
-          const entry: Entry = { report: newReport(label(String(name)), versions.versions.at(-1)!), versions: versions.versions, versionLabels: versions.labels };
+          const versions = distinct(
+            phases.phases.map((p) => p.resources.find((r) => (resourceName(r) ?? r.metadata?.name) === name)).filter(isObject),
+          );
+          const entry: Entry = {
+            report: newReport(label(String(name)), versions.versions.at(-1)!),
+            versions: versions.versions,
+            versionLabels: versions.labels,
+          };
           reports.push(entry.report);
           entries.push(entry);
         }
-        rendered.push({ file, claim: doc, composition: compositionName!, xr: last.xr, resources: inTemplateOrder(last.resources, composition), phases: phases.phases.length });
+        rendered.push({
+          file,
+          claim: doc,
+          composition: compositionName!,
+          xr: last.xr,
+          resources: inTemplateOrder(last.resources, composition),
+          phases: phases.phases.length,
+        });
       }),
     ),
   );
@@ -259,11 +305,20 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
   // pipeline inputs as resources of their own, just before the Composition), while 4. the API
   // server stores and re-applies every object.
   const validated = timed('resource validate', async () => {
-    const flat = entries.filter((e) => !e.apiServerOnly).flatMap((entry) => entry.versions.map((version, index) => ({ entry, version, index })));
-    const verdicts = await resourceValidateEach(flat.map((f) => f.version), xrds, session.workDir);
+    const flat = entries
+      .filter((e) => !e.apiServerOnly)
+      .flatMap((entry) => entry.versions.map((version, index) => ({ entry, version, index })));
+    const verdicts = await resourceValidateEach(
+      flat.map((f) => f.version),
+      xrds,
+      session.workDir,
+    );
     flat.forEach(({ entry, index }, i) => {
       for (const { verdict: v, inputStep } of verdicts[i]) {
-        const target: Entry = inputStep === undefined ? entry : { ...entry, pathPrefix: `spec.pipeline[${inputStep}].input`, versions: [entry.versions[index]], versionLabels: ['input'] };
+        const target: Entry =
+          inputStep === undefined
+            ? entry
+            : { ...entry, pathPrefix: `spec.pipeline[${inputStep}].input`, versions: [entry.versions[index]], versionLabels: ['input'] };
         if (v.status === 'valid') {
           verdict(entry, VALIDATE, 'ok');
           continue;
@@ -293,7 +348,6 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
   const rank = (p: Problem) => [RULES, RENDER, VALIDATE, APISERVER].indexOf(p.engine ?? RULES);
   for (const report of reports) report.problems.sort((a, b) => rank(a) - rank(b));
 
-
   const problems = [...loose, ...reports.flatMap((r) => r.problems)];
   return { problems, documents: documents.length, rendered, reports, timings };
 }
@@ -303,7 +357,11 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
  * Composition, else spec.compositionRef, else spec.compositionSelector (labels, among the
  * Compositions of the XR's type), else the XRD's default.
  */
-function selectComposition(doc: Json, xrd: Json, compositions: Map<string, Json>): { name: string; composition: Json } | { path: string; problem: string } {
+function selectComposition(
+  doc: Json,
+  xrd: Json,
+  compositions: Map<string, Json>,
+): { name: string; composition: Json } | { path: string; problem: string } {
   const spec = doc.spec?.crossplane ?? doc.spec ?? {};
   const byName = (name: string, path: string) => {
     const composition = compositions.get(name);
@@ -314,10 +372,15 @@ function selectComposition(doc: Json, xrd: Json, compositions: Map<string, Json>
   const matchLabels: Record<string, string> | undefined = spec.compositionSelector?.matchLabels;
   if (matchLabels) {
     const matching = [...compositions]
-      .filter(([, c]) => c.spec?.compositeTypeRef?.kind === xrd.spec?.names?.kind && String(c.spec?.compositeTypeRef?.apiVersion).split('/')[0] === xrd.spec?.group)
+      .filter(
+        ([, c]) =>
+          c.spec?.compositeTypeRef?.kind === xrd.spec?.names?.kind &&
+          String(c.spec?.compositeTypeRef?.apiVersion).split('/')[0] === xrd.spec?.group,
+      )
       .filter(([, c]) => Object.entries(matchLabels).every(([k, v]) => c.metadata?.labels?.[k] === v))
       .sort(([a], [b]) => a.localeCompare(b));
-    if (!matching.length) return { path: 'spec.compositionSelector', problem: `no Composition among the manifests matches ${JSON.stringify(matchLabels)}` };
+    if (!matching.length)
+      return { path: 'spec.compositionSelector', problem: `no Composition among the manifests matches ${JSON.stringify(matchLabels)}` };
     return { name: matching[0][0], composition: matching[0][1] };
   }
   if (xrd.spec?.defaultCompositionRef?.name) return byName(xrd.spec.defaultCompositionRef.name, 'spec.compositionRef');
@@ -328,7 +391,8 @@ function selectComposition(doc: Json, xrd: Json, compositions: Map<string, Json>
 function inTemplateOrder(resources: Json[], composition: Json): Json[] {
   const order = new Map<string, number>();
   for (const step of Array.isArray(composition.spec?.pipeline) ? composition.spec.pipeline : []) {
-    for (const template of Array.isArray(step?.input?.resources) ? step.input.resources : []) if (!order.has(template?.name)) order.set(template?.name, order.size);
+    for (const template of Array.isArray(step?.input?.resources) ? step.input.resources : [])
+      if (!order.has(template?.name)) order.set(template?.name, order.size);
   }
   const rank = (r: Json) => order.get(resourceName(r) ?? '') ?? order.size;
   return [...resources].sort((a, b) => rank(a) - rank(b));
@@ -336,8 +400,12 @@ function inTemplateOrder(resources: Json[], composition: Json): Json[] {
 
 /** The line of render's stderr that says what failed (the CLI's `crossplane: error: ...`, else the last words). */
 function renderFailure(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  const error = lines.find((l) => /^crossplane: error:/.test(l)) ?? lines.find((l) => /error|cannot|failed/i.test(l)) ?? lines.at(-1) ?? 'no output';
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const error =
+    lines.find((l) => /^crossplane: error:/.test(l)) ?? lines.find((l) => /error|cannot|failed/i.test(l)) ?? lines.at(-1) ?? 'no output';
   return error.replace(/^crossplane: error:\s*/, '').slice(0, 600);
 }
 
@@ -353,7 +421,11 @@ function inputSteps(object: Json): number[] {
  * the CLI cannot run over the batch (an object it cannot even load), objects are validated one by
  * one and the refusal is that object's verdict.
  */
-async function resourceValidateEach(objects: Json[], xrds: Json[], workDir: string): Promise<Array<Array<{ verdict: ResourceVerdict; inputStep?: number }>>> {
+async function resourceValidateEach(
+  objects: Json[],
+  xrds: Json[],
+  workDir: string,
+): Promise<Array<Array<{ verdict: ResourceVerdict; inputStep?: number }>>> {
   const split = (verdicts: ResourceVerdict[], from: number, object: Json) => {
     const steps = inputSteps(object);
     return [...steps.map((step, i) => ({ verdict: verdicts[from + i], inputStep: step })), { verdict: verdicts[from + steps.length] }];
@@ -365,7 +437,13 @@ async function resourceValidateEach(objects: Json[], xrds: Json[], workDir: stri
   } catch (error) {
     if (objects.length === 1) {
       const object = objects[0];
-      const refusal: ResourceVerdict = { apiVersion: String(object.apiVersion), kind: String(object.kind), name: String(object.metadata?.name ?? ''), status: 'invalid', errors: [{ type: 'load', message: oneLine(error) }] };
+      const refusal: ResourceVerdict = {
+        apiVersion: String(object.apiVersion),
+        kind: String(object.kind),
+        name: String(object.metadata?.name ?? ''),
+        status: 'invalid',
+        errors: [{ type: 'load', message: oneLine(error) }],
+      };
       return [[{ verdict: refusal }]];
     }
   }
@@ -471,13 +549,24 @@ async function applyAll(entries: Entry[], crds: CheckCrds, cleanUp: boolean): Pr
     }
     const objectPath = server.objectPath(object, String(object.metadata?.namespace ?? DEFAULT_NAMESPACE));
     if (!objectPath) {
-      verdict(entry, APISERVER, isBuiltInGroup(group) ? 'not served (a built-in kind: strict decoding by crossplane resource validate only)' : 'not checked (no CRD defines the kind)');
+      verdict(
+        entry,
+        APISERVER,
+        isBuiltInGroup(group)
+          ? 'not served (a built-in kind: strict decoding by crossplane resource validate only)'
+          : 'not checked (no CRD defines the kind)',
+      );
       continue;
     }
     // The project's rule: a namespaced object says where it goes (without one it lands in whatever
     // namespace the applier defaults to; the API server cannot tell).
     if (server.crdFor(group, String(object.kind))?.namespaced && !object.metadata?.namespace && !entry.apiServerOnly) {
-      addProblem(entry, RULES, 'metadata.namespace', `${object.kind} is namespaced: metadata.namespace must be set (else it lands in the applier's default namespace)`);
+      addProblem(
+        entry,
+        RULES,
+        'metadata.namespace',
+        `${object.kind} is namespaced: metadata.namespace must be set (else it lands in the applier's default namespace)`,
+      );
     }
     groups.set(objectPath, [...(groups.get(objectPath) ?? []), entry]);
   }
@@ -495,14 +584,25 @@ async function applyAll(entries: Entry[], crds: CheckCrds, cleanUp: boolean): Pr
         stored = version;
         storedPaths.add(objectPath);
         if (isObject(version.status) && Object.keys(version.status).length) {
-          const status = await server.apply(objectPath, { apiVersion: version.apiVersion, kind: version.kind, metadata: { name: version.metadata?.name, namespace: version.metadata?.namespace }, status: version.status }, { dryRun: false, subresource: 'status' });
-          if (status.status >= 300 && status.status !== 404) addProblem(entry, APISERVER, fieldOf(status.body), `status: ${statusMessage(status)}`, index);
+          const status = await server.apply(
+            objectPath,
+            {
+              apiVersion: version.apiVersion,
+              kind: version.kind,
+              metadata: { name: version.metadata?.name, namespace: version.metadata?.namespace },
+              status: version.status,
+            },
+            { dryRun: false, subresource: 'status' },
+          );
+          if (status.status >= 300 && status.status !== 404)
+            addProblem(entry, APISERVER, fieldOf(status.body), `status: ${statusMessage(status)}`, index);
         }
       }
       if (stored) {
         // The transition rules (oldSelf) run now: this apply is an update of the stored object.
         const again = await server.apply(objectPath, forApply(stored), { dryRun: true });
-        if (again.status >= 300) addProblem(entry, APISERVER, fieldOf(again.body), `applied again over the stored object: ${statusMessage(again)}`);
+        if (again.status >= 300)
+          addProblem(entry, APISERVER, fieldOf(again.body), `applied again over the stored object: ${statusMessage(again)}`);
       }
       verdict(entry, APISERVER, entry.report.problems.some((p) => p.engine === APISERVER) ? 'invalid' : 'ok');
     }

@@ -10,7 +10,7 @@
  *   writeConnectionSecretToRef, plus spec.claimRef {apiVersion, kind, name, namespace}.
  * An input that already is the XR is returned as it is.
  */
-import { createHash } from 'crypto';
+import { createHash } from 'node:crypto';
 import type { Json } from './yaml';
 
 const CLAIM_ONLY_SPEC_FIELDS = ['compositionRevisionRef', 'compositeDeletePolicy', 'resourceRef', 'writeConnectionSecretToRef'];

@@ -4,7 +4,7 @@
  * the installed one. XRDs are converted by the real converter (`crossplane xrd convert`), once per
  * XRD content.
  */
-import { createHash } from 'crypto';
+import { createHash } from 'node:crypto';
 import type { ApiServer } from './apiserver';
 import { crdsOfXrd } from './xrd-crds';
 import type { Json } from './yaml';

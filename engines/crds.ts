@@ -1,6 +1,6 @@
-import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
 /** Root of the repository (this file lives in engines/). */
@@ -72,7 +72,10 @@ export function checksumMismatches(dir = crdDir()): string[] {
     .map((entry) => path.join(dir, entry.name, 'SHA256SUMS'));
   if (sumFiles.length === 0) problems.push(`${dir}: no SHA256SUMS files found`);
   for (const sumFile of sumFiles) {
-    for (const line of fs.readFileSync(sumFile, 'utf8').split('\n').filter((l) => l.trim())) {
+    for (const line of fs
+      .readFileSync(sumFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())) {
       const [expected, name] = line.trim().split(/\s+\*?/);
       const file = path.join(path.dirname(sumFile), name);
       if (!fs.existsSync(file)) {

@@ -10,7 +10,11 @@ import { toolPath, toolVersion, type ToolName } from './tools';
 
 /** Function name in Compositions → the tool that implements it and its package. */
 export const FUNCTIONS: ReadonlyArray<{ name: string; tool: ToolName; package: string }> = [
-  { name: 'function-patch-and-transform', tool: 'function-patch-and-transform', package: 'xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform' },
+  {
+    name: 'function-patch-and-transform',
+    tool: 'function-patch-and-transform',
+    package: 'xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform',
+  },
   { name: 'function-cel-filter', tool: 'function-cel-filter', package: 'xpkg.crossplane.io/crossplane-contrib/function-cel-filter' },
   { name: 'function-auto-ready', tool: 'function-auto-ready', package: 'xpkg.crossplane.io/crossplane-contrib/function-auto-ready' },
 ];
@@ -26,7 +30,13 @@ export async function startFunctions(workDir: string): Promise<RunningFunctions>
   const binaries = FUNCTIONS.map((fn) => ({ ...fn, binary: toolPath(fn.tool), version: toolVersion(fn.tool) }));
   const started = await Promise.allSettled(
     binaries.map((fn) =>
-      startEngine({ name: fn.name, binary: fn.binary, args: (port) => ['--insecure', `--address=127.0.0.1:${port}`], workDir, timeoutSeconds: 30 }),
+      startEngine({
+        name: fn.name,
+        binary: fn.binary,
+        args: (port) => ['--insecure', `--address=127.0.0.1:${port}`],
+        workDir,
+        timeoutSeconds: 30,
+      }),
     ),
   );
   const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');

@@ -1,6 +1,6 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { isDeepStrictEqual } from 'util';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import type { Problem } from './report';
 
@@ -30,7 +30,11 @@ function firstDifference(a: unknown, b: unknown, at: string): string | undefined
   if (isDeepStrictEqual(a, b)) return undefined;
   if (a && b && typeof a === 'object' && typeof b === 'object') {
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      const found = firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], Array.isArray(a) ? `${at}[${key}]` : at ? `${at}.${key}` : key);
+      const found = firstDifference(
+        (a as Record<string, unknown>)[key],
+        (b as Record<string, unknown>)[key],
+        Array.isArray(a) ? `${at}[${key}]` : at ? `${at}.${key}` : key,
+      );
       if (found) return found;
     }
   }
@@ -64,7 +68,14 @@ export function readManifests(target: string, relativeTo = process.cwd()): Manif
       const difference = other && !other.errors.length ? firstDifference(doc, other.toJS(), '') : undefined;
       if (difference) {
         const meta = (doc as { kind?: string; metadata?: { name?: string } }) ?? {};
-        set.syntaxProblems.push({ file, kind: String(meta.kind ?? '<yaml>'), name: String(meta.metadata?.name ?? `document ${index + 1}`), path: difference.split(':')[0], message: `reads differently in YAML 1.1 (kubectl, Argo CD and Crossplane read YAML 1.1): ${difference.slice(difference.indexOf(':') + 2)}; quote the value`, engine: 'project rules' });
+        set.syntaxProblems.push({
+          file,
+          kind: String(meta.kind ?? '<yaml>'),
+          name: String(meta.metadata?.name ?? `document ${index + 1}`),
+          path: difference.split(':')[0],
+          message: `reads differently in YAML 1.1 (kubectl, Argo CD and Crossplane read YAML 1.1): ${difference.slice(difference.indexOf(':') + 2)}; quote the value`,
+          engine: 'project rules',
+        });
       }
       // The engines check what the cluster would read.
       set.documents.push({ file, doc: difference ? other.toJS() : doc });

@@ -3,22 +3,30 @@
  * patches (composed status → XR status → other resources) the way Crossplane does after the
  * provider has created things. Values are shaped like AWS's, never real.
  */
-import { createHash } from 'crypto';
+import { createHash } from 'node:crypto';
 
-type Json = Record<string, any>;
+import type { Json } from './yaml';
 
 const forProvider = (resource: Json): Json => resource.spec?.forProvider ?? {};
 const regionOf = (resource: Json): string => forProvider(resource).region ?? 'us-east-1';
 const ACCOUNT = '111122223333';
 /** An id shaped like EC2's (`subnet-` + 17 hex digits), distinct per resource name. */
-const sampleId = (prefix: string, resource: Json): string => `${prefix}-${createHash('sha256').update(resource.metadata.name).digest('hex').slice(0, 17)}`;
+const sampleId = (prefix: string, resource: Json): string =>
+  `${prefix}-${createHash('sha256').update(resource.metadata.name).digest('hex').slice(0, 17)}`;
 
 /** atProvider samples per kind, for the fields the project's Compositions read back. */
 const SAMPLES: Record<string, (resource: Json) => Json> = {
   VPC: () => ({ id: 'vpc-0a1b2c3d4e5f60718' }),
   Subnet: (r) => ({ id: sampleId('subnet', r), arn: `arn:aws:ec2:${regionOf(r)}:${ACCOUNT}:subnet/${sampleId('subnet', r)}` }),
-  Key: (r) => ({ arn: `arn:aws:kms:${regionOf(r)}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, id: '1234abcd-12ab-34cd-56ef-1234567890ab' }),
-  API: (r) => ({ id: 'a1b2c3d4e5', apiEndpoint: `https://a1b2c3d4e5.execute-api.${regionOf(r)}.amazonaws.com`, executionArn: `arn:aws:execute-api:${regionOf(r)}:${ACCOUNT}:a1b2c3d4e5` }),
+  Key: (r) => ({
+    arn: `arn:aws:kms:${regionOf(r)}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+    id: '1234abcd-12ab-34cd-56ef-1234567890ab',
+  }),
+  API: (r) => ({
+    id: 'a1b2c3d4e5',
+    apiEndpoint: `https://a1b2c3d4e5.execute-api.${regionOf(r)}.amazonaws.com`,
+    executionArn: `arn:aws:execute-api:${regionOf(r)}:${ACCOUNT}:a1b2c3d4e5`,
+  }),
   Certificate: (r) => ({
     domainValidationOptions: [forProvider(r).domainName, ...(forProvider(r).subjectAlternativeNames ?? [])].map((domainName: string) => ({
       domainName,
@@ -27,8 +35,12 @@ const SAMPLES: Record<string, (resource: Json) => Json> = {
       resourceRecordValue: '_6a7b8c9d0e.abcdefghij.acm-validations.aws.',
     })),
   }),
-  CertificateValidation: (r) => ({ certificateArn: `arn:aws:acm:${regionOf(r)}:${ACCOUNT}:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b` }),
-  DomainName: (r) => ({ domainNameConfiguration: { targetDomainName: `d-abc123def4.execute-api.${regionOf(r)}.amazonaws.com`, hostedZoneId: 'Z1UJRXOUMOOFQ8' } }),
+  CertificateValidation: (r) => ({
+    certificateArn: `arn:aws:acm:${regionOf(r)}:${ACCOUNT}:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`,
+  }),
+  DomainName: (r) => ({
+    domainNameConfiguration: { targetDomainName: `d-abc123def4.execute-api.${regionOf(r)}.amazonaws.com`, hostedZoneId: 'Z1UJRXOUMOOFQ8' },
+  }),
   HealthCheck: () => ({ id: 'abcdef11-2222-3333-4444-555555fedcba' }),
   Alias: (r) => ({ targetKeyArn: `arn:aws:kms:${regionOf(r)}:${ACCOUNT}:key/5678abcd-12ab-34cd-56ef-1234567890ab` }),
   GlobalCluster: (r) => ({ endpoint: `${r.metadata.name}.global-abc123def.global.rds.amazonaws.com` }),
@@ -46,5 +58,8 @@ const SAMPLES: Record<string, (resource: Json) => Json> = {
 export function observedSamples(resources: readonly Json[]): Json[] {
   return resources
     .filter((resource) => SAMPLES[resource.kind])
-    .map((resource) => ({ ...resource, status: { atProvider: SAMPLES[resource.kind](resource), conditions: [{ type: 'Ready', status: 'True' }] } }));
+    .map((resource) => ({
+      ...resource,
+      status: { atProvider: SAMPLES[resource.kind](resource), conditions: [{ type: 'Ready', status: 'True' }] },
+    }));
 }

@@ -12,17 +12,38 @@
 import { CrdCatalog } from './crds';
 import type { Problem } from './report';
 
-type Json = Record<string, any>;
+import type { Json } from './yaml';
 type Schema = Json;
 type Segment = { type: 'field'; name: string } | { type: 'index' } | { type: 'wildcard' };
 
 const ANY: Schema = { 'x-kubernetes-preserve-unknown-fields': true };
 const META: Schema = {
   type: 'object',
-  properties: { name: {}, namespace: {}, uid: {}, generateName: {}, labels: { type: 'object', additionalProperties: {} }, annotations: { type: 'object', additionalProperties: {} }, ownerReferences: { type: 'array', items: ANY }, finalizers: { type: 'array', items: {} } },
+  properties: {
+    name: {},
+    namespace: {},
+    uid: {},
+    generateName: {},
+    labels: { type: 'object', additionalProperties: {} },
+    annotations: { type: 'object', additionalProperties: {} },
+    ownerReferences: { type: 'array', items: ANY },
+    finalizers: { type: 'array', items: {} },
+  },
 };
 /** Fields Crossplane adds to every XR's spec and status (crossplane-runtime pkg/xcrd), not inspected further. */
-const XR_SPEC_FIELDS = ['compositionRef', 'compositionSelector', 'compositionRevisionRef', 'compositionRevisionSelector', 'compositionUpdatePolicy', 'claimRef', 'resourceRefs', 'environmentConfigRefs', 'writeConnectionSecretToRef', 'publishConnectionDetailsTo', 'crossplane'];
+const XR_SPEC_FIELDS = [
+  'compositionRef',
+  'compositionSelector',
+  'compositionRevisionRef',
+  'compositionRevisionSelector',
+  'compositionUpdatePolicy',
+  'claimRef',
+  'resourceRefs',
+  'environmentConfigRefs',
+  'writeConnectionSecretToRef',
+  'publishConnectionDetailsTo',
+  'crossplane',
+];
 const XR_STATUS_FIELDS = ['conditions', 'connectionDetails', 'claimConditionTypes', 'crossplane'];
 
 /** Which side each patch type reads and writes (the environment has no schema). */
@@ -48,7 +69,13 @@ export function parseFieldPath(path: string): Segment[] {
       if (close < 0) throw new Error(`unterminated "[" at position ${at}`);
       const inner = path.slice(at + 1, close);
       if (!inner) throw new Error(`empty "[]" at position ${at}`);
-      segments.push(inner === '*' ? { type: 'wildcard' } : /^\d+$/.test(inner) ? { type: 'index' } : { type: 'field', name: inner.replace(/^['"]|['"]$/g, '') });
+      segments.push(
+        inner === '*'
+          ? { type: 'wildcard' }
+          : /^\d+$/.test(inner)
+            ? { type: 'index' }
+            : { type: 'field', name: inner.replace(/^['"]|['"]$/g, '') },
+      );
       at = close + 1;
     } else {
       const end = path.slice(at).search(/[.[\]]/);
@@ -78,8 +105,10 @@ export function missingField(root: Schema, segments: Segment[]): string | undefi
     if (opaque(schema)) return undefined;
     if (segment.type !== 'field') {
       if (schema.type === 'array') schema = schema.items ?? ANY;
-      else if (segment.type === 'wildcard' && schema.type === 'object') schema = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : ANY;
-      else return `${where} is not a list, so [${segment.type === 'wildcard' ? '*' : 'n'}] cannot index it (function-patch-and-transform would write a list there)`;
+      else if (segment.type === 'wildcard' && schema.type === 'object')
+        schema = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : ANY;
+      else
+        return `${where} is not a list, so [${segment.type === 'wildcard' ? '*' : 'n'}] cannot index it (function-patch-and-transform would write a list there)`;
       where += '[]';
       isResource = false;
       continue;
@@ -101,7 +130,9 @@ export function missingField(root: Schema, segments: Segment[]): string | undefi
 
 function suggestion(name: string, known: string[]): string {
   const lower = name.toLowerCase();
-  const close = known.find((k) => k.toLowerCase() === lower) ?? known.find((k) => distance(k.toLowerCase(), lower) <= Math.max(2, Math.floor(name.length / 4)));
+  const close =
+    known.find((k) => k.toLowerCase() === lower) ??
+    known.find((k) => distance(k.toLowerCase(), lower) <= Math.max(2, Math.floor(name.length / 4)));
   return close ? ` (did you mean "${close}"?)` : '';
 }
 
@@ -109,7 +140,8 @@ function distance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current.push(Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    for (let j = 1; j <= b.length; j++)
+      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
     previous = current;
   }
   return previous[b.length];
@@ -119,8 +151,20 @@ function distance(a: string, b: string): number {
 function compositeSchema(xrd: Json, version: string): Schema | undefined {
   const own: Schema | undefined = (xrd.spec?.versions ?? []).find((v: Json) => v.name === version)?.schema?.openAPIV3Schema;
   if (!own) return undefined;
-  const extend = (node: Schema | undefined, fields: string[]) => ({ type: 'object', ...node, properties: { ...node?.properties, ...Object.fromEntries(fields.map((f) => [f, ANY])) } });
-  return { ...own, type: 'object', properties: { ...own.properties, spec: extend(own.properties?.spec, XR_SPEC_FIELDS), status: extend(own.properties?.status, XR_STATUS_FIELDS) } };
+  const extend = (node: Schema | undefined, fields: string[]) => ({
+    type: 'object',
+    ...node,
+    properties: { ...node?.properties, ...Object.fromEntries(fields.map((f) => [f, ANY])) },
+  });
+  return {
+    ...own,
+    type: 'object',
+    properties: {
+      ...own.properties,
+      spec: extend(own.properties?.spec, XR_SPEC_FIELDS),
+      status: extend(own.properties?.status, XR_STATUS_FIELDS),
+    },
+  };
 }
 
 interface Side {
@@ -131,7 +175,9 @@ interface Side {
 /** Problems with the patch paths of every Pipeline Composition among `documents`. */
 export function patchPathProblems(documents: ReadonlyArray<{ file: string; doc: unknown }>, catalog?: CrdCatalog): Problem[] {
   const docs = documents.map((d) => ({ file: d.file, doc: d.doc as Json })).filter((d) => d.doc && typeof d.doc === 'object');
-  const xrds = docs.map((d) => d.doc).filter((d) => d.kind === 'CompositeResourceDefinition' && String(d.apiVersion).startsWith('apiextensions.crossplane.io/'));
+  const xrds = docs
+    .map((d) => d.doc)
+    .filter((d) => d.kind === 'CompositeResourceDefinition' && String(d.apiVersion).startsWith('apiextensions.crossplane.io/'));
   const problems: Problem[] = [];
   let crds: CrdCatalog | undefined = catalog;
   const schemaOf = (apiVersion: string, kind: string): Side | undefined => {
@@ -148,17 +194,23 @@ export function patchPathProblems(documents: ReadonlyArray<{ file: string; doc: 
   };
   for (const { file, doc } of docs) {
     if (doc.kind !== 'Composition' || doc.spec?.mode !== 'Pipeline') continue;
-    const report = (path: string, message: string) => problems.push({ file, kind: 'Composition', name: String(doc.metadata?.name ?? '?'), path, message, engine: 'project rules' });
+    const report = (path: string, message: string) =>
+      problems.push({ file, kind: 'Composition', name: String(doc.metadata?.name ?? '?'), path, message, engine: 'project rules' });
     const ref = doc.spec?.compositeTypeRef ?? {};
     const composite = typeof ref.apiVersion === 'string' && typeof ref.kind === 'string' ? schemaOf(ref.apiVersion, ref.kind) : undefined;
     if (typeof ref.apiVersion === 'string' && typeof ref.kind === 'string' && !composite?.label.startsWith('composite ')) {
-      report('spec.compositeTypeRef', `no CompositeResourceDefinition among the manifests defines the composite ${ref.apiVersion} ${ref.kind}: no XR can select this Composition`);
+      report(
+        'spec.compositeTypeRef',
+        `no CompositeResourceDefinition among the manifests defines the composite ${ref.apiVersion} ${ref.kind}: no XR can select this Composition`,
+      );
     }
     (doc.spec.pipeline ?? []).forEach((step: Json, stepIndex: number) => {
       const input = step?.input;
       if (!input || !String(input.apiVersion ?? '').startsWith('pt.fn.crossplane.io/')) return;
       const at = `spec.pipeline[${stepIndex}].input`;
-      const patchSets = new Map<string, { patches: Json[]; index: number }>((input.patchSets ?? []).map((set: Json, index: number) => [set?.name, { patches: set?.patches ?? [], index }]));
+      const patchSets = new Map<string, { patches: Json[]; index: number }>(
+        (input.patchSets ?? []).map((set: Json, index: number) => [set?.name, { patches: set?.patches ?? [], index }]),
+      );
       const check = (side: Side | undefined, value: unknown, path: string, via: string) => {
         if (typeof value !== 'string') return;
         let segments: Segment[];
@@ -176,30 +228,46 @@ export function patchPathProblems(documents: ReadonlyArray<{ file: string; doc: 
         if (!direction) return;
         const side = (name?: 'xr' | 'composed') => (name === 'xr' ? composite : name === 'composed' ? composed : undefined);
         if (direction.combine) {
-          (patch.combine?.variables ?? []).forEach((v: Json, i: number) => check(side(direction.from), v?.fromFieldPath, `${path}.combine.variables[${i}].fromFieldPath`, via));
+          (patch.combine?.variables ?? []).forEach((v: Json, i: number) =>
+            check(side(direction.from), v?.fromFieldPath, `${path}.combine.variables[${i}].fromFieldPath`, via),
+          );
           check(side(direction.to), patch.toFieldPath, `${path}.toFieldPath`, via);
           return;
         }
         check(side(direction.from), patch.fromFieldPath, `${path}.fromFieldPath`, via);
-        check(side(direction.to), patch.toFieldPath ?? patch.fromFieldPath, patch.toFieldPath === undefined ? `${path}.fromFieldPath` : `${path}.toFieldPath`, patch.toFieldPath === undefined ? ` (as toFieldPath, which defaults to it)${via}` : via);
+        check(
+          side(direction.to),
+          patch.toFieldPath ?? patch.fromFieldPath,
+          patch.toFieldPath === undefined ? `${path}.fromFieldPath` : `${path}.toFieldPath`,
+          patch.toFieldPath === undefined ? ` (as toFieldPath, which defaults to it)${via}` : via,
+        );
       };
       (input.resources ?? []).forEach((resource: Json, index: number) => {
         const path = `${at}.resources[${index}]`;
         const base = resource?.base;
-        const composed = base && typeof base.apiVersion === 'string' && typeof base.kind === 'string' ? schemaOf(base.apiVersion, base.kind) : undefined;
+        const composed =
+          base && typeof base.apiVersion === 'string' && typeof base.kind === 'string' ? schemaOf(base.apiVersion, base.kind) : undefined;
         (resource?.patches ?? []).forEach((patch: Json, patchIndex: number) => {
           const patchPath = `${path}.patches[${patchIndex}]`;
           if (patch?.type !== 'PatchSet') return checkPatch(patch, patchPath, composed, '');
           const set = patchSets.get(patch.patchSetName);
           if (!set) return; // P&T itself refuses an unknown PatchSet when it renders
           set.patches.forEach((member, memberIndex) =>
-            checkPatch(member, `${at}.patchSets[${set.index}].patches[${memberIndex}]`, composed, ` (patchSet "${patch.patchSetName}" used by resource "${resource.name}")`),
+            checkPatch(
+              member,
+              `${at}.patchSets[${set.index}].patches[${memberIndex}]`,
+              composed,
+              ` (patchSet "${patch.patchSetName}" used by resource "${resource.name}")`,
+            ),
           );
         });
         (resource?.connectionDetails ?? []).forEach((detail: Json, i: number) => {
-          if (detail?.type === 'FromFieldPath' || detail?.fromFieldPath !== undefined) check(composed, detail.fromFieldPath, `${path}.connectionDetails[${i}].fromFieldPath`, '');
+          if (detail?.type === 'FromFieldPath' || detail?.fromFieldPath !== undefined)
+            check(composed, detail.fromFieldPath, `${path}.connectionDetails[${i}].fromFieldPath`, '');
         });
-        (resource?.readinessChecks ?? []).forEach((rc: Json, i: number) => check(composed, rc?.fieldPath, `${path}.readinessChecks[${i}].fieldPath`, ''));
+        (resource?.readinessChecks ?? []).forEach((rc: Json, i: number) =>
+          check(composed, rc?.fieldPath, `${path}.readinessChecks[${i}].fieldPath`, ''),
+        );
       });
     });
   }

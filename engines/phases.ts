@@ -5,7 +5,7 @@
  * XR, so status copied into the XR in one reconcile reaches other resources in the next — until
  * the composed set and the XR status stop changing.
  */
-import { isDeepStrictEqual } from 'util';
+import { isDeepStrictEqual } from 'node:util';
 import { observedSamples } from './observed-samples';
 import { toComposite } from './claim';
 import type { RenderResult } from './render';
@@ -21,7 +21,8 @@ const patchable = (status: Json | undefined): Json => {
   return rest;
 };
 
-export const resourceName = (resource: Json): string | undefined => resource?.metadata?.annotations?.['crossplane.io/composition-resource-name'];
+export const resourceName = (resource: Json): string | undefined =>
+  resource?.metadata?.annotations?.['crossplane.io/composition-resource-name'];
 
 export interface Phases {
   /** The XR the claim becomes (before defaults). */
@@ -38,7 +39,12 @@ export async function renderPhases(session: EngineSession, claimOrXr: Json, comp
     const result = await session.render({ xr: input, composition, xrd, observed });
     const previous = phases.at(-1);
     phases.push(result);
-    if (previous && sameNames(previous.resources, result.resources) && isDeepStrictEqual(patchable(previous.xr.status), patchable(result.xr.status))) break;
+    if (
+      previous &&
+      sameNames(previous.resources, result.resources) &&
+      isDeepStrictEqual(patchable(previous.xr.status), patchable(result.xr.status))
+    )
+      break;
     input = { ...xr, ...(result.xr.status ? { status: result.xr.status } : {}) };
     observed = observedSamples(result.resources);
   }
@@ -58,7 +64,9 @@ function sameNames(a: readonly Json[], b: readonly Json[]): boolean {
 export function heldBack(result: RenderResult): Array<{ resource: string; path: string; message: string }> {
   return result.results.flatMap((r) => {
     const message = String(r.message ?? '').replace(/\s+/g, ' ');
-    const match = /not adding new composed resource "([^"]+)" to desired state because .*Required'+: (\S+): no such (?:field|element)/.exec(message);
+    const match = /not adding new composed resource "([^"]+)" to desired state because .*Required'+: (\S+): no such (?:field|element)/.exec(
+      message,
+    );
     return match ? [{ resource: match[1], path: match[2], message }] : [];
   });
 }

@@ -3,9 +3,9 @@
  * 127.0.0.1 and a client certificate in group system:masters (without a remote authorizer only
  * system:masters is authorized). EC P-256 keys: quick to make, valid for one day.
  */
-import { execFile } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { EngineError } from './errors';
 
 export interface Pki {
@@ -25,7 +25,9 @@ function openssl(args: string[], cwd: string): Promise<void> {
       reject(
         new EngineError(
           'openssl',
-          missing ? 'openssl is not installed; install it (apt-get install openssl)' : `openssl ${args[0]} failed: ${stderr.trim().split('\n')[0]}`,
+          missing
+            ? 'openssl is not installed; install it (apt-get install openssl)'
+            : `openssl ${args[0]} failed: ${stderr.trim().split('\n')[0]}`,
         ),
       );
     });
@@ -43,8 +45,35 @@ export async function makePki(dir: string): Promise<Pki> {
     openssl(['req', ...ec, '-subj', '/O=system:masters/CN=payments-dr-engines', '-keyout', 'client.key', '-out', 'client.csr'], dir),
   ]);
   const sign = (name: string, serial: string) =>
-    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', serial, '-days', '1', '-extfile', `${name}.ext`, '-out', `${name}.crt`], dir);
+    openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-set_serial',
+        serial,
+        '-days',
+        '1',
+        '-extfile',
+        `${name}.ext`,
+        '-out',
+        `${name}.crt`,
+      ],
+      dir,
+    );
   await Promise.all([sign('server', '1'), sign('client', '2')]);
   const at = (name: string) => path.join(dir, name);
-  return { dir, caCert: at('ca.crt'), serverCert: at('server.crt'), serverKey: at('server.key'), clientCert: at('client.crt'), clientKey: at('client.key') };
+  return {
+    dir,
+    caCert: at('ca.crt'),
+    serverCert: at('server.crt'),
+    serverKey: at('server.key'),
+    clientCert: at('client.crt'),
+    clientKey: at('client.key'),
+  };
 }

@@ -6,17 +6,17 @@
  * kills the engine, so nothing outlives the command or the jest worker that started it. stop() and
  * the exit/SIGINT/SIGTERM handlers stop them explicitly too.
  */
-import { spawn, type ChildProcess } from 'child_process';
-import * as fs from 'fs';
-import * as net from 'net';
-import * as path from 'path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
 import { EngineError } from './errors';
 
 /** Runs "$@" and kills it when stdin reaches EOF (our end closed) or on TERM/INT. */
 const GUARD = [
   'exec 3<&0',
   '"$@" </dev/null & child=$!',
-  'trap \'kill -TERM $child 2>/dev/null; wait $child 2>/dev/null; exit 143\' TERM INT',
+  "trap 'kill -TERM $child 2>/dev/null; wait $child 2>/dev/null; exit 143' TERM INT",
   '( read -r _ <&3; kill -TERM $child 2>/dev/null ) & watcher=$!',
   'wait $child; rc=$?',
   'kill $watcher 2>/dev/null',
@@ -196,5 +196,8 @@ export async function startEngine(options: StartOptions): Promise<EngineProcess>
     }
     throw new EngineError(options.name, `not ready on 127.0.0.1:${port} within ${timeout / 1000}s: ${tail}; see ${log}`);
   }
-  throw new EngineError(options.name, `could not listen on a free loopback port after 3 tries, last: ${lastProblem}; free some ports or retry`);
+  throw new EngineError(
+    options.name,
+    `could not listen on a free loopback port after 3 tries, last: ${lastProblem}; free some ports or retry`,
+  );
 }

@@ -2,9 +2,9 @@
  * `crossplane composition render` (the real CLI, with core's `internal render` as its engine via
  * --crossplane-binary) over functions running as local processes.
  */
-import { execFile } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { EngineError } from './errors';
 import type { RunningFunctions } from './functions';
 import { toolPath } from './tools';
@@ -74,18 +74,20 @@ export async function render(request: RenderRequest, functions: RunningFunctions
   if (request.observed?.length) args.push(`--observed-resources=${file('observed.yaml', request.observed)}`);
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(cli, args, { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8', timeout: 6 * 60 * 1000 }, (error, out, err) => {
-      const exit = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : -1) : 0;
+      const exit = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : -1) : 0;
       if (error && exit === -1 && !err) err = `crossplane composition render did not run: ${error.message}`;
       resolve({ code: exit, stdout: out, stderr: err });
     });
   });
   if (code !== 0) {
-    if (code === -1 && !fs.existsSync(cli)) throw new EngineError('crossplane-cli', `${cli} is missing; run scripts/build-tools.sh crossplane-cli`);
+    if (code === -1 && !fs.existsSync(cli))
+      throw new EngineError('crossplane-cli', `${cli} is missing; run scripts/build-tools.sh crossplane-cli`);
     throw new RenderFailed(code, stderr);
   }
   const documents = parseYamlStream(stdout);
   const [xr, ...rest] = documents;
-  if (!xr || xr.kind !== request.xr.kind) throw new RenderFailed(0, `render printed no ${request.xr.kind} first (got ${xr?.kind ?? 'nothing'})`);
+  if (!xr || xr.kind !== request.xr.kind)
+    throw new RenderFailed(0, `render printed no ${request.xr.kind} first (got ${xr?.kind ?? 'nothing'})`);
   return {
     xr,
     resources: rest.filter((doc) => doc.apiVersion !== RESULT_API_VERSION),

@@ -5,11 +5,11 @@
  * downloaded. XRDs go in as extensions (the CLI converts them with crossplane-runtime's xcrd, as
  * core does), with the vendored provider, P&T input and Argo CD CRDs.
  */
-import { createHash } from 'crypto';
-import { execFile } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { createHash } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { CrdCatalog, crdDir } from './crds';
 import { EngineError } from './errors';
 import { toolInputCrds, toolPath, toolVersion } from './tools';
@@ -48,7 +48,10 @@ function toolsRoot(): string {
  */
 export function prefilledCache(): string {
   const source = path.join(crdDir(), 'crossplane');
-  const files = fs.readdirSync(source).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = fs
+    .readdirSync(source)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   const hash = createHash('sha256');
   for (const f of files) hash.update(f).update(fs.readFileSync(path.join(source, f)));
   const cache = path.join(toolsRoot(), 'validate-cache', hash.digest('hex').slice(0, 16));
@@ -88,7 +91,8 @@ export function vendoredExtensions(objects: readonly Json[]): string[] {
   };
   for (const object of objects) {
     add(object.apiVersion, object.kind);
-    for (const step of object.kind === 'Composition' && Array.isArray(object.spec?.pipeline) ? object.spec.pipeline : []) add(step?.input?.apiVersion, step?.input?.kind);
+    for (const step of object.kind === 'Composition' && Array.isArray(object.spec?.pipeline) ? object.spec.pipeline : [])
+      add(step?.input?.apiVersion, step?.input?.kind);
   }
   return [...files].sort();
 }
@@ -98,7 +102,12 @@ export function vendoredExtensions(objects: readonly Json[]): string[] {
  * CLI's verdicts in its order: one per object, each Composition preceded by one per pipeline step
  * input (the CLI validates those as resources of their own). `expected` is that count.
  */
-export async function resourceValidate(objects: readonly Json[], xrds: readonly Json[], workDir: string, expected = objects.length): Promise<ResourceVerdict[]> {
+export async function resourceValidate(
+  objects: readonly Json[],
+  xrds: readonly Json[],
+  workDir: string,
+  expected = objects.length,
+): Promise<ResourceVerdict[]> {
   if (objects.length === 0) return [];
   const cli = toolPath('crossplane-cli');
   fs.mkdirSync(workDir, { recursive: true });
@@ -130,11 +139,17 @@ export async function resourceValidate(objects: readonly Json[], xrds: readonly 
   try {
     parsed = JSON.parse(stdout);
   } catch {
-    throw new EngineError('crossplane-cli', `resource validate exited ${code} without a result: ${stderr.trim().split('\n').slice(-2).join(' | ') || stdout.slice(0, 300)}`);
+    throw new EngineError(
+      'crossplane-cli',
+      `resource validate exited ${code} without a result: ${stderr.trim().split('\n').slice(-2).join(' | ') || stdout.slice(0, 300)}`,
+    );
   }
   const verdicts = (parsed.resources ?? []).map((r) => ({ ...r, errors: r.errors ?? [] }));
   if (verdicts.length !== expected) {
-    throw new EngineError('crossplane-cli', `resource validate reported ${verdicts.length} resources for ${expected} expected (exit ${code}): ${stderr.trim().split('\n')[0]}`);
+    throw new EngineError(
+      'crossplane-cli',
+      `resource validate reported ${verdicts.length} resources for ${expected} expected (exit ${code}): ${stderr.trim().split('\n')[0]}`,
+    );
   }
   return verdicts;
 }

@@ -6,9 +6,9 @@
  * process and its start time, so a new run never reads an old run's results; folders older than
  * a day are removed.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 const ROOT = path.join(os.tmpdir(), 'payments-dr-run-share');
 const WAIT_MS = 30 * 60 * 1000;
@@ -53,7 +53,10 @@ const alive = (pid: number) => {
   }
 };
 
-type Claim = { kind: 'result'; value: unknown } | { kind: 'mine'; publish: (value: unknown) => void; release: () => void } | { kind: 'wait' };
+type Claim =
+  | { kind: 'result'; value: unknown }
+  | { kind: 'mine'; publish: (value: unknown) => void; release: () => void }
+  | { kind: 'wait' };
 
 function claim(key: string): Claim {
   const dir = runDir();

@@ -2,9 +2,9 @@
  * One set of running engines for a command or a test file: the two functions and the scratch API
  * server start on first use and stop together (stop(), or the exit handlers in processes.ts).
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { ApiServer } from './apiserver';
 import { CrdInstaller } from './crd-installer';
 import { startFunctions, type RunningFunctions } from './functions';

@@ -2,9 +2,9 @@
  * Where the real engines are: scripts/build-tools.sh builds them into a version-keyed cache and
  * `--list` prints `tool version path` for each (tools/<tool>/go.mod is the one place versions live).
  */
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { EngineError } from './errors';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
@@ -33,8 +33,13 @@ function listTools(): Map<string, Tool> {
   try {
     out = execFileSync(BUILD_TOOLS, ['--list'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim().split('\n')[0];
-    throw new EngineError('build-tools', `scripts/build-tools.sh --list failed (${stderr || (error as Error).message}); fix tools/*/go.mod`);
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '')
+      .trim()
+      .split('\n')[0];
+    throw new EngineError(
+      'build-tools',
+      `scripts/build-tools.sh --list failed (${stderr || (error as Error).message}); fix tools/*/go.mod`,
+    );
   }
   listed = new Map(
     out
@@ -57,7 +62,11 @@ export function toolVersion(name: ToolName): string {
 export function toolInputCrds(name: ToolName): string[] {
   const dir = path.join(path.dirname(toolPath(name)), 'input');
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)) : [];
-  if (files.length === 0) throw new EngineError(name, `${dir} holds no input CRD; rebuild: rm -r ${path.dirname(toolPath(name))} && scripts/build-tools.sh ${name}`);
+  if (files.length === 0)
+    throw new EngineError(
+      name,
+      `${dir} holds no input CRD; rebuild: rm -r ${path.dirname(toolPath(name))} && scripts/build-tools.sh ${name}`,
+    );
   return files.sort().map((file) => path.join(dir, file));
 }
 

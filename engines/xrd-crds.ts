@@ -3,9 +3,9 @@
  * (CLI v2.5.0, crossplane-runtime v2.3.3 pkg/xcrd — the same module version core v2.3.4's XRD
  * controller links). A legacy XRD with claimNames gives two CRDs (XR and claim).
  */
-import { execFile } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { toolPath } from './tools';
 import { parseYamlStream, toEngineStream, type Json } from './yaml';
 

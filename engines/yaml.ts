@@ -1,6 +1,8 @@
 /** YAML streams in and out, as `crossplane composition render` prints them and kubectl reads them. */
 import { parseAllDocuments, stringify } from 'yaml';
 
+/** A parsed Kubernetes document: its shape is whatever the YAML holds, so field access is unchecked. */
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML documents are walked field by field without a schema
 export type Json = Record<string, any>;
 
 /** The documents of a YAML stream (empty documents dropped); throws on a syntax error. */

@@ -1,4 +1,4 @@
-import { RegionSuffix } from './regions';
+import type { RegionSuffix } from './regions';
 
 /** The project's API group: XRDs, claims and the label keys below all use it. */
 export const API_GROUP = 'payments-dr.io';

@@ -1,4 +1,4 @@
-import { HOME_REGION, REGION_SUFFIXES, RegionSuffix } from './regions';
+import { HOME_REGION, REGION_SUFFIXES, type RegionSuffix } from './regions';
 
 /**
  * Every AWS-facing name is `{resource-type}-{region-suffix}-{environment-suffix}`; resources homed
@@ -10,7 +10,12 @@ export function awsName(resourceType: string, region: RegionSuffix, environmentS
 }
 
 /** Name of an AWS-global-namespace resource (S3 bucket): `{organisation}-{resource-type}-{region}-{env}`. */
-export function globallyUniqueName(organisationPrefix: string, resourceType: string, region: RegionSuffix, environmentSuffix: string): string {
+export function globallyUniqueName(
+  organisationPrefix: string,
+  resourceType: string,
+  region: RegionSuffix,
+  environmentSuffix: string,
+): string {
   return `${organisationPrefix}-${awsName(resourceType, region, environmentSuffix)}`;
 }
 
@@ -70,8 +75,18 @@ export const NAME_RULES: Readonly<Record<NameService, NameRule>> = {
     description: 'DB subnet group: lowercase letters, digits, spaces, periods, underscores and hyphens; not "default"',
     extraChecks: [(name) => (name === 'default' ? 'must not be "default"' : undefined)],
   },
-  'lambda-function': { minLength: 1, maxLength: 64, pattern: /^[A-Za-z0-9_-]+$/, description: 'Lambda function name: letters, digits, hyphens and underscores' },
-  'scheduler-schedule': { minLength: 1, maxLength: 64, pattern: /^[0-9a-zA-Z._-]+$/, description: 'EventBridge Scheduler schedule name: letters, digits and ._-' },
+  'lambda-function': {
+    minLength: 1,
+    maxLength: 64,
+    pattern: /^[A-Za-z0-9_-]+$/,
+    description: 'Lambda function name: letters, digits, hyphens and underscores',
+  },
+  'scheduler-schedule': {
+    minLength: 1,
+    maxLength: 64,
+    pattern: /^[0-9a-zA-Z._-]+$/,
+    description: 'EventBridge Scheduler schedule name: letters, digits and ._-',
+  },
   'iam-role': { minLength: 1, maxLength: 64, pattern: /^[\w+=,.@-]+$/, description: 'IAM role name: letters, digits and +=,.@_-' },
   'iam-policy': { minLength: 1, maxLength: 128, pattern: /^[\w+=,.@-]+$/, description: 'IAM policy name: letters, digits and +=,.@_-' },
   's3-bucket': {
@@ -82,13 +97,32 @@ export const NAME_RULES: Readonly<Record<NameService, NameRule>> = {
     extraChecks: [
       (name) => (name.includes('..') ? 'must not contain two adjacent periods' : undefined),
       (name) => (/^\d+\.\d+\.\d+\.\d+$/.test(name) ? 'must not be formatted as an IP address' : undefined),
-      (name) => (/^(xn--|sthree-|amzn-s3-demo-)/.test(name) ? 'must not start with a reserved prefix (xn--, sthree-, amzn-s3-demo-)' : undefined),
-      (name) => (/(-s3alias|--ol-s3|--x-s3|\.mrap)$/.test(name) ? 'must not end with a reserved suffix (-s3alias, --ol-s3, --x-s3, .mrap)' : undefined),
+      (name) =>
+        /^(xn--|sthree-|amzn-s3-demo-)/.test(name) ? 'must not start with a reserved prefix (xn--, sthree-, amzn-s3-demo-)' : undefined,
+      (name) =>
+        /(-s3alias|--ol-s3|--x-s3|\.mrap)$/.test(name)
+          ? 'must not end with a reserved suffix (-s3alias, --ol-s3, --x-s3, .mrap)'
+          : undefined,
     ],
   },
-  'sns-topic': { minLength: 1, maxLength: 256, pattern: /^[A-Za-z0-9_-]+$/, description: 'SNS topic name: letters, digits, hyphens and underscores' },
-  'dynamodb-table': { minLength: 3, maxLength: 255, pattern: /^[A-Za-z0-9_.-]+$/, description: 'DynamoDB table name: letters, digits, underscores, hyphens and periods' },
-  'log-group': { minLength: 1, maxLength: 512, pattern: /^[A-Za-z0-9_\-/.#]+$/, description: 'CloudWatch log group name: letters, digits and _-/.#' },
+  'sns-topic': {
+    minLength: 1,
+    maxLength: 256,
+    pattern: /^[A-Za-z0-9_-]+$/,
+    description: 'SNS topic name: letters, digits, hyphens and underscores',
+  },
+  'dynamodb-table': {
+    minLength: 3,
+    maxLength: 255,
+    pattern: /^[A-Za-z0-9_.-]+$/,
+    description: 'DynamoDB table name: letters, digits, underscores, hyphens and periods',
+  },
+  'log-group': {
+    minLength: 1,
+    maxLength: 512,
+    pattern: /^[A-Za-z0-9_\-/.#]+$/,
+    description: 'CloudWatch log group name: letters, digits and _-/.#',
+  },
   secret: {
     minLength: 1,
     maxLength: 512,
@@ -97,7 +131,8 @@ export const NAME_RULES: Readonly<Record<NameService, NameRule>> = {
     extraChecks: [
       // Secrets Manager appends "-" plus six random characters to the ARN; a name that already ends
       // that way makes partial-ARN lookups ambiguous, which AWS warns against.
-      (name) => (/-[A-Za-z0-9]{6}$/.test(name) ? 'must not end with a hyphen followed by six characters (collides with the ARN suffix)' : undefined),
+      (name) =>
+        /-[A-Za-z0-9]{6}$/.test(name) ? 'must not end with a hyphen followed by six characters (collides with the ARN suffix)' : undefined,
     ],
   },
   'kms-alias': {
@@ -108,7 +143,12 @@ export const NAME_RULES: Readonly<Record<NameService, NameRule>> = {
     extraChecks: [(name) => (name.startsWith('alias/aws') ? 'must not start with the reserved prefix alias/aws' : undefined)],
   },
   'cloudwatch-alarm': { minLength: 1, maxLength: 255, pattern: /^[\x20-\x7e]+$/, description: 'CloudWatch alarm name: printable ASCII' },
-  'cloudwatch-dashboard': { minLength: 1, maxLength: 255, pattern: /^[A-Za-z0-9_-]+$/, description: 'CloudWatch dashboard name: letters, digits, - and _' },
+  'cloudwatch-dashboard': {
+    minLength: 1,
+    maxLength: 255,
+    pattern: /^[A-Za-z0-9_-]+$/,
+    description: 'CloudWatch dashboard name: letters, digits, - and _',
+  },
   'apigateway-api': { minLength: 1, maxLength: 128, pattern: /^[\x20-\x7e]+$/, description: 'API Gateway API name: printable ASCII' },
   'ec2-name-tag': { minLength: 1, maxLength: 256, pattern: /^[\x20-\x7e]+$/, description: 'EC2 Name tag value: printable ASCII' },
   'security-group': {

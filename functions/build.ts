@@ -89,16 +89,16 @@ function embedMigrations(): Plugin {
     name: 'embed-migrations',
     setup(builder) {
       builder.onLoad({ filter: /[\\/]embedded-migrations\.ts$/ }, (args) =>
-        args.path === embedded ? { contents: `export const EMBEDDED_MIGRATIONS = ${JSON.stringify(readMigrationSet())};`, loader: 'js' } : undefined,
+        args.path === embedded
+          ? { contents: `export const EMBEDDED_MIGRATIONS = ${JSON.stringify(readMigrationSet())};`, loader: 'js' }
+          : undefined,
       );
     },
   };
 }
 
 function toArtifact(name: FunctionName, code: Uint8Array): Artifact {
-  const zip = Buffer.from(
-    zipSync({ 'index.js': [code, { level: 9, mtime: FIXED_MTIME, os: ZIP_OS_UNIX, attrs: UNIX_FILE_MODE << 16 }] }),
-  );
+  const zip = Buffer.from(zipSync({ 'index.js': [code, { level: 9, mtime: FIXED_MTIME, os: ZIP_OS_UNIX, attrs: UNIX_FILE_MODE << 16 }] }));
   if (zip.length > MAX_ZIP_BYTES) {
     throw new Error(`${name} zip is ${zip.length} bytes, over the ${MAX_ZIP_BYTES}-byte limit for artifacts carried in manifests`);
   }

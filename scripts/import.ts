@@ -3,11 +3,11 @@
  * `cdk8s import` writes one module per group, so every group's CRDs are first concatenated
  * into one YAML stream (importing file by file would overwrite the module each time).
  */
-import { execFile } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { promisify } from 'util';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { REPO_ROOT, checksumMismatches, crdDir, loadCrdFiles } from '../engines/crds';
 
 /** Groups whose kinds shadow TypeScript globals (`Object`, `Record`). */
@@ -19,7 +19,8 @@ const CLASS_PREFIXES: Record<string, string> = {
 async function main(): Promise<void> {
   const source = crdDir();
   const mismatches = checksumMismatches(source);
-  if (mismatches.length) throw new Error(`refusing to import: the vendored CRDs do not match their SHA256SUMS:\n  ${mismatches.join('\n  ')}`);
+  if (mismatches.length)
+    throw new Error(`refusing to import: the vendored CRDs do not match their SHA256SUMS:\n  ${mismatches.join('\n  ')}`);
   const byGroup = new Map<string, string[]>();
   for (const { file, crd } of loadCrdFiles(source)) {
     const group = crd.spec.group;
@@ -31,15 +32,17 @@ async function main(): Promise<void> {
   const out = path.join(work, 'out');
   const cli = path.join(REPO_ROOT, 'node_modules', '.bin', 'cdk8s');
   try {
-    const jobs = [...byGroup].sort(([a], [b]) => a.localeCompare(b)).map(([group, files]) => () => {
-      const stream = path.join(work, `${group}.yaml`);
-      fs.writeFileSync(stream, files.map((f) => fs.readFileSync(f, 'utf8')).join('\n---\n'));
-      const prefix = CLASS_PREFIXES[group];
-      const args = ['import', '--no-check-upgrade', '--language', 'typescript', '--output', out];
-      if (prefix) args.push('--class-prefix', prefix);
-      // cwd: the scratch folder, because `cdk8s import` records every import in ./cdk8s.yaml.
-      return promisify(execFile)(cli, [...args, stream], { cwd: work });
-    });
+    const jobs = [...byGroup]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([group, files]) => () => {
+        const stream = path.join(work, `${group}.yaml`);
+        fs.writeFileSync(stream, files.map((f) => fs.readFileSync(f, 'utf8')).join('\n---\n'));
+        const prefix = CLASS_PREFIXES[group];
+        const args = ['import', '--no-check-upgrade', '--language', 'typescript', '--output', out];
+        if (prefix) args.push('--class-prefix', prefix);
+        // cwd: the scratch folder, because `cdk8s import` records every import in ./cdk8s.yaml.
+        return promisify(execFile)(cli, [...args, stream], { cwd: work });
+      });
     await runWithConcurrency(jobs, Math.max(1, os.cpus().length));
     const target = path.join(REPO_ROOT, 'imports');
     for (const entry of fs.readdirSync(target)) {

@@ -3,7 +3,7 @@ import { bundleFunctions } from '../functions/build';
 import { buildApp, chartsOf } from './app';
 import { replaceDirectory } from './atomic-dir';
 import { PLATFORM } from '../charts/config/platform';
-import { EnvironmentConfig } from '../charts/config/types';
+import type { EnvironmentConfig } from '../charts/config/types';
 import { validateEnvironments } from '../charts/config/validate';
 import { validatePlatform } from '../charts/config/validate-platform';
 import { patchPathProblems } from '../engines/patch-paths';
@@ -24,7 +24,9 @@ export interface SynthResult {
 /** The synthesized objects break one of the project's own rules (engines/patch-paths.ts). */
 export class InvalidManifestsError extends Error {
   constructor(readonly problems: readonly Problem[]) {
-    super(`${problems.length} problem(s) in the synthesized manifests:\n${problems.map((p) => `  ${p.file} ${p.kind}/${p.name} ${p.path || '.'} ${p.message}`).join('\n')}`);
+    super(
+      `${problems.length} problem(s) in the synthesized manifests:\n${problems.map((p) => `  ${p.file} ${p.kind}/${p.name} ${p.path || '.'} ${p.message}`).join('\n')}`,
+    );
     this.name = 'InvalidManifestsError';
   }
 }

@@ -2,11 +2,24 @@
  * The layout the README describes: imports between top-level folders go one way (no cycles),
  * facts/ and functions/ stand alone, scripts/ holds only scripts.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 const REPO = path.resolve(__dirname, '..');
-const SOURCE_FOLDERS = ['facts', 'charts', 'compositions', 'argocd', 'synth', 'functions', 'cli', 'conformance', 'engines', 'e2e', 'bench', 'scripts'];
+const SOURCE_FOLDERS = [
+  'facts',
+  'charts',
+  'compositions',
+  'argocd',
+  'synth',
+  'functions',
+  'cli',
+  'conformance',
+  'engines',
+  'e2e',
+  'bench',
+  'scripts',
+];
 const RELATIVE_IMPORT = /(?:from\s+|import\(\s*|require\(\s*)'(\.{1,2}\/[^']+)'/g;
 
 function tsFilesUnder(dir: string): string[] {
@@ -65,10 +78,24 @@ test.each([
   ['functions', []],
   ['compositions', ['facts', 'functions', 'imports']],
 ])('%s/ imports only from %j', (folder, allowed) => {
-  const outside = [...graph.get(folder)!.entries()].filter(([target]) => !allowed.includes(target)).map(([target, file]) => `${file} → ${target}/`);
+  const outside = [...graph.get(folder)!.entries()]
+    .filter(([target]) => !allowed.includes(target))
+    .map(([target, file]) => `${file} → ${target}/`);
   expect(outside).toEqual([]);
 });
 
 test('scripts/ holds only scripts: the CRD import, the dist check and the engine build', () => {
   expect(fs.readdirSync(path.join(REPO, 'scripts')).sort()).toEqual(['build-tools.sh', 'check-dist.ts', 'import.ts']);
+});
+
+test('no source line is over 140 characters (biome wraps code; strings and comments are wrapped by hand)', () => {
+  const long = SOURCE_FOLDERS.concat('test')
+    .flatMap((folder) => tsFilesUnder(path.join(REPO, folder)))
+    .flatMap((file) =>
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, index) => (line.length > 140 ? [`${path.relative(REPO, file)}:${index + 1} (${line.length})`] : [])),
+    );
+  expect(long).toEqual([]);
 });

@@ -1,4 +1,4 @@
-import { EnvironmentConfig } from './types';
+import type { EnvironmentConfig } from './types';
 
 /**
  * The environments `npm run synth` renders — the one place to declare them. Each entry becomes
@@ -15,8 +15,18 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
     dns: { hostedZoneId: 'Z0EXAMPLE0DEV0ZONE01', domain: 'dev.payments.example.com' },
     alertEmails: ['payments-oncall@example.com'],
     regions: {
-      use1: { region: 'us-east-1', vpcCidr: '10.10.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'], natMode: 'single' },
-      usw2: { region: 'us-west-2', vpcCidr: '10.20.0.0/16', availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2c'], natMode: 'single' },
+      use1: {
+        region: 'us-east-1',
+        vpcCidr: '10.10.0.0/16',
+        availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+        natMode: 'single',
+      },
+      usw2: {
+        region: 'us-west-2',
+        vpcCidr: '10.20.0.0/16',
+        availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
+        natMode: 'single',
+      },
     },
     database: {
       engineVersion: '14.15',

@@ -1,4 +1,4 @@
-import { PlatformConfig } from './platform-types';
+import type { PlatformConfig } from './platform-types';
 
 /**
  * The control-cluster side of the project — the one place to declare it: where Argo CD reads this

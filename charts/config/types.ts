@@ -7,10 +7,16 @@ import { REGIONS } from '../../facts/regions';
  * it), per-field rules with the message an operator reads. Rules that relate fields to each other
  * or to generated AWS names live in validate.ts; the TypeScript types are inferred from here.
  */
-const integerIn = (min: number, max: number, rule: string) => z.number({ error: `must be ${rule}` }).int(`must be ${rule}`).min(min, `must be ${rule}`).max(max, `must be ${rule}`);
+const integerIn = (min: number, max: number, rule: string) =>
+  z
+    .number({ error: `must be ${rule}` })
+    .int(`must be ${rule}`)
+    .min(min, `must be ${rule}`)
+    .max(max, `must be ${rule}`);
 const matching = (pattern: RegExp, rule: string) => z.string({ error: rule }).regex(pattern, rule);
 const exactly = <T extends string | number>(value: T, rule: string) => z.custom<T>((input) => input === value, { error: rule });
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 /** Aurora Global Database needs memory-optimised classes (no burstable db.t*). */
 export const GLOBAL_DB_INSTANCE_CLASS = /^db\.(r5|r6g|r6gd|r6i|r6id|r7g|r7i|r8g|x2g)\.(large|xlarge|[0-9]+xlarge)$/;
 export const BACKUP_WINDOW = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
@@ -26,7 +32,9 @@ const regionNetwork = <S extends keyof typeof REGIONS>(suffix: S) =>
     /** VPC IPv4 CIDR, an RFC 1918 range /16–/24; split into 3 private + 3 public subnets. Must not overlap the other region (peering). */
     vpcCidr: z.string({ error: 'must be an IPv4 CIDR like 10.0.0.0/16' }),
     /** Exactly three distinct availability zones of the region, e.g. us-east-1a. */
-    availabilityZones: z.tuple([z.string(), z.string(), z.string()], { error: `must be three distinct availability zones of ${REGIONS[suffix].region} (e.g. ${REGIONS[suffix].region}a)` }),
+    availabilityZones: z.tuple([z.string(), z.string(), z.string()], {
+      error: `must be three distinct availability zones of ${REGIONS[suffix].region} (e.g. ${REGIONS[suffix].region}a)`,
+    }),
     /** 'single' is allowed for non-production environments only. */
     natMode,
   });
@@ -35,9 +43,16 @@ const database = z.strictObject({
   /** Aurora PostgreSQL 14 minor version, e.g. "14.15". */
   engineVersion: matching(/^14\.\d+$/, 'must be an Aurora PostgreSQL 14 version, "14.<minor>"'),
   /** Aurora instance class supported by Aurora Global Database, e.g. db.r6g.large. */
-  instanceClass: matching(GLOBAL_DB_INSTANCE_CLASS, 'must be a memory-optimised class Aurora Global Database supports (db.r5/r6g/r6gd/r6i/r6id/r7g/r7i/r8g/x2g.<size>)'),
+  instanceClass: matching(
+    GLOBAL_DB_INSTANCE_CLASS,
+    'must be a memory-optimised class Aurora Global Database supports (db.r5/r6g/r6gd/r6i/r6id/r7g/r7i/r8g/x2g.<size>)',
+  ),
   /** Instances per regional cluster (writer + readers in the primary; readers in the secondary); one per Composition slot. */
-  instancesPerRegion: integerIn(1, MAX_INSTANCES_PER_REGION, `an integer 1-${MAX_INSTANCES_PER_REGION} (the PaymentGlobal Composition's instance slots per region)`),
+  instancesPerRegion: integerIn(
+    1,
+    MAX_INSTANCES_PER_REGION,
+    `an integer 1-${MAX_INSTANCES_PER_REGION} (the PaymentGlobal Composition's instance slots per region)`,
+  ),
   /** Automated backup retention in days (point-in-time recovery covers this window). */
   backupRetentionDays: integerIn(1, 35, 'an integer 1-35 days'),
   /** Daily backup window, UTC, at least 30 minutes. */
@@ -51,7 +66,10 @@ export const environmentSchema = z.strictObject({
   /** The AWS account the environment lives in; IAM policies name exact resource ARNs, which contain it. */
   awsAccountId: matching(/^\d{12}$/, 'must be a 12-digit AWS account id'),
   /** Lowercase prefix for globally unique names (S3 buckets), e.g. the company's short name. */
-  organisationPrefix: matching(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase letters, digits and single hyphens (it starts S3 bucket names)'),
+  organisationPrefix: matching(
+    /^[a-z0-9]+(-[a-z0-9]+)*$/,
+    'must be lowercase letters, digits and single hyphens (it starts S3 bucket names)',
+  ),
   /** `true` for production: NAT mode 'single' is refused. */
   production: z.boolean({ error: 'must be true or false' }),
   dns: z.strictObject({
@@ -61,7 +79,9 @@ export const environmentSchema = z.strictObject({
     domain: z.string({ error: 'must be a DNS name' }),
   }),
   /** Addresses subscribed to the alarm topics (each must confirm the SNS subscription e-mail). */
-  alertEmails: z.array(matching(EMAIL, 'must be an e-mail address like name@example.com'), { error: 'must list at least one address' }).min(1, 'must list at least one address'),
+  alertEmails: z
+    .array(matching(EMAIL, 'must be an e-mail address like name@example.com'), { error: 'must list at least one address' })
+    .min(1, 'must list at least one address'),
   regions: z.strictObject({ use1: regionNetwork('use1'), usw2: regionNetwork('usw2') }),
   database,
   tables: z.strictObject({

@@ -1,6 +1,6 @@
-import { NameService, nameViolations, plannedNames } from '../../facts/naming';
+import { type NameService, nameViolations, plannedNames } from '../../facts/naming';
 import { REGIONS, REGION_SUFFIXES } from '../../facts/regions';
-import { BACKUP_WINDOW, EnvironmentConfig, environmentSchema } from './types';
+import { BACKUP_WINDOW, type EnvironmentConfig, environmentSchema } from './types';
 
 /** One broken rule: which environment, which field, the offending value and the rule in words. */
 export interface ConfigProblem {
@@ -19,7 +19,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
 
 export interface Cidr {
   readonly start: number;
@@ -66,7 +65,10 @@ function fieldName(path: readonly PropertyKey[]): string {
 }
 
 const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown =>
-  path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined), root);
+  path.reduce<unknown>(
+    (node, key) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined),
+    root,
+  );
 
 /** The schema's verdict as ConfigProblems: one per broken field, unknown fields named one by one. */
 function schemaProblems(environment: string, input: unknown): ConfigProblem[] {
@@ -74,7 +76,12 @@ function schemaProblems(environment: string, input: unknown): ConfigProblem[] {
   if (parsed.success) return [];
   return parsed.error.issues.flatMap((issue): ConfigProblem[] => {
     if (issue.code === 'unrecognized_keys') {
-      const known = Object.keys(valueAt(environmentSchema.shape, issue.path.flatMap((k) => [k, 'shape'])) ?? {});
+      const known = Object.keys(
+        valueAt(
+          environmentSchema.shape,
+          issue.path.flatMap((k) => [k, 'shape']),
+        ) ?? {},
+      );
       return issue.keys.map((key) => ({
         environment,
         field: fieldName([...issue.path, key]),
@@ -83,7 +90,14 @@ function schemaProblems(environment: string, input: unknown): ConfigProblem[] {
       }));
     }
     const missing = valueAt(input, issue.path) === undefined;
-    return [{ environment, field: fieldName(issue.path), value: valueAt(input, issue.path), rule: missing ? `is required: ${issue.message}` : issue.message }];
+    return [
+      {
+        environment,
+        field: fieldName(issue.path),
+        value: valueAt(input, issue.path),
+        rule: missing ? `is required: ${issue.message}` : issue.message,
+      },
+    ];
   });
 }
 
@@ -105,18 +119,29 @@ export function environmentProblems(input: unknown): ConfigProblem[] {
     const at = `regions.${suffix}`;
     const cidr = parseCidr(region.vpcCidr);
     if (typeof cidr === 'string') fail(`${at}.vpcCidr`, region.vpcCidr, cidr);
-    else if (cidr.size > 2 ** 16 || cidr.size < 2 ** 8) fail(`${at}.vpcCidr`, region.vpcCidr, 'prefix length must be /16-/24 (AWS allows /16-/28; six subnets need at least a /24)');
-    else if (!isPrivateRange(cidr)) fail(`${at}.vpcCidr`, region.vpcCidr, 'must lie inside an RFC 1918 private range (10/8, 172.16/12, 192.168/16)');
+    else if (cidr.size > 2 ** 16 || cidr.size < 2 ** 8)
+      fail(`${at}.vpcCidr`, region.vpcCidr, 'prefix length must be /16-/24 (AWS allows /16-/28; six subnets need at least a /24)');
+    else if (!isPrivateRange(cidr))
+      fail(`${at}.vpcCidr`, region.vpcCidr, 'must lie inside an RFC 1918 private range (10/8, 172.16/12, 192.168/16)');
     else cidrs[suffix] = cidr;
     const zones = region.availabilityZones;
     const zonePattern = new RegExp(`^${REGIONS[suffix].region}[a-z]$`);
     if (new Set(zones).size !== 3 || !zones.every((z) => zonePattern.test(z))) {
-      fail(`${at}.availabilityZones`, zones, `must be three distinct availability zones of ${REGIONS[suffix].region} (e.g. ${REGIONS[suffix].region}a)`);
+      fail(
+        `${at}.availabilityZones`,
+        zones,
+        `must be three distinct availability zones of ${REGIONS[suffix].region} (e.g. ${REGIONS[suffix].region}a)`,
+      );
     }
-    if (region.natMode === 'single' && env.production) fail(`${at}.natMode`, region.natMode, '"single" is for non-production environments; production needs a NAT gateway per AZ');
+    if (region.natMode === 'single' && env.production)
+      fail(`${at}.natMode`, region.natMode, '"single" is for non-production environments; production needs a NAT gateway per AZ');
   }
   if (cidrs.use1 && cidrs.usw2 && overlaps(cidrs.use1, cidrs.usw2)) {
-    fail('regions.usw2.vpcCidr', env.regions.usw2.vpcCidr, `must not overlap regions.use1.vpcCidr ${env.regions.use1.vpcCidr} (the VPCs are peered)`);
+    fail(
+      'regions.usw2.vpcCidr',
+      env.regions.usw2.vpcCidr,
+      `must not overlap regions.use1.vpcCidr ${env.regions.use1.vpcCidr} (the VPCs are peered)`,
+    );
   }
 
   const window = BACKUP_WINDOW.exec(env.database.preferredBackupWindow)!;
@@ -124,7 +149,11 @@ export function environmentProblems(input: unknown): ConfigProblem[] {
   if (length < 30) fail('database.preferredBackupWindow', env.database.preferredBackupWindow, 'must be at least 30 minutes long');
 
   if (problems.length === 0) {
-    for (const { service, name } of plannedNames({ environmentSuffix: env.environmentSuffix, organisationPrefix: env.organisationPrefix, domain: env.dns.domain })) {
+    for (const { service, name } of plannedNames({
+      environmentSuffix: env.environmentSuffix,
+      organisationPrefix: env.organisationPrefix,
+      domain: env.dns.domain,
+    })) {
       const violations = nameViolations(service, name);
       if (violations.length) {
         const [field, value] = NAME_SOURCES[service]?.(env) ?? ['environmentSuffix', env.environmentSuffix];
@@ -138,7 +167,8 @@ export function environmentProblems(input: unknown): ConfigProblem[] {
 /** Throws a ConfigError listing every problem of every environment; returns the list when all are valid. */
 export function validateEnvironments(environments: readonly unknown[]): readonly EnvironmentConfig[] {
   const problems = environments.flatMap(environmentProblems);
-  if (environments.length === 0) problems.push({ environment: '-', field: 'ENVIRONMENTS', value: [], rule: 'must declare at least one environment' });
+  if (environments.length === 0)
+    problems.push({ environment: '-', field: 'ENVIRONMENTS', value: [], rule: 'must declare at least one environment' });
   const entries = new Map<unknown, number[]>();
   environments.forEach((env, index) => {
     const suffix = (env as { environmentSuffix?: unknown })?.environmentSuffix;
@@ -146,7 +176,12 @@ export function validateEnvironments(environments: readonly unknown[]): readonly
   });
   for (const [suffix, positions] of entries) {
     if (positions.length > 1) {
-      problems.push({ environment: String(suffix), field: 'environmentSuffix', value: suffix, rule: `must be unique across environments (entries ${positions.join(' and ')} of ENVIRONMENTS share it)` });
+      problems.push({
+        environment: String(suffix),
+        field: 'environmentSuffix',
+        value: suffix,
+        rule: `must be unique across environments (entries ${positions.join(' and ')} of ENVIRONMENTS share it)`,
+      });
     }
   }
   if (problems.length) throw new ConfigError(problems);
@@ -168,7 +203,8 @@ export function placeholderWarnings(environments: readonly EnvironmentConfig[]):
     .filter((env) => env.environmentSuffix !== 'dev')
     .flatMap((env) =>
       PLACEHOLDERS.filter(([, read, isPlaceholder]) => [read(env)].flat().some((v) => isPlaceholder(String(v)))).map(
-        ([field, read]) => `environment "${env.environmentSuffix}": ${field} = ${JSON.stringify(read(env))} is the example value: replace it before deploying`,
+        ([field, read]) =>
+          `environment "${env.environmentSuffix}": ${field} = ${JSON.stringify(read(env))} is the example value: replace it before deploying`,
       ),
     );
 }

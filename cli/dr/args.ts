@@ -98,9 +98,11 @@ export function parseArgs(argv: readonly string[]): DrArgs {
   if (!env) throw new UsageError('--env is required');
   if (command !== 'drill' && (scenario || report)) throw new UsageError('--scenario and --report are for drill');
   if (command === 'drill') {
-    if (to || region || since || until || flags.allowDataLoss) throw new UsageError('drill takes only --env, --scenario, --report, --dry-run and --yes');
+    if (to || region || since || until || flags.allowDataLoss)
+      throw new UsageError('drill takes only --env, --scenario, --report, --dry-run and --yes');
     if (!scenario) throw new UsageError(`drill needs --scenario <${SCENARIOS.join('|')}>`);
-    if (!SCENARIOS.includes(scenario as DrillScenarioName)) throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')} (got "${scenario}")`);
+    if (!SCENARIOS.includes(scenario as DrillScenarioName))
+      throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')} (got "${scenario}")`);
     if (report !== undefined && !report.trim()) throw new UsageError('--report needs a file path');
     return { command, env, scenario: scenario as DrillScenarioName, report, ...flags };
   }
@@ -112,7 +114,8 @@ export function parseArgs(argv: readonly string[]): DrArgs {
   const time = (given: string | undefined, option: string): Date | undefined => {
     if (given === undefined) return undefined;
     const parsed = new Date(given);
-    if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(given)) throw new UsageError(`${option} must be an ISO 8601 time such as 2025-06-01T12:00:00Z (got "${given}")`);
+    if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(given))
+      throw new UsageError(`${option} must be an ISO 8601 time such as 2025-06-01T12:00:00Z (got "${given}")`);
     return parsed;
   };
   if (command !== 'init' && command !== 'reconcile' && region) throw new UsageError('--region is for init and reconcile');
@@ -131,6 +134,7 @@ export function parseArgs(argv: readonly string[]): DrArgs {
   }
   if (!to) throw new UsageError(`${command} needs --to <${REGIONS.join('|')}>`);
   if (!REGIONS.includes(to as Region)) throw new UsageError(`--to must be one of ${REGIONS.join(', ')} (got "${to}")`);
-  if (command === 'switchover' && flags.allowDataLoss) throw new UsageError('a switchover never loses data: use failover --allow-data-loss');
+  if (command === 'switchover' && flags.allowDataLoss)
+    throw new UsageError('a switchover never loses data: use failover --allow-data-loss');
   return { command, env, to: to as Region, ...flags };
 }

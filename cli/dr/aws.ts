@@ -21,7 +21,10 @@ export interface DrAws {
 
 /** The DynamoDB calls the commands make; a DynamoDBClient satisfies it. */
 export interface DrDynamoDb {
-  send(command: GetItemCommand | PutItemCommand | ScanCommand | DeleteItemCommand, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+  send(
+    command: GetItemCommand | PutItemCommand | ScanCommand | DeleteItemCommand,
+    options?: { abortSignal?: AbortSignal },
+  ): Promise<unknown>;
 }
 
 /** The clients `dr drill` uses: FIS where the templates are, CloudWatch (alarm history, metrics) in both regions. */
@@ -64,7 +67,8 @@ export function drillSdkClients(timeouts: ClientTimeouts = DR_TIMEOUTS): DrillAw
   return {
     fis: (region) => fisRestClient(region, { timeoutMs: timeouts.requestTimeoutMs }),
     cloudwatch: (region) => {
-      if (!cloudwatchClients.has(region)) cloudwatchClients.set(region, new CloudWatchClient({ region, ...boundedClientOptions(timeouts) }));
+      if (!cloudwatchClients.has(region))
+        cloudwatchClients.set(region, new CloudWatchClient({ region, ...boundedClientOptions(timeouts) }));
       return cloudwatchClients.get(region) as CloudWatchClient;
     },
     destroy: () => cloudwatchClients.forEach((client) => client.destroy()),

@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { probeHealth } from '../../functions/failover-controller/evidence';
-import { HelpRequested, parseArgs, USAGE, UsageError } from './args';
+import { type DrArgs, HelpRequested, parseArgs, USAGE, UsageError } from './args';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DrAws, DrillAws } from './aws';
@@ -57,7 +57,7 @@ async function databaseFromEnvironment(): Promise<DrDatabase> {
 /** Runs one `dr` command; resolves the process exit code (0 done, 1 failed or aborted, 2 refused by a safety check, 64 usage). */
 export async function runCli(argv: readonly string[], deps: CliDependencies): Promise<number> {
   const { io } = deps;
-  let args;
+  let args: DrArgs;
   let names: DrNames;
   try {
     args = parseArgs(argv);
@@ -100,7 +100,8 @@ export async function runCli(argv: readonly string[], deps: CliDependencies): Pr
     );
   }
   if (args.command === 'init') return init(ctx, { region: args.region ?? 'us-east-1', dryRun: args.dryRun, yes: args.yes });
-  if (args.command === 'reconcile') return reconcile(ctx, { since: args.since as Date, until: args.until, region: args.region, dryRun: args.dryRun, yes: args.yes });
+  if (args.command === 'reconcile')
+    return reconcile(ctx, { since: args.since as Date, until: args.until, region: args.region, dryRun: args.dryRun, yes: args.yes });
   const kind = args.command === 'switchover' ? 'switchover' : args.allowDataLoss ? 'failover-allow-data-loss' : 'failover';
   return moveWriter(ctx, { kind, to: args.to as NonNullable<typeof args.to>, dryRun: args.dryRun, yes: args.yes });
 }

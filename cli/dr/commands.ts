@@ -50,11 +50,31 @@ export async function status(ctx: DrContext): Promise<number> {
   const { names, io } = ctx;
   const now = ctx.now();
   const [database, health, active] = await Promise.all([
-    firstAnswer((region) => awsCall(rdsRead('rds:DescribeGlobalClusters', names.globalClusterId, region), () => describeGlobalCluster(ctx.aws.rds(region), names.globalClusterId))),
-    Promise.all(READ_ORDER.slice().reverse().map(async (region) => ({ region, url: names.healthUrls[region], probe: await ctx.probe(names.healthUrls[region]) }))),
-    firstAnswer((region) => awsCall(tableCall('dynamodb:GetItem', names, region), () => readActiveRegionRecord(ctx.aws.dynamodb(region), names.drStateTable))),
+    firstAnswer((region) =>
+      awsCall(rdsRead('rds:DescribeGlobalClusters', names.globalClusterId, region), () =>
+        describeGlobalCluster(ctx.aws.rds(region), names.globalClusterId),
+      ),
+    ),
+    Promise.all(
+      READ_ORDER.slice()
+        .reverse()
+        .map(async (region) => ({ region, url: names.healthUrls[region], probe: await ctx.probe(names.healthUrls[region]) })),
+    ),
+    firstAnswer((region) =>
+      awsCall(tableCall('dynamodb:GetItem', names, region), () => readActiveRegionRecord(ctx.aws.dynamodb(region), names.drStateTable)),
+    ),
   ]);
-  const heartbeats = 'error' in active ? [] : await Promise.all(REGIONS.map((region) => readHeartbeat(ctx.aws.dynamodb(active.region), names.drStateTable, region).then((beat) => ({ region, beat }), () => ({ region, beat: undefined }))));
+  const heartbeats =
+    'error' in active
+      ? []
+      : await Promise.all(
+          REGIONS.map((region) =>
+            readHeartbeat(ctx.aws.dynamodb(active.region), names.drStateTable, region).then(
+              (beat) => ({ region, beat }),
+              () => ({ region, beat: undefined }),
+            ),
+          ),
+        );
   const warnings: string[] = [];
 
   io.print(`Environment ${names.environmentSuffix}`);
@@ -66,7 +86,10 @@ export async function status(ctx: DrContext): Promise<number> {
     io.print(`Database (${global.id}, read in ${region}): ${global.status ?? 'unknown status'}`);
     const rows = await Promise.all(global.members.map((member) => memberRow(ctx, member, now)));
     rows.forEach((row) => io.print(`  ${row}`));
-    if (global.failover) warnings.push(`a ${global.failover.dataLossAllowed ? 'failover (data loss allowed)' : 'switchover'} is running: ${global.failover.status} from ${global.failover.fromArn} to ${global.failover.toArn}`);
+    if (global.failover)
+      warnings.push(
+        `a ${global.failover.dataLossAllowed ? 'failover (data loss allowed)' : 'switchover'} is running: ${global.failover.status} from ${global.failover.fromArn} to ${global.failover.toArn}`,
+      );
     const writer = writerOf(global);
     if (!writer) warnings.push('no member is the writer: writes fail everywhere until a failover completes');
     else if (!('error' in active) && active.value && active.value.activeRegion !== writer.region) {
@@ -77,7 +100,7 @@ export async function status(ctx: DrContext): Promise<number> {
     }
   }
 
-  io.print('Health (each region\'s own hostname)');
+  io.print("Health (each region's own hostname)");
   for (const { region, url, probe } of health) io.print(`  ${region}  ${probe.ok ? 'healthy' : 'UNHEALTHY'}  ${probeText(probe)}  ${url}`);
 
   if ('error' in active) {
@@ -85,14 +108,18 @@ export async function status(ctx: DrContext): Promise<number> {
     active.errors.forEach((error) => io.print(`  ${error}`));
   } else if (!active.value) {
     io.print(`Active region (${names.drStateTable}, ${active.region} replica): NO RECORD`);
-    warnings.push(`the active-region record is missing: every region refuses payments. Record it: npm run dr -- init --env ${names.environmentSuffix}`);
+    warnings.push(
+      `the active-region record is missing: every region refuses payments. Record it: npm run dr -- init --env ${names.environmentSuffix}`,
+    );
   } else {
     io.print(`Active region (${names.drStateTable}, ${active.region} replica)`);
     io.print(`  ${activeText(active.value)}`);
     io.print('Heartbeats (failover controllers; a fresh one means that region reaches the DynamoDB quorum)');
     for (const { region, beat } of heartbeats) {
       const age = beat ? Math.round((now.getTime() - Date.parse(beat.beatAt)) / 1000) : undefined;
-      io.print(`  ${region}  ${beat ? `${age! <= HEARTBEAT_STALE_MS / 1000 ? 'fresh' : 'STALE'} (${age} s ago, ${beat.ready ? 'ready' : 'not ready'})` : 'none (its controller has not run)'}`);
+      io.print(
+        `  ${region}  ${beat ? `${age! <= HEARTBEAT_STALE_MS / 1000 ? 'fresh' : 'STALE'} (${age} s ago, ${beat.ready ? 'ready' : 'not ready'})` : 'none (its controller has not run)'}`,
+      );
     }
   }
 
@@ -106,10 +133,13 @@ export async function status(ctx: DrContext): Promise<number> {
 async function memberRow(ctx: DrContext, member: ClusterMember, now: Date): Promise<string> {
   const role = member.isWriter ? 'WRITER' : 'reader';
   const [cluster, lag] = await Promise.all([
-    awsCall(rdsRead('rds:DescribeDBClusters', member.arn, member.region), () => describeCluster(ctx.aws.rds(member.region as Region), member.arn)).catch((error: Error) => error),
+    awsCall(rdsRead('rds:DescribeDBClusters', member.arn, member.region), () =>
+      describeCluster(ctx.aws.rds(member.region as Region), member.arn),
+    ).catch((error: Error) => error),
     member.isWriter ? undefined : replicationLag(ctx.aws.cloudwatch(member.region as Region), member.clusterId, now),
   ]);
-  const details = cluster instanceof Error ? `unreachable: ${cluster.message}` : `engine ${cluster.engineVersion ?? '?'}  ${cluster.status ?? '?'}`;
+  const details =
+    cluster instanceof Error ? `unreachable: ${cluster.message}` : `engine ${cluster.engineVersion ?? '?'}  ${cluster.status ?? '?'}`;
   const sync = member.synchronizationStatus ? `  ${member.synchronizationStatus}` : '';
   return `${member.region}  ${member.clusterId}  ${role}  ${details}${sync}${lag ? `  replication lag ${lagText(lag)}` : ''}`;
 }
@@ -151,19 +181,25 @@ export async function moveWriter(ctx: DrContext, options: MoveOptions): Promise<
   let active: ActiveRegion | undefined;
   try {
     [global, active] = await Promise.all([
-      awsCall(rdsRead('rds:DescribeGlobalClusters', names.globalClusterId, to), () => describeGlobalCluster(ctx.aws.rds(to), names.globalClusterId)),
+      awsCall(rdsRead('rds:DescribeGlobalClusters', names.globalClusterId, to), () =>
+        describeGlobalCluster(ctx.aws.rds(to), names.globalClusterId),
+      ),
       awsCall(tableCall('dynamodb:GetItem', names, to), () => readActiveRegionRecord(ctx.aws.dynamodb(to), names.drStateTable)),
     ]);
   } catch (error) {
     return fail(io, error);
   }
   if (!active) {
-    io.print(`refused: the active-region record is missing from ${names.drStateTable}, so every region refuses payments. Record it first: npm run dr -- init --env ${names.environmentSuffix}`);
+    io.print(
+      `refused: the active-region record is missing from ${names.drStateTable}, so every region refuses payments. Record it first: npm run dr -- init --env ${names.environmentSuffix}`,
+    );
     return EXIT.refused;
   }
   const target = global.members.find((member) => member.region === to);
   if (!target) {
-    io.print(`refused: the global cluster ${global.id} has no member in ${to} (members: ${global.members.map((m) => m.clusterId).join(', ') || 'none'})`);
+    io.print(
+      `refused: the global cluster ${global.id} has no member in ${to} (members: ${global.members.map((m) => m.clusterId).join(', ') || 'none'})`,
+    );
     return EXIT.refused;
   }
   const epoch = active.epoch + 1;
@@ -176,24 +212,32 @@ export async function moveWriter(ctx: DrContext, options: MoveOptions): Promise<
       return EXIT.ok;
     }
     io.print(`${target.clusterId} is already the writer, but the active-region record says ${active.activeRegion}.`);
-    return confirmAndRun(ctx, options, [`1. ${record}`], async () => recordMove(ctx, options, epoch, `${kind} to ${to}: the writer was already there`));
+    return confirmAndRun(ctx, options, [`1. ${record}`], async () =>
+      recordMove(ctx, options, epoch, `${kind} to ${to}: the writer was already there`),
+    );
   }
 
   // the record already names the target but the writer did not follow (a move whose database step failed)
   const recorded = active.activeRegion === to;
-  if (recorded) io.print(`${to} is already the recorded active region (epoch ${active.epoch}), but the writer is still elsewhere: only the database is moved.`);
+  if (recorded)
+    io.print(
+      `${to} is already the recorded active region (epoch ${active.epoch}), but the writer is still elsewhere: only the database is moved.`,
+    );
   const checks = await preflight(ctx, global, target, lossless);
   io.print('Checks');
   checks.forEach((check) => io.print(`  ${check.ok ? 'ok  ' : 'FAIL'}  ${check.text}`));
   const { command, action } = moveCommand(names, target, kind);
-  const move = `${action} in ${to}: ${Object.entries(command.input).map(([key, value]) => `${key}=${value}`).join(' ')}`;
+  const move = `${action} in ${to}: ${Object.entries(command.input)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(' ')}`;
   const plan = recorded ? [`1. ${move}`] : [`1. ${record}`, `2. ${move}`];
   const failed = checks.filter((check) => !check.ok);
   if (failed.length) {
     io.print('Plan (not run)');
     plan.forEach((step) => io.print(`  ${step}`));
     io.print(`refused: ${failed.map((check) => check.text).join('; ')}`);
-    if (lossless) io.print(`If the writer's region is down, a planned move cannot work: use failover --to ${to} --allow-data-loss (runbook 2a).`);
+    if (lossless)
+      io.print(`If the writer's region is down, a planned move cannot work: use failover --to ${to} --allow-data-loss (runbook 2a).`);
     return EXIT.refused;
   }
   return confirmAndRun(ctx, options, plan, async () => {
@@ -220,8 +264,10 @@ export async function moveWriter(ctx: DrContext, options: MoveOptions): Promise<
 }
 
 function headline(names: DrNames, { kind, to }: MoveOptions): string {
-  if (kind === 'switchover') return `Switchover of ${names.globalClusterId} to ${to}: planned, waits for replication to catch up, no data loss (RPO 0)`;
-  if (kind === 'failover') return `Failover of ${names.globalClusterId} to ${to} without data loss (the API's switchover variant): the current writer must be reachable`;
+  if (kind === 'switchover')
+    return `Switchover of ${names.globalClusterId} to ${to}: planned, waits for replication to catch up, no data loss (RPO 0)`;
+  if (kind === 'failover')
+    return `Failover of ${names.globalClusterId} to ${to} without data loss (the API's switchover variant): the current writer must be reachable`;
   return `Failover of ${names.globalClusterId} to ${to} ALLOWING DATA LOSS: the current writer is not needed; writes it did not replicate are lost`;
 }
 
@@ -241,16 +287,25 @@ async function preflight(ctx: DrContext, global: GlobalClusterView, target: Clus
   if (!lossless) {
     checks.push(
       target.synchronizationStatus === 'pending-resync'
-        ? { ok: false, text: `${target.clusterId} is resynchronizing (pending-resync): it does not hold the writer's data yet; promoting it would lose more than the lag window` }
+        ? {
+            ok: false,
+            text: `${target.clusterId} is resynchronizing (pending-resync): it does not hold the writer's data yet; promoting it would lose more than the lag window`,
+          }
         : { ok: true, text: `${target.clusterId} synchronization: ${target.synchronizationStatus ?? 'not reported'}` },
     );
-    checks.push({ ok: true, text: `replication lag of ${target.clusterId}: ${lagText(lag)} (about the window of writes that can be lost; AuroraGlobalDBRPOLag tells more)` });
+    checks.push({
+      ok: true,
+      text: `replication lag of ${target.clusterId}: ${lagText(lag)} (about the window of writes that can be lost; AuroraGlobalDBRPOLag tells more)`,
+    });
     return checks;
   }
   const threshold = names.replicationLagThresholdMs;
   checks.push(
     lag.lagMs === undefined
-      ? { ok: false, text: `replication lag of ${target.clusterId} is unknown (${lagText(lag)}): a move without data loss cannot be shown safe` }
+      ? {
+          ok: false,
+          text: `replication lag of ${target.clusterId} is unknown (${lagText(lag)}): a move without data loss cannot be shown safe`,
+        }
       : { ok: lag.lagMs <= threshold, text: `replication lag of ${target.clusterId} ${lag.lagMs} ms (threshold ${threshold} ms)` },
   );
   if (target.synchronizationStatus && target.synchronizationStatus !== 'connected') {
@@ -259,19 +314,31 @@ async function preflight(ctx: DrContext, global: GlobalClusterView, target: Clus
   const versions = await Promise.all(
     global.members.map(async (member) => {
       try {
-        const cluster = await awsCall(rdsRead('rds:DescribeDBClusters', member.arn, member.region), () => describeCluster(ctx.aws.rds(member.region as Region), member.arn));
+        const cluster = await awsCall(rdsRead('rds:DescribeDBClusters', member.arn, member.region), () =>
+          describeCluster(ctx.aws.rds(member.region as Region), member.arn),
+        );
         return { member, version: cluster.engineVersion, status: cluster.status };
       } catch (error) {
         return { member, error: (error as Error).message };
       }
     }),
   );
-  for (const unread of versions.filter((v) => 'error' in v)) checks.push({ ok: false, text: `cannot read ${unread.member.clusterId}: ${unread.error}` });
-  const read = versions.filter((v): v is { member: ClusterMember; version: string | undefined; status: string | undefined } => !('error' in v));
+  for (const unread of versions.filter((v) => 'error' in v))
+    checks.push({ ok: false, text: `cannot read ${unread.member.clusterId}: ${unread.error}` });
+  const read = versions.filter(
+    (v): v is { member: ClusterMember; version: string | undefined; status: string | undefined } => !('error' in v),
+  );
   const distinct = new Set(read.map((v) => v.version));
   const listed = read.map((v) => `${v.member.clusterId} ${v.version ?? '?'}`).join(', ');
-  checks.push({ ok: distinct.size === 1 && !distinct.has(undefined), text: distinct.size === 1 ? `engine versions match: ${listed}` : `engine versions differ: ${listed} (upgrade the members to one version first)` });
-  for (const { member, status } of read.filter((v) => v.status !== 'available')) checks.push({ ok: false, text: `${member.clusterId} is ${status ?? 'in an unknown state'}, not available` });
+  checks.push({
+    ok: distinct.size === 1 && !distinct.has(undefined),
+    text:
+      distinct.size === 1
+        ? `engine versions match: ${listed}`
+        : `engine versions differ: ${listed} (upgrade the members to one version first)`,
+  });
+  for (const { member, status } of read.filter((v) => v.status !== 'available'))
+    checks.push({ ok: false, text: `${member.clusterId} is ${status ?? 'in an unknown state'}, not available` });
   return checks;
 }
 
@@ -284,7 +351,12 @@ function moveCommand(names: DrNames, target: ClusterMember, kind: MoveKind) {
 }
 
 /** Prints the plan; stops after it on --dry-run, asks unless --yes, then runs. */
-export async function confirmAndRun(ctx: DrContext, options: { dryRun: boolean; yes: boolean }, plan: string[], run: () => Promise<number>): Promise<number> {
+export async function confirmAndRun(
+  ctx: DrContext,
+  options: { dryRun: boolean; yes: boolean },
+  plan: string[],
+  run: () => Promise<number>,
+): Promise<number> {
   const { io } = ctx;
   io.print('Plan');
   plan.forEach((step) => io.print(`  ${step}`));
@@ -307,17 +379,29 @@ async function recordMove(ctx: DrContext, options: MoveOptions, epoch: number, r
   let outcome: 'recorded' | 'superseded';
   try {
     outcome = await awsCall(tableCall('dynamodb:PutItem', names, options.to), () =>
-      recordActiveRegion(ctx.aws.dynamodb(options.to), names.drStateTable, { activeRegion: options.to, epoch, reason, decidedBy: ctx.operator, updatedAt: ctx.now() }),
+      recordActiveRegion(ctx.aws.dynamodb(options.to), names.drStateTable, {
+        activeRegion: options.to,
+        epoch,
+        reason,
+        decidedBy: ctx.operator,
+        updatedAt: ctx.now(),
+      }),
     );
   } catch (error) {
-    io.print(`the active region was NOT recorded (nothing changed in ${options.to}'s role). If ${options.to} cannot reach its DynamoDB quorum, no region can be recorded from there; re-run once DynamoDB answers.`);
+    io.print(
+      `the active region was NOT recorded (nothing changed in ${options.to}'s role). If ${options.to} cannot reach its DynamoDB quorum, no region can be recorded from there; re-run once DynamoDB answers.`,
+    );
     return fail(io, error);
   }
   if (outcome === 'superseded') {
-    io.print(`not recorded: the active-region record no longer holds epoch ${epoch - 1} (someone else decided meanwhile, or it is missing); run status`);
+    io.print(
+      `not recorded: the active-region record no longer holds epoch ${epoch - 1} (someone else decided meanwhile, or it is missing); run status`,
+    );
     return EXIT.failed;
   }
-  io.print(`recorded: ${options.to} is the active region at epoch ${epoch}; every webhook follows on its next request (the fence is read on every delivery)`);
+  io.print(
+    `recorded: ${options.to} is the active region at epoch ${epoch}; every webhook follows on its next request (the fence is read on every delivery)`,
+  );
   return EXIT.ok;
 }
 
@@ -332,7 +416,9 @@ export function tableCall(action: string, names: DrNames, region: string) {
 }
 
 /** The first region (in READ_ORDER) that answers, or every region's error. */
-async function firstAnswer<T>(read: (region: Region) => Promise<T>): Promise<{ value: T; region: Region } | { error: true; errors: string[] }> {
+async function firstAnswer<T>(
+  read: (region: Region) => Promise<T>,
+): Promise<{ value: T; region: Region } | { error: true; errors: string[] }> {
   const errors: string[] = [];
   for (const region of READ_ORDER) {
     try {

@@ -48,8 +48,19 @@ async function alarmTransitions(cloudwatch: DrillCloudWatch, region: Region, sco
   const transitions: AlarmTransition[] = [];
   let NextToken: string | undefined;
   do {
-    const page = await awsCall({ action: 'cloudwatch:DescribeAlarmHistory', resource: `alarm:alarm-*-${scope.environmentSuffix}`, region }, () =>
-      cloudwatch.send(new DescribeAlarmHistoryCommand({ HistoryItemType: 'StateUpdate', AlarmTypes: ['MetricAlarm'], StartDate: scope.from, EndDate: scope.to, ScanBy: 'TimestampAscending', NextToken })),
+    const page = await awsCall(
+      { action: 'cloudwatch:DescribeAlarmHistory', resource: `alarm:alarm-*-${scope.environmentSuffix}`, region },
+      () =>
+        cloudwatch.send(
+          new DescribeAlarmHistoryCommand({
+            HistoryItemType: 'StateUpdate',
+            AlarmTypes: ['MetricAlarm'],
+            StartDate: scope.from,
+            EndDate: scope.to,
+            ScanBy: 'TimestampAscending',
+            NextToken,
+          }),
+        ),
     );
     for (const item of page.AlarmHistoryItems ?? []) {
       const name = item.AlarmName ?? '';
@@ -65,19 +76,39 @@ async function alarmTransitions(cloudwatch: DrillCloudWatch, region: Region, sco
 const fenceQuery = (id: string, metricName: string, regionSuffix: string, environmentSuffix: string): MetricDataQuery => ({
   Id: id,
   MetricStat: {
-    Metric: { Namespace: DR_METRICS_NAMESPACE, MetricName: metricName, Dimensions: [{ Name: 'Environment', Value: environmentSuffix }, { Name: 'RegionSuffix', Value: regionSuffix }] },
+    Metric: {
+      Namespace: DR_METRICS_NAMESPACE,
+      MetricName: metricName,
+      Dimensions: [
+        { Name: 'Environment', Value: environmentSuffix },
+        { Name: 'RegionSuffix', Value: regionSuffix },
+      ],
+    },
     Period: 60,
     Stat: 'Maximum',
   },
 });
 
 /** One GetMetricData call (paginated) in a region, the datapoints of each query id, oldest first. */
-async function metricSeries(cloudwatch: DrillCloudWatch, region: Region, queries: MetricDataQuery[], scope: ObservationScope): Promise<Record<string, Datapoint[]>> {
+async function metricSeries(
+  cloudwatch: DrillCloudWatch,
+  region: Region,
+  queries: MetricDataQuery[],
+  scope: ObservationScope,
+): Promise<Record<string, Datapoint[]>> {
   const series: Record<string, Datapoint[]> = Object.fromEntries(queries.map((q) => [q.Id, []]));
   let NextToken: string | undefined;
   do {
     const page = await awsCall({ action: 'cloudwatch:GetMetricData', resource: queries.map((q) => q.Id).join(', '), region }, () =>
-      cloudwatch.send(new GetMetricDataCommand({ StartTime: scope.from, EndTime: scope.to, MetricDataQueries: queries, ScanBy: 'TimestampAscending', NextToken })),
+      cloudwatch.send(
+        new GetMetricDataCommand({
+          StartTime: scope.from,
+          EndTime: scope.to,
+          MetricDataQueries: queries,
+          ScanBy: 'TimestampAscending',
+          NextToken,
+        }),
+      ),
     );
     for (const result of page.MetricDataResults ?? []) {
       const points = (result.Timestamps ?? []).map((at, i) => ({ at, value: result.Values?.[i] ?? NaN }));
@@ -90,7 +121,10 @@ async function metricSeries(cloudwatch: DrillCloudWatch, region: Region, queries
 }
 
 /** Reads what CloudWatch recorded between the experiment's start and end, in both regions. */
-export async function observeDrillWindow(cloudwatch: (region: Region) => DrillCloudWatch, scope: ObservationScope): Promise<DrillObservations> {
+export async function observeDrillWindow(
+  cloudwatch: (region: Region) => DrillCloudWatch,
+  scope: ObservationScope,
+): Promise<DrillObservations> {
   const { target, standby } = scope.regions;
   const env = scope.environmentSuffix;
   const [targetAlarms, standbyAlarms, targetSeries, standbySeries] = await Promise.all([

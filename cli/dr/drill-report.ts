@@ -41,7 +41,8 @@ export interface DrillReport {
   alarms: Array<{ alarm: string; region: string; at: string }>;
 }
 
-const secondsAfter = (start: Date, at: Date | undefined) => (at === undefined ? undefined : Math.round((at.getTime() - start.getTime()) / 1000));
+const secondsAfter = (start: Date, at: Date | undefined) =>
+  at === undefined ? undefined : Math.round((at.getTime() - start.getTime()) / 1000);
 const maxOf = (points: readonly Datapoint[]) => (points.length ? Math.max(...points.map((p) => p.value)) : undefined);
 
 /** The first minute the standby's ActiveRegion reads 1 after having read 0 (already active is no promotion). */
@@ -77,9 +78,27 @@ export function compare(measured: DrillMeasurements, expected: EnvironmentReport
     basis,
   });
   return [
-    row('detection (first alarm)', measured.detectionSeconds, expected.pagedSeconds, 's', 'dr-report step 8: health-check detection + the health-check alarm window'),
-    row('traffic shift (target health-check alarm)', measured.trafficShiftSeconds, expected.pagedSeconds, 's', 'dr-report steps 1 and 8: Route 53 marks the target unhealthy, its alarm follows within one period'),
-    row('observed RPO (max AuroraGlobalDBRPOLag)', measured.observedRpoMs, expected.replicationLagThresholdMs, 'ms', 'dr-report step 5: the replication-lag alarm threshold (monitored, not enforced)'),
+    row(
+      'detection (first alarm)',
+      measured.detectionSeconds,
+      expected.pagedSeconds,
+      's',
+      'dr-report step 8: health-check detection + the health-check alarm window',
+    ),
+    row(
+      'traffic shift (target health-check alarm)',
+      measured.trafficShiftSeconds,
+      expected.pagedSeconds,
+      's',
+      'dr-report steps 1 and 8: Route 53 marks the target unhealthy, its alarm follows within one period',
+    ),
+    row(
+      'observed RPO (max AuroraGlobalDBRPOLag)',
+      measured.observedRpoMs,
+      expected.replicationLagThresholdMs,
+      'ms',
+      'dr-report step 5: the replication-lag alarm threshold (monitored, not enforced)',
+    ),
   ];
 }
 
@@ -104,7 +123,9 @@ export function markdownReport(report: DrillReport): string {
     '',
     '| compared with dr-report | measured | expected (≤) | verdict | basis |',
     '|---|---|---|---|---|',
-    ...report.comparisons.map((c) => `| ${c.figure} | ${text(c.measured, c.unit)} | ${c.expected} ${c.unit} | ${verdict(c)} | ${c.basis} |`),
+    ...report.comparisons.map(
+      (c) => `| ${c.figure} | ${text(c.measured, c.unit)} | ${c.expected} ${c.unit} | ${verdict(c)} | ${c.basis} |`,
+    ),
     '',
     '## Alarms in ALARM during the window',
     '',

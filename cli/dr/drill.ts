@@ -51,7 +51,8 @@ function isoDurationMs(duration: string): number {
 }
 
 /** The longest the command waits for the experiment: its action's duration (if any) plus the margin. */
-const drillTimeoutMs = (scenario: DrillScenario) => (scenario.parameters.duration ? isoDurationMs(scenario.parameters.duration) : 0) + TERMINAL_MARGIN_MS;
+const drillTimeoutMs = (scenario: DrillScenario) =>
+  (scenario.parameters.duration ? isoDurationMs(scenario.parameters.duration) : 0) + TERMINAL_MARGIN_MS;
 
 /** The drill's target is the PRIMARY region (where the templates are composed); the standby is the other. */
 function drillRegions(): { target: Region; standby: Region } {
@@ -60,9 +61,17 @@ function drillRegions(): { target: Region; standby: Region } {
 }
 
 /** The one template composed for this scenario, environment and region (drills.ts tags). */
-function pickTemplate(templates: readonly ExperimentTemplateSummary[], scenario: DrillScenarioName, names: DrNames, target: Region): ExperimentTemplateSummary {
+function pickTemplate(
+  templates: readonly ExperimentTemplateSummary[],
+  scenario: DrillScenarioName,
+  names: DrNames,
+  target: Region,
+): ExperimentTemplateSummary {
   const matching = templates.filter(
-    (t) => t.tags[DRILL_TAGS.scenario] === scenario && t.tags[DRILL_TAGS.environment] === names.environmentSuffix && t.tags[DRILL_TAGS.region] === REGION_SUFFIXES[target],
+    (t) =>
+      t.tags[DRILL_TAGS.scenario] === scenario &&
+      t.tags[DRILL_TAGS.environment] === names.environmentSuffix &&
+      t.tags[DRILL_TAGS.region] === REGION_SUFFIXES[target],
   );
   if (matching.length === 1) return matching[0];
   if (matching.length === 0) {
@@ -71,7 +80,9 @@ function pickTemplate(templates: readonly ExperimentTemplateSummary[], scenario:
         `is the environment deployed with the drills? kubectl get experimenttemplates.fis.aws.upbound.io -l payments-dr.io/environment=${names.environmentSuffix}`,
     );
   }
-  throw new DrError(`${matching.length} FIS experiment templates match ${scenario} in ${target} (${matching.map((t) => t.id).join(', ')}): delete the ones Crossplane does not manage`);
+  throw new DrError(
+    `${matching.length} FIS experiment templates match ${scenario} in ${target} (${matching.map((t) => t.id).join(', ')}): delete the ones Crossplane does not manage`,
+  );
 }
 
 /** A reason the scenario cannot work in this environment, checked before anything starts. */
@@ -92,7 +103,14 @@ const stopConditionNames = (scenario: DrillScenario, names: DrNames, regions: { 
   );
 
 /** Polls until the experiment is terminal; a DrError after the timeout (the experiment keeps running in AWS). */
-async function awaitTerminal(ctx: DrillContext, fis: FisApi, started: ExperimentView, region: Region, timeoutMs: number, pollMs: number): Promise<ExperimentView> {
+async function awaitTerminal(
+  ctx: DrillContext,
+  fis: FisApi,
+  started: ExperimentView,
+  region: Region,
+  timeoutMs: number,
+  pollMs: number,
+): Promise<ExperimentView> {
   const startedAt = ctx.now().getTime();
   let experiment = started;
   while (!(TERMINAL_STATES as readonly string[]).includes(experiment.state)) {
@@ -130,15 +148,28 @@ async function runDrill(ctx: DrillContext, options: DrillOptions): Promise<numbe
   const regions = drillRegions();
   const fis = ctx.fis(regions.target);
   const refused = refusal(scenario, names);
-  const templates = await awsCall({ action: 'fis:ListExperimentTemplates', resource: 'experiment-template/*', region: regions.target }, () => fis.listExperimentTemplates());
+  const templates = await awsCall(
+    { action: 'fis:ListExperimentTemplates', resource: 'experiment-template/*', region: regions.target },
+    () => fis.listExperimentTemplates(),
+  );
   const template = pickTemplate(templates, scenario.name, names, regions.target);
   const timeoutMs = drillTimeoutMs(scenario);
 
   io.print(`Drill ${scenario.name} in environment ${names.environmentSuffix} (${regions.target}; standby ${regions.standby})`);
   io.print(`  template   ${template.id}: ${template.description ?? scenario.description}`);
-  io.print(`  action     ${scenario.actionId}${Object.keys(scenario.parameters).length ? ` ${Object.entries(scenario.parameters).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`);
+  io.print(
+    `  action     ${scenario.actionId}${
+      Object.keys(scenario.parameters).length
+        ? ` ${Object.entries(scenario.parameters)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}`
+        : ''
+    }`,
+  );
   io.print(`  stops when ${stopConditionNames(scenario, names, regions).join(', ')} goes to ALARM`);
-  io.print(`  waits      up to ${timeoutMs / 60_000} minutes for the experiment to end, then reads CloudWatch for the window and writes the report`);
+  io.print(
+    `  waits      up to ${timeoutMs / 60_000} minutes for the experiment to end, then reads CloudWatch for the window and writes the report`,
+  );
   if (refused) {
     io.print(`Refused: ${refused}`);
     return EXIT.refused;
@@ -147,13 +178,17 @@ async function runDrill(ctx: DrillContext, options: DrillOptions): Promise<numbe
     io.print('Dry run: nothing started.');
     return EXIT.ok;
   }
-  if (!options.yes && (await io.ask(`Start the experiment in ${regions.target}? Type "yes" to continue: `)).trim().toLowerCase() !== 'yes') {
+  if (
+    !options.yes &&
+    (await io.ask(`Start the experiment in ${regions.target}? Type "yes" to continue: `)).trim().toLowerCase() !== 'yes'
+  ) {
     io.print('Not confirmed: nothing started.');
     return EXIT.failed;
   }
 
-  const started = await awsCall({ action: 'fis:StartExperiment', resource: `experiment-template/${template.id}`, region: regions.target }, () =>
-    fis.startExperiment(template.id, { 'payments-dr:started-by': ctx.operator, [DRILL_TAGS.scenario]: scenario.name }),
+  const started = await awsCall(
+    { action: 'fis:StartExperiment', resource: `experiment-template/${template.id}`, region: regions.target },
+    () => fis.startExperiment(template.id, { 'payments-dr:started-by': ctx.operator, [DRILL_TAGS.scenario]: scenario.name }),
   );
   const startedAt = started.startTime ?? ctx.now();
   io.print(`Started experiment ${started.id} at ${startedAt.toISOString()}`);
@@ -189,6 +224,9 @@ async function runDrill(ctx: DrillContext, options: DrillOptions): Promise<numbe
     ctx.writeFile(`${stem}.md`, markdown);
     io.print(`Report written to ${stem}.json and ${stem}.md`);
   }
-  if (ended.state !== 'completed') io.print(`The experiment ended ${ended.state}${ended.reason ? `: ${ended.reason}` : ''}; its effects were rolled back by FIS where the action supports it.`);
+  if (ended.state !== 'completed')
+    io.print(
+      `The experiment ended ${ended.state}${ended.reason ? `: ${ended.reason}` : ''}; its effects were rolled back by FIS where the action supports it.`,
+    );
   return ended.state === 'completed' ? EXIT.ok : EXIT.failed;
 }

@@ -13,10 +13,46 @@ export class DrError extends Error {
   }
 }
 
-const ACCESS_DENIED = ['AccessDenied', 'AccessDeniedException', 'AccessDeniedFault', 'UnauthorizedOperation', 'AuthorizationError', 'AuthorizationErrorException', 'NotAuthorized'];
-const THROTTLED = ['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException', 'RequestThrottledException', 'SlowDown'];
-const NO_CREDENTIALS = ['CredentialsProviderError', 'ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException', 'InvalidSignatureException', 'SignatureDoesNotMatch', 'TokenRefreshRequired'];
-const UNREACHABLE = ['TimeoutError', 'ETIMEDOUT', 'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'NetworkingError', 'RequestTimeout', 'RequestTimeoutException'];
+const ACCESS_DENIED = [
+  'AccessDenied',
+  'AccessDeniedException',
+  'AccessDeniedFault',
+  'UnauthorizedOperation',
+  'AuthorizationError',
+  'AuthorizationErrorException',
+  'NotAuthorized',
+];
+const THROTTLED = [
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+  'RequestThrottledException',
+  'SlowDown',
+];
+const NO_CREDENTIALS = [
+  'CredentialsProviderError',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'TokenRefreshRequired',
+];
+const UNREACHABLE = [
+  'TimeoutError',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'NetworkingError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+];
 
 /** An AWS SDK error in plain words, naming what failed, where, and what to do next. */
 export function explainAwsError(error: unknown, call: AwsCall): string {

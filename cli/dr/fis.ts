@@ -47,7 +47,12 @@ const view = (experiment: ExperimentJson): ExperimentView => ({
 
 /** SHA-256 for the signer, from node's crypto (the checksum constructor shape SignatureV4 expects). */
 type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: SourceData): string | Uint8Array => (typeof data === 'string' ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+const bytes = (data: SourceData): string | Uint8Array =>
+  typeof data === 'string'
+    ? data
+    : data instanceof ArrayBuffer
+      ? new Uint8Array(data)
+      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 
 class Sha256 {
   private readonly hash;
@@ -68,7 +73,10 @@ class Sha256 {
  * clients (README, "DR drills": why), so the three calls are made here; each is bounded.
  * `endpoint` and `credentials` are for tests (a local HTTP server).
  */
-export function fisRestClient(region: Region, options: { timeoutMs?: number; endpoint?: URL; credentials?: { accessKeyId: string; secretAccessKey: string } } = {}): FisApi {
+export function fisRestClient(
+  region: Region,
+  options: { timeoutMs?: number; endpoint?: URL; credentials?: { accessKeyId: string; secretAccessKey: string } } = {},
+): FisApi {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const signer = new SignatureV4({ service: 'fis', region, credentials: options.credentials ?? defaultProvider(), sha256: Sha256 });
   const endpoint = options.endpoint ?? new URL(`https://fis.${region}.amazonaws.com`);
@@ -85,7 +93,12 @@ export function fisRestClient(region: Region, options: { timeoutMs?: number; end
       body: payload,
     });
     const search = new URLSearchParams(query).toString();
-    const response = await fetch(`${endpoint.protocol}//${hostname}${path}${search ? `?${search}` : ''}`, { method, headers: signed.headers, body: payload, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(`${endpoint.protocol}//${hostname}${path}${search ? `?${search}` : ''}`, {
+      method,
+      headers: signed.headers,
+      body: payload,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const text = await response.text();
     if (!response.ok) {
       const error = new Error(text || response.statusText) as Error & { name: string };
@@ -99,14 +112,22 @@ export function fisRestClient(region: Region, options: { timeoutMs?: number; end
       const templates: ExperimentTemplateSummary[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await call<{ experimentTemplates?: ExperimentTemplateSummary[]; nextToken?: string }>('GET', '/experimentTemplates', { maxResults: '100', ...(nextToken ? { nextToken } : {}) });
+        const page = await call<{ experimentTemplates?: ExperimentTemplateSummary[]; nextToken?: string }>('GET', '/experimentTemplates', {
+          maxResults: '100',
+          ...(nextToken ? { nextToken } : {}),
+        });
         templates.push(...(page.experimentTemplates ?? []).map((t) => ({ id: t.id, description: t.description, tags: t.tags ?? {} })));
         nextToken = page.nextToken;
       } while (nextToken);
       return templates;
     },
     async startExperiment(templateId, tags) {
-      const output = await call<{ experiment: ExperimentJson }>('POST', '/experiments', {}, { clientToken: randomUUID(), experimentTemplateId: templateId, tags });
+      const output = await call<{ experiment: ExperimentJson }>(
+        'POST',
+        '/experiments',
+        {},
+        { clientToken: randomUUID(), experimentTemplateId: templateId, tags },
+      );
       return view(output.experiment);
     },
     async getExperiment(id) {

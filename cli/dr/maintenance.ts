@@ -5,7 +5,7 @@ import type { Region } from '../../functions/shared/config';
 import { REGIONS } from '../../functions/shared/config';
 import { initialiseActiveRegion, readActiveRegion, readActiveRegionRecord } from '../../functions/shared/fencing';
 import { awsCall } from './errors';
-import type { DrContext } from './commands';
+import type { DrContext, DrDatabase } from './commands';
 import { activeText, confirmAndRun, EXIT, fail, tableCall } from './commands';
 
 // ------------------------------------------------------------------------------------------------ init
@@ -24,7 +24,9 @@ export async function init(ctx: DrContext, options: { region: Region; dryRun: bo
   io.print(`Initialise the active-region record of ${names.environmentSuffix} in ${names.drStateTable} (${home} replica)`);
   let seen: number;
   try {
-    const existing = await awsCall(tableCall('dynamodb:GetItem', names, home), () => readActiveRegionRecord(ctx.aws.dynamodb(home), names.drStateTable));
+    const existing = await awsCall(tableCall('dynamodb:GetItem', names, home), () =>
+      readActiveRegionRecord(ctx.aws.dynamodb(home), names.drStateTable),
+    );
     if (existing) {
       io.print(`nothing to do: the record exists: ${activeText(existing)}`);
       return EXIT.ok;
@@ -34,12 +36,22 @@ export async function init(ctx: DrContext, options: { region: Region; dryRun: bo
     return fail(io, error);
   }
   const epoch = seen + 1;
-  io.print(seen ? `epochs up to ${seen} were seen before (the controllers' heartbeats): the record starts above them` : 'no epoch was seen before: a new environment');
+  io.print(
+    seen
+      ? `epochs up to ${seen} were seen before (the controllers' heartbeats): the record starts above them`
+      : 'no epoch was seen before: a new environment',
+  );
   const plan = [`1. record ${options.region} active at epoch ${epoch}, only if there is still no record`];
   return confirmAndRun(ctx, options, plan, async () => {
     try {
       const outcome = await awsCall(tableCall('dynamodb:PutItem', names, home), () =>
-        initialiseActiveRegion(ctx.aws.dynamodb(home), names.drStateTable, { activeRegion: options.region, epoch, reason: 'initial record (dr init)', decidedBy: ctx.operator, updatedAt: ctx.now() }),
+        initialiseActiveRegion(ctx.aws.dynamodb(home), names.drStateTable, {
+          activeRegion: options.region,
+          epoch,
+          reason: 'initial record (dr init)',
+          decidedBy: ctx.operator,
+          updatedAt: ctx.now(),
+        }),
       );
       if (outcome === 'exists') {
         io.print('not recorded: someone else recorded it meanwhile; run status');
@@ -56,7 +68,11 @@ export async function init(ctx: DrContext, options: { region: Region; dryRun: bo
 async function highestEpochSeen(ctx: DrContext, region: Region): Promise<number> {
   const { names } = ctx;
   const dynamodb = ctx.aws.dynamodb(region);
-  const beats = await Promise.all(REGIONS.map((beating) => awsCall(tableCall('dynamodb:GetItem', names, region), () => readHeartbeat(dynamodb, names.drStateTable, beating))));
+  const beats = await Promise.all(
+    REGIONS.map((beating) =>
+      awsCall(tableCall('dynamodb:GetItem', names, region), () => readHeartbeat(dynamodb, names.drStateTable, beating)),
+    ),
+  );
   return Math.max(0, ...beats.map((beat) => beat?.epoch ?? 0));
 }
 
@@ -95,31 +111,45 @@ export async function reconcile(ctx: DrContext, options: ReconcileOptions): Prom
   const until = options.until ?? ctx.now();
   let region: Region;
   try {
-    region = options.region ?? (await awsCall(tableCall('dynamodb:GetItem', names, 'us-west-2'), () => readActiveRegion(ctx.aws.dynamodb('us-west-2'), names.drStateTable))).activeRegion;
+    region =
+      options.region ??
+      (
+        await awsCall(tableCall('dynamodb:GetItem', names, 'us-west-2'), () =>
+          readActiveRegion(ctx.aws.dynamodb('us-west-2'), names.drStateTable),
+        )
+      ).activeRegion;
   } catch (error) {
     return fail(io, error);
   }
-  io.print(`Reconcile ${names.idempotencyTable} (${region} replica) with payment_events: records completed from ${options.since.toISOString()} to ${until.toISOString()}`);
+  io.print(
+    `Reconcile ${names.idempotencyTable} (${region} replica) with payment_events: records completed from ${options.since.toISOString()} to ${until.toISOString()}`,
+  );
 
   let records: CompletedRecord[];
   try {
-    records = await awsCall(tableCall('dynamodb:Scan', { ...names, drStateTable: names.idempotencyTable }, region), () => completedRecords(ctx, region, options.since, until));
+    records = await awsCall(tableCall('dynamodb:Scan', { ...names, drStateTable: names.idempotencyTable }, region), () =>
+      completedRecords(ctx, region, options.since, until),
+    );
   } catch (error) {
     return fail(io, error);
   }
   let missing: CompletedRecord[];
-  let database;
+  let database: DrDatabase;
   try {
     database = await ctx.database();
   } catch (error) {
-    io.print(`error: cannot connect to the database (${(error as Error).message}); set DATABASE_URL to the writer, e.g. postgres://<user>@<writer endpoint>:5432/payments?sslmode=verify-full&sslrootcert=<RDS CA bundle>`);
+    io.print(
+      `error: cannot connect to the database (${(error as Error).message}); set DATABASE_URL to the writer, e.g. postgres://<user>@<writer endpoint>:5432/payments?sslmode=verify-full&sslrootcert=<RDS CA bundle>`,
+    );
     return EXIT.failed;
   }
   try {
     const present = new Set<string>();
     for (let from = 0; from < records.length; from += 500) {
       const ids = records.slice(from, from + 500).map((record) => record.eventId);
-      const { rows } = await database.query<{ event_id: string }>('SELECT event_id FROM payment_events WHERE event_id = ANY($1::text[])', [ids]);
+      const { rows } = await database.query<{ event_id: string }>('SELECT event_id FROM payment_events WHERE event_id = ANY($1::text[])', [
+        ids,
+      ]);
       rows.forEach((row) => present.add(row.event_id));
     }
     missing = records.filter((record) => !present.has(record.eventId));
@@ -131,7 +161,9 @@ export async function reconcile(ctx: DrContext, options: ReconcileOptions): Prom
   }
 
   io.print(`Checks`);
-  io.print(`  ${records.length} completed idempotency records in the window; ${records.length - missing.length} have their payment_events row`);
+  io.print(
+    `  ${records.length} completed idempotency records in the window; ${records.length - missing.length} have their payment_events row`,
+  );
   io.print(`  ${missing.length} records have NO row (lost with the replication lag window):`);
   missing.slice(0, 50).forEach((record) => io.print(`    ${record.eventId}  completed ${record.completedAt.toISOString()}`));
   if (missing.length > 50) io.print(`    ... and ${missing.length - 50} more`);
@@ -139,13 +171,17 @@ export async function reconcile(ctx: DrContext, options: ReconcileOptions): Prom
     io.print('nothing to do: every acknowledged event of the window is in payment_events');
     return EXIT.ok;
   }
-  const plan = [`1. DeleteItem of those ${missing.length} records in ${names.idempotencyTable} (${region}), each only if still COMPLETED with the same expiration`];
+  const plan = [
+    `1. DeleteItem of those ${missing.length} records in ${names.idempotencyTable} (${region}), each only if still COMPLETED with the same expiration`,
+  ];
   return confirmAndRun(ctx, options, plan, async () => {
     let removed = 0;
     let changed = 0;
     try {
       for (const record of missing) {
-        const deleted = await awsCall(tableCall('dynamodb:DeleteItem', { ...names, drStateTable: names.idempotencyTable }, region), () => deleteIfUnchanged(ctx, region, record));
+        const deleted = await awsCall(tableCall('dynamodb:DeleteItem', { ...names, drStateTable: names.idempotencyTable }, region), () =>
+          deleteIfUnchanged(ctx, region, record),
+        );
         if (deleted) removed += 1;
         else changed += 1;
       }
@@ -154,7 +190,9 @@ export async function reconcile(ctx: DrContext, options: ReconcileOptions): Prom
       return fail(io, error);
     }
     io.print(`removed ${removed} records${changed ? ` (${changed} had changed meanwhile and were left alone)` : ''}.`);
-    io.print('Next: the sender redelivers those events (its retries, or ask for a resend of the window); the webhooks apply them again, once.');
+    io.print(
+      'Next: the sender redelivers those events (its retries, or ask for a resend of the window); the webhooks apply them again, once.',
+    );
     return EXIT.ok;
   });
 }

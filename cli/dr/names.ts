@@ -30,7 +30,9 @@ export class UnknownEnvironmentError extends Error {}
 export function drNames(environmentSuffix: string, environments: readonly EnvironmentConfig[] = ENVIRONMENTS): DrNames {
   const environment = environments.find((candidate) => candidate.environmentSuffix === environmentSuffix);
   if (!environment) {
-    throw new UnknownEnvironmentError(`unknown environment "${environmentSuffix}"; charts/config/environments.ts declares: ${environments.map((e) => e.environmentSuffix).join(', ')}`);
+    throw new UnknownEnvironmentError(
+      `unknown environment "${environmentSuffix}"; charts/config/environments.ts declares: ${environments.map((e) => e.environmentSuffix).join(', ')}`,
+    );
   }
   const perRegion = (value: (suffix: (typeof REGION_SUFFIXES)[Region]) => string) =>
     Object.fromEntries(REGIONS.map((region) => [region, value(REGION_SUFFIXES[region])])) as Record<Region, string>;

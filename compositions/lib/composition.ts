@@ -1,8 +1,8 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { Composition, CompositionSpecMode } from '../../imports/apiextensions.crossplane.io';
 import { Resources } from '../../imports/pt.fn.crossplane.io';
 import { celFilters } from './optional-resources';
-import { Patch } from './patches';
+import type { Patch } from './patches';
 
 /** Names of the Crossplane Function packages the pipelines call (the platform unit installs them). */
 export const FUNCTION_PATCH_AND_TRANSFORM = 'function-patch-and-transform';
@@ -55,7 +55,13 @@ export class PipelineComposition extends Composition {
         pipeline: [
           { step: 'patch-and-transform', functionRef: { name: FUNCTION_PATCH_AND_TRANSFORM }, input },
           ...(filters.length
-            ? [{ step: 'drop-unused-optional-resources', functionRef: { name: FUNCTION_CEL_FILTER }, input: { apiVersion: 'cel.fn.crossplane.io/v1beta1', kind: 'Filters', filters } }]
+            ? [
+                {
+                  step: 'drop-unused-optional-resources',
+                  functionRef: { name: FUNCTION_CEL_FILTER },
+                  input: { apiVersion: 'cel.fn.crossplane.io/v1beta1', kind: 'Filters', filters },
+                },
+              ]
             : []),
           { step: 'automatically-detect-ready-composed-resources', functionRef: { name: FUNCTION_AUTO_READY } },
         ],

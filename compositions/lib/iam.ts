@@ -4,11 +4,16 @@
  * exact ARNs; wildcard actions (`*`, `service:*`, `service:Get*`) are refused at construction.
  */
 export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: Readonly<Record<string, string>> = {
-  'ec2:DescribeNetworkInterfaces': 'EC2 Describe* actions support no resource-level permissions; Lambda needs it to manage its VPC network interfaces',
-  'cloudwatch:GetMetricData': 'CloudWatch GetMetricData supports no resource-level permissions; the failover controller reads the replication lag with it',
-  'ec2:DescribeSubnets': 'EC2 Describe* actions support no resource-level permissions; Lambda reads its subnets when it creates VPC network interfaces (AWSLambdaVPCAccessExecutionRole v3), and AWS FIS aws:network:disrupt-connectivity reads the target subnets',
-  'ec2:DescribeNetworkAcls': 'EC2 Describe* actions support no resource-level permissions; AWS FIS aws:network:disrupt-connectivity reads the subnets\' network ACLs to swap them and restore them',
-  'ec2:DescribeVpcs': 'EC2 Describe* actions support no resource-level permissions; AWS FIS aws:network:disrupt-connectivity reads the subnets\' VPC to create its deny-all network ACL there',
+  'ec2:DescribeNetworkInterfaces':
+    'EC2 Describe* actions support no resource-level permissions; Lambda needs it to manage its VPC network interfaces',
+  'cloudwatch:GetMetricData':
+    'CloudWatch GetMetricData supports no resource-level permissions; the failover controller reads the replication lag with it',
+  'ec2:DescribeSubnets':
+    'EC2 Describe* actions support no resource-level permissions; Lambda reads its subnets when it creates VPC network interfaces (AWSLambdaVPCAccessExecutionRole v3), and AWS FIS aws:network:disrupt-connectivity reads the target subnets',
+  'ec2:DescribeNetworkAcls':
+    "EC2 Describe* actions support no resource-level permissions; AWS FIS aws:network:disrupt-connectivity reads the subnets' network ACLs to swap them and restore them",
+  'ec2:DescribeVpcs':
+    "EC2 Describe* actions support no resource-level permissions; AWS FIS aws:network:disrupt-connectivity reads the subnets' VPC to create its deny-all network ACL there",
 };
 
 export interface Statement {
@@ -23,12 +28,16 @@ export interface Statement {
 export function statementProblems(statement: Statement): string[] {
   const problems: string[] = [];
   for (const action of statement.Action) {
-    if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(action)) problems.push(`statement ${statement.Sid}: action "${action}" is a wildcard or malformed`);
+    if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(action))
+      problems.push(`statement ${statement.Sid}: action "${action}" is a wildcard or malformed`);
   }
   const resources = typeof statement.Resource === 'string' ? [statement.Resource] : statement.Resource;
   if (resources.includes('*')) {
     const notAllowed = statement.Action.filter((a) => !(a in ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS));
-    if (notAllowed.length) problems.push(`statement ${statement.Sid}: Resource "*" with actions that support resource-level permissions: ${notAllowed.join(', ')}`);
+    if (notAllowed.length)
+      problems.push(
+        `statement ${statement.Sid}: Resource "*" with actions that support resource-level permissions: ${notAllowed.join(', ')}`,
+      );
   }
   return problems;
 }
@@ -45,6 +54,12 @@ export function policyDocument(statements: readonly Statement[]): string {
  * when `sourceArn` is given, only for that source (e.g. a schedule group).
  */
 export function serviceTrustPolicy(service: string, accountIdToken: string, sourceArn?: string): string {
-  const condition = { StringEquals: { 'aws:SourceAccount': accountIdToken }, ...(sourceArn ? { ArnEquals: { 'aws:SourceArn': sourceArn } } : {}) };
-  return JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', Condition: condition }] });
+  const condition = {
+    StringEquals: { 'aws:SourceAccount': accountIdToken },
+    ...(sourceArn ? { ArnEquals: { 'aws:SourceArn': sourceArn } } : {}),
+  };
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', Condition: condition }],
+  });
 }

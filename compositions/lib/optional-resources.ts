@@ -27,7 +27,8 @@ export function xrFieldPresent(fieldPath: string): string {
   const tests: string[] = [];
   for (const segment of fieldPath.split('.')) {
     const match = SEGMENT.exec(segment);
-    if (!match) throw new Error(`optional resource condition: field path "${fieldPath}" has segment "${segment}"; expected name or name[i]`);
+    if (!match)
+      throw new Error(`optional resource condition: field path "${fieldPath}" has segment "${segment}"; expected name or name[i]`);
     tests.push(`'${match[1]}' in ${expression}`);
     expression = `${expression}['${match[1]}']`;
     for (const index of match[2].match(/\d+/g) ?? []) {
@@ -47,5 +48,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 
 /** The filters for every resource that has a condition, in resource order. */
 export function celFilters(resources: readonly ComposedResource[]): CelFilter[] {
-  return resources.flatMap((resource) => (resource.composedWhen ? [{ name: escapeRegExp(resource.name), expression: resource.composedWhen }] : []));
+  return resources.flatMap((resource) =>
+    resource.composedWhen ? [{ name: escapeRegExp(resource.name), expression: resource.composedWhen }] : [],
+  );
 }

@@ -1,13 +1,27 @@
-import { JsonSchema } from './xrd';
+import type { JsonSchema } from './xrd';
 
 /** Small builders for XRD OpenAPI schemas: every field gets a type, a rule and a description. */
 export const schema = {
-  string: (description: string, rules: { pattern?: string; maxLength?: number; minLength?: number } = {}): JsonSchema => ({ type: 'string', description, ...rules }),
+  string: (description: string, rules: { pattern?: string; maxLength?: number; minLength?: number } = {}): JsonSchema => ({
+    type: 'string',
+    description,
+    ...rules,
+  }),
   enum: (description: string, values: readonly string[]): JsonSchema => ({ type: 'string', description, enum: [...values] }),
   integer: (description: string, minimum: number, maximum: number): JsonSchema => ({ type: 'integer', description, minimum, maximum }),
   boolean: (description: string): JsonSchema => ({ type: 'boolean', description }),
-  array: (description: string, items: JsonSchema, minItems: number, maxItems: number): JsonSchema => ({ type: 'array', description, items, minItems, maxItems }),
-  object: (description: string, properties: Record<string, JsonSchema>, required: readonly string[] = Object.keys(properties)): JsonSchema => ({
+  array: (description: string, items: JsonSchema, minItems: number, maxItems: number): JsonSchema => ({
+    type: 'array',
+    description,
+    items,
+    minItems,
+    maxItems,
+  }),
+  object: (
+    description: string,
+    properties: Record<string, JsonSchema>,
+    required: readonly string[] = Object.keys(properties),
+  ): JsonSchema => ({
     type: 'object',
     description,
     properties,

@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { CompositeResourceDefinition } from '../../imports/apiextensions.crossplane.io';
 import { API_GROUP } from '../../facts/labels';
 

@@ -1,5 +1,5 @@
 import { MetricAlarmV1Beta2 } from '../../imports/cloudwatch.aws.upbound.io';
-import { ComposedResource } from '../lib/composition';
+import type { ComposedResource } from '../lib/composition';
 import { combine, fromXr, templated } from '../lib/patches';
 import { XR, awsRegion, homedResource } from './common';
 import { GLOBAL_TABLES } from './tables';
@@ -10,7 +10,11 @@ import { GLOBAL_TABLES } from './tables';
  * the environment's PaymentRegion. Replication lag is alarmed per region by PaymentRegion.
  */
 function tableSystemErrorsAlarm(table: (typeof GLOBAL_TABLES)[number]): ComposedResource {
-  const topic = templated('arn:aws:sns:us-east-1:{{account}}:alerts-use1-{{env}}', { account: 'spec.alerting.awsAccountId', env: XR.environment }, 'spec.forProvider.alarmActions[0]');
+  const topic = templated(
+    'arn:aws:sns:us-east-1:{{account}}:alerts-use1-{{env}}',
+    { account: 'spec.alerting.awsAccountId', env: XR.environment },
+    'spec.forProvider.alarmActions[0]',
+  );
   return homedResource({
     name: `alarm-${table.name}-system-errors`,
     type: `alarm-ddb-system-errors-${table.name}`,

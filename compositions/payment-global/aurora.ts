@@ -1,10 +1,10 @@
-import { RegionSuffix } from '../../facts/regions';
+import type { RegionSuffix } from '../../facts/regions';
 import { LABEL } from '../../facts/labels';
 import { ClusterInstance, ClusterParameterGroup, ClusterV1Beta2, GlobalCluster } from '../../imports/rds.aws.upbound.io';
-import { ComposedResource } from '../lib/composition';
+import type { ComposedResource } from '../lib/composition';
 import { DATABASE } from '../lib/database';
 import { composedWhenPresent } from '../lib/optional-resources';
-import { Patch, combine, fromXr, toXr } from '../lib/patches';
+import { type Patch, combine, fromXr, toXr } from '../lib/patches';
 import { SECRETS_NAMESPACE, XR, awsRegion, homedName, homedResource, regionResourceSelector } from './common';
 
 export const ENGINE = 'aurora-postgresql';
@@ -54,7 +54,10 @@ function globalCluster(): ComposedResource {
         forProvider: { region: awsRegion('use1'), engine: ENGINE, storageEncrypted: true, deletionProtection: false, forceDestroy: true },
       } as never,
     }),
-    patches: [fromXr(`${DB}.engineVersion`, 'spec.initProvider.engineVersion'), toXr('status.atProvider.endpoint', 'status.globalWriterEndpoint')],
+    patches: [
+      fromXr(`${DB}.engineVersion`, 'spec.initProvider.engineVersion'),
+      toXr('status.atProvider.endpoint', 'status.globalWriterEndpoint'),
+    ],
   });
 }
 
@@ -88,7 +91,10 @@ function regionalPlacement(region: RegionSuffix): { forProvider: Record<string, 
       kmsKeyIdSelector: key.selector,
       dbSubnetGroupNameSelector: subnets.selector,
       vpcSecurityGroupIdSelector: securityGroup.selector,
-      dbClusterParameterGroupNameSelector: { matchControllerRef: true, matchLabels: { [LABEL.region]: region, [LABEL.purpose]: 'parameter-group' } },
+      dbClusterParameterGroupNameSelector: {
+        matchControllerRef: true,
+        matchLabels: { [LABEL.region]: region, [LABEL.purpose]: 'parameter-group' },
+      },
     },
     patches: [key.patch, subnets.patch, securityGroup.patch],
   };
@@ -102,7 +108,14 @@ function regionalPlacement(region: RegionSuffix): { forProvider: Record<string, 
 function memberCluster(region: RegionSuffix, role: 'primary' | 'secondary'): ComposedResource {
   const placement = regionalPlacement(region);
   const credentials =
-    role === 'primary' ? { masterUsername: DATABASE.masterUsername, autoGeneratePassword: true, databaseName: DATABASE.name, masterPasswordSecretRef: { namespace: SECRETS_NAMESPACE, key: 'password' } } : {};
+    role === 'primary'
+      ? {
+          masterUsername: DATABASE.masterUsername,
+          autoGeneratePassword: true,
+          databaseName: DATABASE.name,
+          masterPasswordSecretRef: { namespace: SECRETS_NAMESPACE, key: 'password' },
+        }
+      : {};
   return homedResource({
     name: `cluster-${region}`,
     type: 'aurora',
@@ -133,7 +146,9 @@ function memberCluster(region: RegionSuffix, role: 'primary' | 'secondary'): Com
       fromXr(`${DB}.backupRetentionDays`, 'spec.forProvider.backupRetentionPeriod'),
       fromXr(`${DB}.preferredBackupWindow`, 'spec.forProvider.preferredBackupWindow'),
       ...placement.patches,
-      ...(role === 'primary' ? [combine('aurora-master-password-%s', [XR.environment], 'spec.forProvider.masterPasswordSecretRef.name')] : []),
+      ...(role === 'primary'
+        ? [combine('aurora-master-password-%s', [XR.environment], 'spec.forProvider.masterPasswordSecretRef.name')]
+        : []),
       toXr('status.atProvider.endpoint', `status.clusters.${region}.endpoint`),
       toXr('status.atProvider.readerEndpoint', `status.clusters.${region}.readerEndpoint`),
     ],
@@ -152,7 +167,13 @@ function instance(region: RegionSuffix, slot: number): ComposedResource {
     manifest: ClusterInstance.manifest({
       spec: {
         managementPolicies: GLOBAL_DATABASE_MANAGEMENT_POLICIES,
-        forProvider: { region: awsRegion(region), engine: ENGINE, publiclyAccessible: false, autoMinorVersionUpgrade: true, clusterIdentifierSelector: ownCluster(region) },
+        forProvider: {
+          region: awsRegion(region),
+          engine: ENGINE,
+          publiclyAccessible: false,
+          autoMinorVersionUpgrade: true,
+          clusterIdentifierSelector: ownCluster(region),
+        },
       } as never,
     }),
     namePatch: fromXr(identifier, 'metadata.name'),

@@ -1,8 +1,8 @@
-import { HOME_REGION, REGIONS, RegionSuffix } from '../../facts/regions';
+import { HOME_REGION, REGIONS, type RegionSuffix } from '../../facts/regions';
 import { LABEL } from '../../facts/labels';
-import { ComposedResource } from '../lib/composition';
-import { Patch, combine, fromXr, patchSet } from '../lib/patches';
-import { BaseLabels, withLabels } from '../lib/resources';
+import type { ComposedResource } from '../lib/composition';
+import { type Patch, combine, fromXr, patchSet } from '../lib/patches';
+import { type BaseLabels, withLabels } from '../lib/resources';
 
 /** XR field paths the PaymentGlobal composition reads. */
 export const XR = {
@@ -46,7 +46,11 @@ export function homedResource(props: HomedResourceProps): ComposedResource {
   const base = withLabels(props.manifest, props);
   const metadata = base.metadata as { labels: Record<string, string> };
   metadata.labels[LABEL.region] = region;
-  return { name: props.name, base, patches: [patchSet(PATCH_SETS.labels), props.namePatch ?? homedName(props.type, region), ...(props.patches ?? [])] };
+  return {
+    name: props.name,
+    base,
+    patches: [patchSet(PATCH_SETS.labels), props.namePatch ?? homedName(props.type, region), ...(props.patches ?? [])],
+  };
 }
 
 /** The AWS region name of a suffix. */
@@ -56,7 +60,11 @@ export const awsRegion = (suffix: RegionSuffix) => REGIONS[suffix].region;
  * Selects a resource composed by this environment's PaymentRegion claim in `region` by labels;
  * returns the selector (environment filled by the patch) and the patch that fills it.
  */
-export function regionResourceSelector(region: RegionSuffix, labels: Record<string, string>, selectorPath: string): { selector: Record<string, unknown>; patch: Patch } {
+export function regionResourceSelector(
+  region: RegionSuffix,
+  labels: Record<string, string>,
+  selectorPath: string,
+): { selector: Record<string, unknown>; patch: Patch } {
   return {
     selector: { matchLabels: { [LABEL.region]: region, ...labels } },
     patch: fromXr(XR.environment, `${selectorPath}.matchLabels[${LABEL.environment}]`),

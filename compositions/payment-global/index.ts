@@ -22,7 +22,15 @@ export class PaymentGlobalApi extends Construct {
       name: PAYMENT_GLOBAL_COMPOSITION,
       compositeTypeRef: { apiVersion: xrd.apiVersionOfKinds, kind: xrd.compositeKind },
       patchSets,
-      resources: [...auroraResources(), ...tableResources(), ...secretResources(), ...migrationResources(), ...peeringResources(), ...usageResources(), ...alarmResources()],
+      resources: [
+        ...auroraResources(),
+        ...tableResources(),
+        ...secretResources(),
+        ...migrationResources(),
+        ...peeringResources(),
+        ...usageResources(),
+        ...alarmResources(),
+      ],
     });
   }
 }

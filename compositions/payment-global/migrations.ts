@@ -1,6 +1,6 @@
 import { LABEL } from '../../facts/labels';
 import { Invocation } from '../../imports/lambda.aws.upbound.io';
-import { ComposedResource } from '../lib/composition';
+import type { ComposedResource } from '../lib/composition';
 import { combine, required } from '../lib/patches';
 import { awsRegion, homedResource, regionResourceSelector } from './common';
 import { APP_CREDENTIALS_VERSION_ID } from './secrets';
@@ -44,7 +44,16 @@ export function migrationResources(): ComposedResource[] {
           },
         },
       }),
-      patches: [fn.patch, required(combine('{"migrationSetHash":"%s","appCredentialsVersionId":"%s"}', [MIGRATION_SET_HASH, APP_CREDENTIALS_VERSION_ID], 'spec.forProvider.input'))],
+      patches: [
+        fn.patch,
+        required(
+          combine(
+            '{"migrationSetHash":"%s","appCredentialsVersionId":"%s"}',
+            [MIGRATION_SET_HASH, APP_CREDENTIALS_VERSION_ID],
+            'spec.forProvider.input',
+          ),
+        ),
+      ],
     }),
   ];
 }

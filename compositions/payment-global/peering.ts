@@ -1,7 +1,7 @@
-import { REGION_SUFFIXES, RegionSuffix } from '../../facts/regions';
+import { REGION_SUFFIXES, type RegionSuffix } from '../../facts/regions';
 import { LABEL } from '../../facts/labels';
 import { RouteV1Beta2, VpcPeeringConnectionAccepterV1Beta2, VpcPeeringConnectionV1Beta2 } from '../../imports/ec2.aws.upbound.io';
-import { ComposedResource } from '../lib/composition';
+import type { ComposedResource } from '../lib/composition';
 import { fromXr } from '../lib/patches';
 import { awsRegion, homedName, homedResource, regionResourceSelector, XR } from './common';
 
@@ -20,7 +20,15 @@ function peeringConnection(): ComposedResource[] {
       component: 'network',
       purpose: 'peering',
       manifest: VpcPeeringConnectionV1Beta2.manifest({
-        spec: { forProvider: { region: awsRegion('use1'), peerRegion: awsRegion('usw2'), autoAccept: false, vpcIdSelector: ownVpc.selector, peerVpcIdSelector: peerVpc.selector } },
+        spec: {
+          forProvider: {
+            region: awsRegion('use1'),
+            peerRegion: awsRegion('usw2'),
+            autoAccept: false,
+            vpcIdSelector: ownVpc.selector,
+            peerVpcIdSelector: peerVpc.selector,
+          },
+        },
       }),
       patches: [ownVpc.patch, peerVpc.patch, homedName('peering', 'use1', NAME_TAG)],
     }),
@@ -31,7 +39,9 @@ function peeringConnection(): ComposedResource[] {
       component: 'network',
       purpose: 'peering',
       manifest: VpcPeeringConnectionAccepterV1Beta2.manifest({
-        spec: { forProvider: { region: awsRegion('usw2'), autoAccept: true, vpcPeeringConnectionIdSelector: { matchControllerRef: true } } },
+        spec: {
+          forProvider: { region: awsRegion('usw2'), autoAccept: true, vpcPeeringConnectionIdSelector: { matchControllerRef: true } },
+        },
       }),
       patches: [homedName('peering-accepter', 'usw2', NAME_TAG)],
     }),
@@ -49,7 +59,13 @@ function peerRoute(region: RegionSuffix, slot: number): ComposedResource {
     component: 'network',
     purpose: 'peering',
     manifest: RouteV1Beta2.manifest({
-      spec: { forProvider: { region: awsRegion(region), routeTableIdSelector: table.selector, vpcPeeringConnectionIdSelector: { matchControllerRef: true } } },
+      spec: {
+        forProvider: {
+          region: awsRegion(region),
+          routeTableIdSelector: table.selector,
+          vpcPeeringConnectionIdSelector: { matchControllerRef: true },
+        },
+      },
     }),
     patches: [
       table.patch,

@@ -1,6 +1,6 @@
 import { LABEL } from '../../facts/labels';
 import { TableV1Beta2 } from '../../imports/dynamodb.aws.upbound.io';
-import { ComposedResource } from '../lib/composition';
+import type { ComposedResource } from '../lib/composition';
 import { fromXr, toXr } from '../lib/patches';
 import { awsRegion, homedResource, regionResourceSelector } from './common';
 
@@ -62,12 +62,20 @@ function globalTable(table: GlobalTableSpec): ComposedResource {
           hashKey: table.hashKey,
           attribute: [{ name: table.hashKey, type: 'S' }],
           ...(table.ttlAttribute ? { ttl: { attributeName: table.ttlAttribute, enabled: true } } : {}),
-          ...(strong ? { streamEnabled: false, globalTableWitness: { regionName: MRSC_WITNESS_REGION } } : { streamEnabled: true, streamViewType: 'NEW_AND_OLD_IMAGES' }),
+          ...(strong
+            ? { streamEnabled: false, globalTableWitness: { regionName: MRSC_WITNESS_REGION } }
+            : { streamEnabled: true, streamViewType: 'NEW_AND_OLD_IMAGES' }),
           deletionProtectionEnabled: false,
           pointInTimeRecovery: { enabled: true },
           serverSideEncryption: { enabled: true, kmsKeyArnSelector: homeKey.selector },
           replica: [
-            { regionName: awsRegion('usw2'), consistencyMode: table.consistency, pointInTimeRecovery: true, propagateTags: true, kmsKeyArnSelector: replicaKey.selector },
+            {
+              regionName: awsRegion('usw2'),
+              consistencyMode: table.consistency,
+              pointInTimeRecovery: true,
+              propagateTags: true,
+              kmsKeyArnSelector: replicaKey.selector,
+            },
           ],
         },
       },

@@ -1,9 +1,9 @@
-import { REGION_SUFFIXES, RegionSuffix } from '../../facts/regions';
+import { REGION_SUFFIXES, type RegionSuffix } from '../../facts/regions';
 import { API_GROUP, LABEL } from '../../facts/labels';
 import { Usage } from '../../imports/apiextensions.crossplane.io';
-import { ComposedResource } from '../lib/composition';
+import type { ComposedResource } from '../lib/composition';
 import { composedWhenPresent } from '../lib/optional-resources';
-import { Patch, fromXr } from '../lib/patches';
+import { type Patch, fromXr } from '../lib/patches';
 import { XR, homedResource } from './common';
 import { MAX_INSTANCES_PER_REGION, clusterLabels } from './aurora';
 import { MIGRATE_FUNCTION_LABELS } from './migrations';
@@ -24,24 +24,50 @@ const cluster = (region: RegionSuffix): UsedResource => ({
   matchLabels: clusterLabels(region),
   ownComposite: true,
 });
-const globalCluster: UsedResource = { apiVersion: 'rds.aws.upbound.io/v1beta1', kind: 'GlobalCluster', matchLabels: { [LABEL.purpose]: 'global-cluster' }, ownComposite: true };
+const globalCluster: UsedResource = {
+  apiVersion: 'rds.aws.upbound.io/v1beta1',
+  kind: 'GlobalCluster',
+  matchLabels: { [LABEL.purpose]: 'global-cluster' },
+  ownComposite: true,
+};
 const instance = (region: RegionSuffix, slot: number): UsedResource => ({
   apiVersion: 'rds.aws.upbound.io/v1beta1',
   kind: 'ClusterInstance',
   matchLabels: { [LABEL.region]: region, [LABEL.purpose]: `instance-${slot + 1}` },
   ownComposite: true,
 });
-const subnetGroup = (region: RegionSuffix): UsedResource => ({ apiVersion: 'rds.aws.upbound.io/v1beta1', kind: 'SubnetGroup', matchLabels: { [LABEL.region]: region, [LABEL.component]: 'database' }, ownComposite: false });
-const kmsKey = (region: RegionSuffix): UsedResource => ({ apiVersion: 'kms.aws.upbound.io/v1beta1', kind: 'Key', matchLabels: { [LABEL.region]: region, [LABEL.component]: 'kms' }, ownComposite: false });
+const subnetGroup = (region: RegionSuffix): UsedResource => ({
+  apiVersion: 'rds.aws.upbound.io/v1beta1',
+  kind: 'SubnetGroup',
+  matchLabels: { [LABEL.region]: region, [LABEL.component]: 'database' },
+  ownComposite: false,
+});
+const kmsKey = (region: RegionSuffix): UsedResource => ({
+  apiVersion: 'kms.aws.upbound.io/v1beta1',
+  kind: 'Key',
+  matchLabels: { [LABEL.region]: region, [LABEL.component]: 'kms' },
+  ownComposite: false,
+});
 
 function selectorOf(resource: UsedResource, side: 'of' | 'by'): { reference: Record<string, unknown>; patches: Patch[] } {
-  const reference = { apiVersion: resource.apiVersion, kind: resource.kind, resourceSelector: { ...(resource.ownComposite ? { matchControllerRef: true } : {}), matchLabels: resource.matchLabels } };
+  const reference = {
+    apiVersion: resource.apiVersion,
+    kind: resource.kind,
+    resourceSelector: { ...(resource.ownComposite ? { matchControllerRef: true } : {}), matchLabels: resource.matchLabels },
+  };
   const patches = resource.ownComposite ? [] : [fromXr(XR.environment, `spec.${side}.resourceSelector.matchLabels[${LABEL.environment}]`)];
   return { reference, patches };
 }
 
 /** `of` cannot be deleted while `by` exists; when `by` goes, Crossplane replays the held deletion at once. */
-function usage(name: string, region: RegionSuffix, of: UsedResource, by: UsedResource, reason: string, extraPatches: Patch[] = []): ComposedResource {
+function usage(
+  name: string,
+  region: RegionSuffix,
+  of: UsedResource,
+  by: UsedResource,
+  reason: string,
+  extraPatches: Patch[] = [],
+): ComposedResource {
   const ofRef = selectorOf(of, 'of');
   const byRef = selectorOf(by, 'by');
   return homedResource({
@@ -54,11 +80,31 @@ function usage(name: string, region: RegionSuffix, of: UsedResource, by: UsedRes
   });
 }
 
-const migrateFunction: UsedResource = { apiVersion: 'lambda.aws.upbound.io/v1beta2', kind: 'Function', matchLabels: { [LABEL.region]: 'use1', ...MIGRATE_FUNCTION_LABELS }, ownComposite: false };
-const migrateInvocation: UsedResource = { apiVersion: 'lambda.aws.upbound.io/v1beta1', kind: 'Invocation', matchLabels: { [LABEL.purpose]: 'migrate' }, ownComposite: true };
+const migrateFunction: UsedResource = {
+  apiVersion: 'lambda.aws.upbound.io/v1beta2',
+  kind: 'Function',
+  matchLabels: { [LABEL.region]: 'use1', ...MIGRATE_FUNCTION_LABELS },
+  ownComposite: false,
+};
+const migrateInvocation: UsedResource = {
+  apiVersion: 'lambda.aws.upbound.io/v1beta1',
+  kind: 'Invocation',
+  matchLabels: { [LABEL.purpose]: 'migrate' },
+  ownComposite: true,
+};
 
-const table = (name: string): UsedResource => ({ apiVersion: 'dynamodb.aws.upbound.io/v1beta2', kind: 'Table', matchLabels: { [LABEL.purpose]: name }, ownComposite: true });
-const secret = (name: string): UsedResource => ({ apiVersion: 'secretsmanager.aws.upbound.io/v1beta1', kind: 'Secret', matchLabels: { [LABEL.purpose]: name }, ownComposite: true });
+const table = (name: string): UsedResource => ({
+  apiVersion: 'dynamodb.aws.upbound.io/v1beta2',
+  kind: 'Table',
+  matchLabels: { [LABEL.purpose]: name },
+  ownComposite: true,
+});
+const secret = (name: string): UsedResource => ({
+  apiVersion: 'secretsmanager.aws.upbound.io/v1beta1',
+  kind: 'Secret',
+  matchLabels: { [LABEL.purpose]: name },
+  ownComposite: true,
+});
 
 /**
  * Each regional KMS key outlives what is encrypted with it: every global table (the us-east-1 key
@@ -68,8 +114,24 @@ const secret = (name: string): UsedResource => ({ apiVersion: 'secretsmanager.aw
  */
 function encryptedDataUsages(): ComposedResource[] {
   return REGION_SUFFIXES.flatMap((region) => [
-    ...GLOBAL_TABLES.map((t) => usage(`table-${t.name}-before-kms-key`, region, kmsKey(region), table(t.name), `the KMS key outlives the ${t.name} table (replica) it encrypts`)),
-    ...REPLICATED_SECRETS.map((s) => usage(`secret-${s.name}-before-kms-key`, region, kmsKey(region), secret(s.name), `the KMS key outlives the ${s.name} secret (replica) it encrypts`)),
+    ...GLOBAL_TABLES.map((t) =>
+      usage(
+        `table-${t.name}-before-kms-key`,
+        region,
+        kmsKey(region),
+        table(t.name),
+        `the KMS key outlives the ${t.name} table (replica) it encrypts`,
+      ),
+    ),
+    ...REPLICATED_SECRETS.map((s) =>
+      usage(
+        `secret-${s.name}-before-kms-key`,
+        region,
+        kmsKey(region),
+        secret(s.name),
+        `the KMS key outlives the ${s.name} secret (replica) it encrypts`,
+      ),
+    ),
   ]);
 }
 
@@ -87,20 +149,39 @@ export function usageResources(): ComposedResource[] {
     Array.from({ length: MAX_INSTANCES_PER_REGION }, (_, slot) => {
       const identifier = `${XR.region(region)}.instanceIdentifiers[${slot}]`;
       // Exists only for an instance slot in use; the annotation names the instance it protects.
-      const protection = usage(`instance-${slot + 1}-before-cluster`, region, cluster(region), instance(region, slot), 'an Aurora cluster is deleted after its instances', [
-        fromXr(identifier, `metadata.annotations[${API_GROUP}/instance]`),
-      ]);
+      const protection = usage(
+        `instance-${slot + 1}-before-cluster`,
+        region,
+        cluster(region),
+        instance(region, slot),
+        'an Aurora cluster is deleted after its instances',
+        [fromXr(identifier, `metadata.annotations[${API_GROUP}/instance]`)],
+      );
       return composedWhenPresent(protection, identifier);
     }),
   );
   return [
-    ...REGION_SUFFIXES.map((region) => usage('cluster-before-global', region, globalCluster, cluster(region), 'the global cluster is deleted after each member cluster')),
+    ...REGION_SUFFIXES.map((region) =>
+      usage('cluster-before-global', region, globalCluster, cluster(region), 'the global cluster is deleted after each member cluster'),
+    ),
     ...instanceUsages,
     ...encryptedDataUsages(),
     // lifecycleScope CRUD invokes the function on delete too (it changes nothing): it must still exist then
-    usage('invocation-migrate-before-function', 'use1', migrateFunction, migrateInvocation, 'the migrate function outlives its Invocation, which invokes it on delete'),
+    usage(
+      'invocation-migrate-before-function',
+      'use1',
+      migrateFunction,
+      migrateInvocation,
+      'the migrate function outlives its Invocation, which invokes it on delete',
+    ),
     ...REGION_SUFFIXES.flatMap((region) => [
-      usage('cluster-before-subnet-group', region, subnetGroup(region), cluster(region), 'the DB subnet group is deleted after the cluster in it'),
+      usage(
+        'cluster-before-subnet-group',
+        region,
+        subnetGroup(region),
+        cluster(region),
+        'the DB subnet group is deleted after the cluster in it',
+      ),
       usage('cluster-before-kms-key', region, kmsKey(region), cluster(region), 'the KMS key is deleted after the cluster it encrypts'),
     ]),
   ];

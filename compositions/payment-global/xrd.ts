@@ -1,5 +1,5 @@
-import { Construct } from 'constructs';
-import { ClaimXrd, JsonSchema } from '../lib/xrd';
+import type { Construct } from 'constructs';
+import { ClaimXrd, type JsonSchema } from '../lib/xrd';
 import { PATTERNS, schema } from '../lib/schema';
 import { MAX_INSTANCES_PER_REGION } from './aurora';
 import { REPLICATED_SECRETS, VERSION_SLOTS, versionSlotField } from './secrets';
@@ -11,10 +11,18 @@ export const PAYMENT_GLOBAL_COMPOSITION = 'paymentglobal-aws';
 const regionDatabase = (description: string) =>
   schema.object(description, {
     vpcCidr: schema.string('VPC CIDR of the region (the peer routes point at it).', { pattern: PATTERNS.cidr }),
-    availabilityZones: schema.array('The region\'s three AZs, in the order of its PaymentRegion zones (selects its private route tables).', schema.string('AZ name.', { pattern: PATTERNS.availabilityZone }), 3, 3),
-    instanceClass: schema.string('Aurora instance class of this region\'s cluster (memory-optimised; global databases do not support burstable classes).', {
-      pattern: '^db\\.(r5|r6g|r6gd|r6i|r6id|r7g|r7i|r8g|x2g)\\.(large|xlarge|[0-9]+xlarge)$',
-    }),
+    availabilityZones: schema.array(
+      "The region's three AZs, in the order of its PaymentRegion zones (selects its private route tables).",
+      schema.string('AZ name.', { pattern: PATTERNS.availabilityZone }),
+      3,
+      3,
+    ),
+    instanceClass: schema.string(
+      "Aurora instance class of this region's cluster (memory-optimised; global databases do not support burstable classes).",
+      {
+        pattern: '^db\\.(r5|r6g|r6gd|r6i|r6id|r7g|r7i|r8g|x2g)\\.(large|xlarge|[0-9]+xlarge)$',
+      },
+    ),
     instanceIdentifiers: schema.array(
       `Instance names, one per instance (the count is the length, 1-${MAX_INSTANCES_PER_REGION}); e.g. aurora-instance-1-use1-dev.`,
       schema.string('Instance identifier.', { pattern: '^[a-z][a-z0-9-]{0,62}$' }),
@@ -28,7 +36,13 @@ function secretVersionSchema(secret: (typeof REPLICATED_SECRETS)[number]): JsonS
   const [odd, even] = VERSION_SLOTS.map(versionSlotField);
   const description = `Version of ${secret.name} (the Kubernetes Secret ${secret.kubernetesSecret.replace('%s', '<env>')}), in the field of its parity; see the rotation runbook.`;
   return {
-    ...schema.object(description, Object.fromEntries(VERSION_SLOTS.map((slot) => [versionSlotField(slot), schema.integer(`Version, when it is ${slot}.`, 1, 1_000_000)])), []),
+    ...schema.object(
+      description,
+      Object.fromEntries(
+        VERSION_SLOTS.map((slot) => [versionSlotField(slot), schema.integer(`Version, when it is ${slot}.`, 1, 1_000_000)]),
+      ),
+      [],
+    ),
     'x-kubernetes-validations': [
       { rule: `has(self.${odd}) != has(self.${even})`, message: `exactly one of ${odd} and ${even} is set` },
       { rule: `!has(self.${odd}) || self.${odd} % 2 == 1`, message: `${odd} must be an odd number` },
@@ -45,23 +59,39 @@ export class PaymentGlobalXrd extends ClaimXrd {
       defaultComposition: PAYMENT_GLOBAL_COMPOSITION,
       description:
         'The shared layer of one environment: Aurora PostgreSQL 14 Global Database (writer us-east-1, reader us-west-2), DynamoDB global tables, replicated secrets, cross-region VPC peering, and the deletion order between them.',
-      spec: schema.object('Desired state of the environment\'s shared layer.', {
-        environmentSuffix: schema.string('Environment suffix carried by every AWS name.', { pattern: PATTERNS.environmentSuffix, maxLength: 34 }),
+      spec: schema.object("Desired state of the environment's shared layer.", {
+        environmentSuffix: schema.string('Environment suffix carried by every AWS name.', {
+          pattern: PATTERNS.environmentSuffix,
+          maxLength: 34,
+        }),
         database: schema.object('Aurora Global Database settings.', {
-          engineVersion: schema.string('Aurora PostgreSQL 14 version, e.g. 14.15 (set at creation; upgrades are a runbook step).', { pattern: '^14\\.[0-9]+$' }),
+          engineVersion: schema.string('Aurora PostgreSQL 14 version, e.g. 14.15 (set at creation; upgrades are a runbook step).', {
+            pattern: '^14\\.[0-9]+$',
+          }),
           backupRetentionDays: schema.integer('Automated backup retention; point-in-time recovery covers this window.', 1, 35),
-          preferredBackupWindow: schema.string('Daily backup window, UTC, hh:mm-hh:mm.', { pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+          preferredBackupWindow: schema.string('Daily backup window, UTC, hh:mm-hh:mm.', {
+            pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$',
+          }),
         }),
         alerting: schema.object('Alarms on the shared data layer (replication lag is alarmed per region by PaymentRegion).', {
-          awsAccountId: schema.string('Account of the environment: alarms notify its us-east-1 alert topic.', { pattern: PATTERNS.awsAccountId }),
-          tableSystemErrorsThreshold: schema.integer('DynamoDB SystemErrors per minute (3 of 5 minutes) that raise the alarm on each global table.', 1, 1000),
+          awsAccountId: schema.string('Account of the environment: alarms notify its us-east-1 alert topic.', {
+            pattern: PATTERNS.awsAccountId,
+          }),
+          tableSystemErrorsThreshold: schema.integer(
+            'DynamoDB SystemErrors per minute (3 of 5 minutes) that raise the alarm on each global table.',
+            1,
+            1000,
+          ),
         }),
         secrets: schema.object(
           'Replicated secrets: the version of each, raised by one to push a rotated Kubernetes Secret to Secrets Manager.',
           Object.fromEntries(REPLICATED_SECRETS.map((secret) => [secret.versionKey, secretVersionSchema(secret)])),
         ),
         migrations: schema.object('Schema migrations, run on deploy by the us-east-1 migrate function.', {
-          setHash: schema.string('SHA-256 of the migration set (names and contents, in name order) of this synth; a change re-runs the migrations.', { pattern: '^[0-9a-f]{64}$' }),
+          setHash: schema.string(
+            'SHA-256 of the migration set (names and contents, in name order) of this synth; a change re-runs the migrations.',
+            { pattern: '^[0-9a-f]{64}$' },
+          ),
         }),
         tables: schema.object('DynamoDB global tables.', {
           pointInTimeRecoveryDays: schema.integer('Point-in-time recovery period of the tables.', 1, 35),
@@ -71,7 +101,12 @@ export class PaymentGlobalXrd extends ClaimXrd {
           usw2: regionDatabase('us-west-2: the reader cluster.'),
         }),
       }),
-      specValidations: [{ rule: 'self.regions.use1.vpcCidr != self.regions.usw2.vpcCidr', message: 'the two regions need different VPC CIDRs (they are peered)' }],
+      specValidations: [
+        {
+          rule: 'self.regions.use1.vpcCidr != self.regions.usw2.vpcCidr',
+          message: 'the two regions need different VPC CIDRs (they are peered)',
+        },
+      ],
       status: schema.object(
         'Observed state, for operators and applications.',
         {
@@ -80,13 +115,29 @@ export class PaymentGlobalXrd extends ClaimXrd {
           clusters: schema.object(
             'Regional cluster endpoints.',
             Object.fromEntries(
-              ['use1', 'usw2'].map((region) => [region, schema.object(`${region} cluster.`, { endpoint: schema.string('Cluster (writer) endpoint.'), readerEndpoint: schema.string('Reader endpoint.') }, [])]),
+              ['use1', 'usw2'].map((region) => [
+                region,
+                schema.object(
+                  `${region} cluster.`,
+                  { endpoint: schema.string('Cluster (writer) endpoint.'), readerEndpoint: schema.string('Reader endpoint.') },
+                  [],
+                ),
+              ]),
             ),
             [],
           ),
           tables: schema.object(
             'Global tables.',
-            Object.fromEntries(GLOBAL_TABLES.map((table) => [table.statusKey, schema.object(`${table.name} table.`, { name: schema.string('Table name.'), arn: schema.string('Table ARN (us-east-1).') }, [])])),
+            Object.fromEntries(
+              GLOBAL_TABLES.map((table) => [
+                table.statusKey,
+                schema.object(
+                  `${table.name} table.`,
+                  { name: schema.string('Table name.'), arn: schema.string('Table ARN (us-east-1).') },
+                  [],
+                ),
+              ]),
+            ),
             [],
           ),
           secrets: schema.object(
@@ -94,7 +145,9 @@ export class PaymentGlobalXrd extends ClaimXrd {
             {
               dbCredentialsArn: schema.string('DB master credentials secret ARN (read by the migrate function only).'),
               dbAppCredentialsArn: schema.string('ARN of the secret of the payments_app role the webhook and health connect as.'),
-              appCredentialsVersionId: schema.string('Secrets Manager version id of the current db-app-credentials version (part of the migration input).'),
+              appCredentialsVersionId: schema.string(
+                'Secrets Manager version id of the current db-app-credentials version (part of the migration input).',
+              ),
               webhookSigningArn: schema.string('Webhook signing secret ARN.'),
             },
             [],

@@ -1,11 +1,11 @@
 import { MetricAlarmV1Beta2 } from '../../imports/cloudwatch.aws.upbound.io';
 import { Topic, TopicSubscription } from '../../imports/sns.aws.upbound.io';
-import { ComposedResource } from '../lib/composition';
+import type { ComposedResource } from '../lib/composition';
 import { composedWhenPresent } from '../lib/optional-resources';
-import { Patch, fromXr, mapValues, required, templated } from '../lib/patches';
+import { type Patch, fromXr, mapValues, required, templated } from '../lib/patches';
 import { regionFromXr, sameComposite } from '../lib/resources';
 import { XR, regionalResource } from './common';
-import { AURORA_LAG_METRICS, LAMBDA_FUNCTIONS, METRICS, MetricDefinition, REPLICATED_TABLES, templatePatch } from './metrics';
+import { AURORA_LAG_METRICS, LAMBDA_FUNCTIONS, METRICS, type MetricDefinition, REPLICATED_TABLES, templatePatch } from './metrics';
 
 /** The XRD allows up to this many alert e-mail subscribers per region. */
 export const MAX_ALERT_EMAILS = 5;
@@ -29,7 +29,9 @@ function topic(): ComposedResource[] {
         name: `alert-subscription-${index}`,
         type: `alerts-subscription-${index}`,
         component: 'alerting',
-        manifest: TopicSubscription.manifest({ spec: { forProvider: regionFromXr({ protocol: 'email', topicArnSelector: sameComposite() }) } }),
+        manifest: TopicSubscription.manifest({
+          spec: { forProvider: regionFromXr({ protocol: 'email', topicArnSelector: sameComposite() }) },
+        }),
         patches: [fromXr(email, 'spec.forProvider.endpoint')],
       });
       return composedWhenPresent(subscription, email);
@@ -59,7 +61,11 @@ export interface AlarmSpec {
 const LAG_THRESHOLD = fromXr('spec.alerting.replicationLagThresholdMs', 'spec.forProvider.threshold');
 
 /** The metric part of an alarm: literal dimensions in the base, templated ones as patches. */
-function alarmMetric(metric: MetricDefinition, periodSeconds: number, statistic: AlarmSpec['statistic']): { forProvider: Record<string, unknown>; patches: Patch[] } {
+function alarmMetric(
+  metric: MetricDefinition,
+  periodSeconds: number,
+  statistic: AlarmSpec['statistic'],
+): { forProvider: Record<string, unknown>; patches: Patch[] } {
   if (metric.query) {
     return {
       forProvider: { metricQuery: [{ id: 'q1', label: metric.metricName, period: periodSeconds, returnData: true }] },
@@ -69,8 +75,16 @@ function alarmMetric(metric: MetricDefinition, periodSeconds: number, statistic:
   const dimensions = Object.entries(metric.dimensions ?? {});
   const literal = Object.fromEntries(dimensions.filter(([, template]) => !templatePatch(template, '')));
   return {
-    forProvider: { namespace: metric.namespace, metricName: metric.metricName, statistic, period: periodSeconds, ...(Object.keys(literal).length ? { dimensions: literal } : {}) },
-    patches: dimensions.flatMap(([name, template]): Patch[] => [templatePatch(template, `spec.forProvider.dimensions[${name}]`)].filter((p): p is Patch => p !== undefined)),
+    forProvider: {
+      namespace: metric.namespace,
+      metricName: metric.metricName,
+      statistic,
+      period: periodSeconds,
+      ...(Object.keys(literal).length ? { dimensions: literal } : {}),
+    },
+    patches: dimensions.flatMap(([name, template]): Patch[] =>
+      [templatePatch(template, `spec.forProvider.dimensions[${name}]`)].filter((p): p is Patch => p !== undefined),
+    ),
   };
 }
 
@@ -99,7 +113,12 @@ function alarm(spec: AlarmSpec): ComposedResource {
         } as never,
       },
     }),
-    patches: [templated(topicArn, TOKENS, 'spec.forProvider.alarmActions[0]'), templated(topicArn, TOKENS, 'spec.forProvider.okActions[0]'), ...metric.patches, ...(spec.patches ?? [])],
+    patches: [
+      templated(topicArn, TOKENS, 'spec.forProvider.alarmActions[0]'),
+      templated(topicArn, TOKENS, 'spec.forProvider.okActions[0]'),
+      ...metric.patches,
+      ...(spec.patches ?? []),
+    ],
   });
 }
 
@@ -136,7 +155,10 @@ function auroraLagAlarms(): AlarmSpec[] {
     periodSeconds: 60,
     evaluationPeriods: 3,
     datapointsToAlarm: 2,
-    patches: [LAG_THRESHOLD, fromXr(XR.role, 'spec.forProvider.treatMissingData', mapValues({ PRIMARY: 'notBreaching', SECONDARY: 'breaching' }))],
+    patches: [
+      LAG_THRESHOLD,
+      fromXr(XR.role, 'spec.forProvider.treatMissingData', mapValues({ PRIMARY: 'notBreaching', SECONDARY: 'breaching' })),
+    ],
   }));
 }
 
@@ -186,7 +208,12 @@ function apiAndHealthAlarms(): AlarmSpec[] {
 }
 
 /** Every alarm of the region (the dashboard shows their states and graphs their metrics). */
-export const ALARMS: readonly AlarmSpec[] = [...lambdaAlarms(), ...auroraLagAlarms(), ...dynamoDbReplicationAlarms(), ...apiAndHealthAlarms()];
+export const ALARMS: readonly AlarmSpec[] = [
+  ...lambdaAlarms(),
+  ...auroraLagAlarms(),
+  ...dynamoDbReplicationAlarms(),
+  ...apiAndHealthAlarms(),
+];
 
 /** The region's alert topic, its e-mail subscriptions and every alarm, each notifying the topic. */
 export function alertingResources(): ComposedResource[] {

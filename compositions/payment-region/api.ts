@@ -1,10 +1,17 @@
 import { LABEL } from '../../facts/labels';
 import { CertificateV1Beta2, CertificateValidation } from '../../imports/acm.aws.upbound.io';
-import { ApiMapping, Apiv1Beta2, DomainNameV1Beta2, IntegrationV1Beta2, Route, StageV1Beta2 } from '../../imports/apigatewayv2.aws.upbound.io';
+import {
+  ApiMapping,
+  Apiv1Beta2,
+  DomainNameV1Beta2,
+  IntegrationV1Beta2,
+  Route,
+  StageV1Beta2,
+} from '../../imports/apigatewayv2.aws.upbound.io';
 import { Group } from '../../imports/cloudwatchlogs.aws.upbound.io';
 import { Permission } from '../../imports/lambda.aws.upbound.io';
 import { Route53HealthCheck, Route53RecordV1Beta2 } from '../../imports/route53.aws.upbound.io';
-import { ComposedResource } from '../lib/composition';
+import type { ComposedResource } from '../lib/composition';
 import { combine, fromXr, required, templated, toXr } from '../lib/patches';
 import { regionFromXr, sameComposite } from '../lib/resources';
 import { XR, regionalName, regionalResource } from './common';
@@ -42,7 +49,9 @@ function httpApi(): ComposedResource[] {
       name: 'api',
       type: 'api-payments',
       component: 'api',
-      manifest: Apiv1Beta2.manifest({ spec: { forProvider: regionFromXr({ protocolType: 'HTTP', description: 'payment webhooks and the regional health endpoint' }) } }),
+      manifest: Apiv1Beta2.manifest({
+        spec: { forProvider: regionFromXr({ protocolType: 'HTTP', description: 'payment webhooks and the regional health endpoint' }) },
+      }),
       patches: [
         regionalName('api-payments', 'spec.forProvider.name'),
         toXr('status.atProvider.id', 'status.apiId'),
@@ -75,7 +84,13 @@ function httpApi(): ComposedResource[] {
         component: 'api',
         purpose: route.function,
         manifest: Route.manifest({
-          spec: { forProvider: regionFromXr({ apiIdSelector: api, routeKey: `${route.method} ${route.path}`, targetSelector: sameComposite({ [LABEL.purpose]: route.function }) }) },
+          spec: {
+            forProvider: regionFromXr({
+              apiIdSelector: api,
+              routeKey: `${route.method} ${route.path}`,
+              targetSelector: sameComposite({ [LABEL.purpose]: route.function }),
+            }),
+          },
         }),
       }),
       regionalResource({
@@ -102,8 +117,16 @@ function httpApi(): ComposedResource[] {
       type: 'lg-api-access',
       component: 'api',
       purpose: 'access-logs',
-      manifest: Group.manifest({ spec: { forProvider: regionFromXr({ retentionInDays: LOG_RETENTION_DAYS, kmsKeyIdSelector: sameComposite() }) } }),
-      patches: [combine('/aws/apigateway/api-payments-%s-%s', [XR.regionSuffix, XR.environment], 'metadata.annotations[crossplane.io/external-name]')],
+      manifest: Group.manifest({
+        spec: { forProvider: regionFromXr({ retentionInDays: LOG_RETENTION_DAYS, kmsKeyIdSelector: sameComposite() }) },
+      }),
+      patches: [
+        combine(
+          '/aws/apigateway/api-payments-%s-%s',
+          [XR.regionSuffix, XR.environment],
+          'metadata.annotations[crossplane.io/external-name]',
+        ),
+      ],
     }),
     regionalResource({
       name: 'stage',
@@ -116,7 +139,11 @@ function httpApi(): ComposedResource[] {
             apiIdSelector: api,
             autoDeploy: true,
             accessLogSettings: { format: ACCESS_LOG_FORMAT },
-            defaultRouteSettings: { throttlingRateLimit: API_THROTTLING.rateLimit, throttlingBurstLimit: API_THROTTLING.burstLimit, detailedMetricsEnabled: true },
+            defaultRouteSettings: {
+              throttlingRateLimit: API_THROTTLING.rateLimit,
+              throttlingBurstLimit: API_THROTTLING.burstLimit,
+              detailedMetricsEnabled: true,
+            },
           }),
         },
       }),
@@ -204,7 +231,11 @@ function customDomains(): ComposedResource[] {
         type: `api-mapping-${kind}`,
         component: 'dns',
         purpose: kind,
-        manifest: ApiMapping.manifest({ spec: { forProvider: regionFromXr({ apiIdSelector: sameComposite(), domainNameSelector: domain, stageSelector: sameComposite() }) } }),
+        manifest: ApiMapping.manifest({
+          spec: {
+            forProvider: regionFromXr({ apiIdSelector: sameComposite(), domainNameSelector: domain, stageSelector: sameComposite() }),
+          },
+        }),
       }),
     ];
   });
@@ -256,7 +287,16 @@ function healthCheck(): ComposedResource {
     component: 'dns',
     regional: false,
     manifest: Route53HealthCheck.manifest({
-      spec: { forProvider: { type: 'HTTPS', port: 443, resourcePath: '/health', enableSni: true, measureLatency: true, regions: HEALTH_CHECKER_REGIONS } },
+      spec: {
+        forProvider: {
+          type: 'HTTPS',
+          port: 443,
+          resourcePath: '/health',
+          enableSni: true,
+          measureLatency: true,
+          regions: HEALTH_CHECKER_REGIONS,
+        },
+      },
     }),
     patches: [
       fromXr(DNS.regional, 'spec.forProvider.fqdn'),

@@ -1,7 +1,7 @@
 import { LABEL } from '../../facts/labels';
-import { BaseLabels, withLabels } from '../lib/resources';
-import { ComposedResource } from '../lib/composition';
-import { Patch, combine, fromXr, patchSet } from '../lib/patches';
+import { type BaseLabels, withLabels } from '../lib/resources';
+import type { ComposedResource } from '../lib/composition';
+import { type Patch, combine, fromXr, patchSet } from '../lib/patches';
 
 /** XR field paths the PaymentRegion composition reads. */
 export const XR = {
@@ -30,7 +30,10 @@ export const PATCH_SETS = {
 } as const;
 
 export const patchSets: Record<string, Patch[]> = {
-  [PATCH_SETS.labels]: [fromXr(XR.environment, `metadata.labels[${LABEL.environment}]`), fromXr(XR.regionSuffix, `metadata.labels[${LABEL.region}]`)],
+  [PATCH_SETS.labels]: [
+    fromXr(XR.environment, `metadata.labels[${LABEL.environment}]`),
+    fromXr(XR.regionSuffix, `metadata.labels[${LABEL.region}]`),
+  ],
   [PATCH_SETS.region]: [fromXr(XR.region, 'spec.forProvider.region')],
 };
 

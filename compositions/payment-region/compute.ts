@@ -3,10 +3,10 @@ import { LABEL } from '../../facts/labels';
 import { Group } from '../../imports/cloudwatchlogs.aws.upbound.io';
 import { Role, RolePolicy } from '../../imports/iam.aws.upbound.io';
 import { FunctionV1Beta2 } from '../../imports/lambda.aws.upbound.io';
-import { ComposedResource } from '../lib/composition';
+import type { ComposedResource } from '../lib/composition';
 import { DATABASE } from '../lib/database';
-import { Statement, policyDocument, serviceTrustPolicy } from '../lib/iam';
-import { Patch, Transform, combine, fromXr, required, templated } from '../lib/patches';
+import { type Statement, policyDocument, serviceTrustPolicy } from '../lib/iam';
+import { type Patch, type Transform, combine, fromXr, required, templated } from '../lib/patches';
 import { regionFromXr, sameComposite } from '../lib/resources';
 import { XR, regionalName, regionalResource } from './common';
 
@@ -59,7 +59,12 @@ const OWN_CLUSTER_ARN = 'arn:aws:rds:{{region}}:{{account}}:cluster:aurora-{{reg
  * name check (functions/README.md, "TLS to Aurora").
  */
 const DISCOVER_WRITER: Statement[] = [
-  { Sid: 'DescribeGlobalCluster', Effect: 'Allow', Action: ['rds:DescribeGlobalClusters'], Resource: ['arn:aws:rds::{{account}}:global-cluster:aurora-global-use1-{{env}}'] },
+  {
+    Sid: 'DescribeGlobalCluster',
+    Effect: 'Allow',
+    Action: ['rds:DescribeGlobalClusters'],
+    Resource: ['arn:aws:rds::{{account}}:global-cluster:aurora-global-use1-{{env}}'],
+  },
   {
     Sid: 'DescribeWriterMember',
     Effect: 'Allow',
@@ -69,7 +74,12 @@ const DISCOVER_WRITER: Statement[] = [
 ];
 
 /** Health finds this region's cluster (its reader endpoint) and never the other region's. */
-const DISCOVER_LOCAL_CLUSTER: Statement = { Sid: 'DescribeLocalCluster', Effect: 'Allow', Action: ['rds:DescribeDBClusters'], Resource: [OWN_CLUSTER_ARN] };
+const DISCOVER_LOCAL_CLUSTER: Statement = {
+  Sid: 'DescribeLocalCluster',
+  Effect: 'Allow',
+  Action: ['rds:DescribeDBClusters'],
+  Resource: [OWN_CLUSTER_ARN],
+};
 
 /** The migrate function reads both database secrets, through Secrets Manager only. */
 const DECRYPT_SECRETS: Statement = {
@@ -126,7 +136,12 @@ const FAILOVER_CONTROLLER_STATEMENTS: Statement[] = [
   },
   { Sid: 'ReadOwnCluster', Effect: 'Allow', Action: ['rds:DescribeDBClusters'], Resource: [OWN_CLUSTER_ARN] },
   { Sid: 'FenceAndProbeState', Effect: 'Allow', Action: DR_STATE_ITEMS, Resource: [DR_STATE_TABLE_ARN] },
-  { Sid: 'AlertOwnTopic', Effect: 'Allow', Action: ['sns:Publish'], Resource: ['arn:aws:sns:{{region}}:{{account}}:alerts-{{regionSuffix}}-{{env}}'] },
+  {
+    Sid: 'AlertOwnTopic',
+    Effect: 'Allow',
+    Action: ['sns:Publish'],
+    Resource: ['arn:aws:sns:{{region}}:{{account}}:alerts-{{regionSuffix}}-{{env}}'],
+  },
   { Sid: 'ReplicationLagEvidence', Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' },
   {
     Sid: 'EncryptedTableAndTopic',
@@ -143,7 +158,12 @@ const FAILOVER_CONTROLLER_STATEMENTS: Statement[] = [
  * its secret; the master secret is readable by the migrate function's role only.
  */
 const APP_DATABASE_USER = { DB_NAME: DATABASE.name, DB_USERNAME: DATABASE.appUsername };
-const APP_ENVIRONMENT = [homeName('sessions', 'SESSIONS_TABLE'), homeName('idempotency', 'IDEMPOTENCY_TABLE'), homeName('db-app-credentials', 'DB_SECRET_ID'), homeName('webhook-signing', 'SIGNING_SECRET_ID')];
+const APP_ENVIRONMENT = [
+  homeName('sessions', 'SESSIONS_TABLE'),
+  homeName('idempotency', 'IDEMPOTENCY_TABLE'),
+  homeName('db-app-credentials', 'DB_SECRET_ID'),
+  homeName('webhook-signing', 'SIGNING_SECRET_ID'),
+];
 
 /** The four functions and exactly what each may do. */
 export const LAMBDAS: readonly LambdaSpec[] = [
@@ -157,10 +177,20 @@ export const LAMBDAS: readonly LambdaSpec[] = [
     statements: [
       logStatement('webhook'),
       // Powertools idempotency records: read, claim, complete, release.
-      { Sid: 'IdempotencyRecords', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], Resource: [IDEMPOTENCY_TABLE_ARN] },
+      {
+        Sid: 'IdempotencyRecords',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Resource: [IDEMPOTENCY_TABLE_ARN],
+      },
       { Sid: 'SessionItems', Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: [SESSIONS_TABLE_ARN] },
       { Sid: 'ReadFence', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [DR_STATE_TABLE_ARN] },
-      { Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn('db-app-credentials'), secretArn('webhook-signing')] },
+      {
+        Sid: 'ReadSecrets',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: [secretArn('db-app-credentials'), secretArn('webhook-signing')],
+      },
       DECRYPT_VIA_SERVICES,
       ...DISCOVER_WRITER,
       ...VPC_NETWORKING,
@@ -178,7 +208,12 @@ export const LAMBDAS: readonly LambdaSpec[] = [
       { Sid: 'LocalTablesAnswer', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [SESSIONS_TABLE_ARN, IDEMPOTENCY_TABLE_ARN] },
       // Routing follows the fence: /health fails in a region that is not active or cannot read it.
       { Sid: 'ReadFence', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [DR_STATE_TABLE_ARN] },
-      { Sid: 'LocalSecretReplicasReadable', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn('db-app-credentials'), secretArn('webhook-signing')] },
+      {
+        Sid: 'LocalSecretReplicasReadable',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: [secretArn('db-app-credentials'), secretArn('webhook-signing')],
+      },
       DECRYPT_VIA_SERVICES,
       DISCOVER_LOCAL_CLUSTER,
       ...VPC_NETWORKING,
@@ -213,7 +248,12 @@ export const LAMBDAS: readonly LambdaSpec[] = [
     environment: [homeName('db-credentials', 'DB_MASTER_SECRET_ID'), homeName('db-app-credentials', 'DB_APP_SECRET_ID')],
     statements: [
       logStatement('migrate'),
-      { Sid: 'ReadDatabaseSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn('db-credentials'), secretArn('db-app-credentials')] },
+      {
+        Sid: 'ReadDatabaseSecrets',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: [secretArn('db-credentials'), secretArn('db-app-credentials')],
+      },
       DECRYPT_SECRETS,
       ...DISCOVER_WRITER,
       ...VPC_NETWORKING,
@@ -232,14 +272,20 @@ const SHARED_ENVIRONMENT: Patch[] = [
 
 function lambdaResources(fn: LambdaSpec): ComposedResource[] {
   const ownRole = sameComposite({ [LABEL.purpose]: fn.name });
-  const logGroupName = combine(`/aws/lambda/${fn.name}-%s-%s`, [XR.regionSuffix, XR.environment], 'metadata.annotations[crossplane.io/external-name]');
+  const logGroupName = combine(
+    `/aws/lambda/${fn.name}-%s-%s`,
+    [XR.regionSuffix, XR.environment],
+    'metadata.annotations[crossplane.io/external-name]',
+  );
   return [
     regionalResource({
       name: `log-group-${fn.name}`,
       type: `lg-${fn.name}`,
       component: 'compute',
       purpose: fn.name,
-      manifest: Group.manifest({ spec: { forProvider: regionFromXr({ retentionInDays: LOG_RETENTION_DAYS, kmsKeyIdSelector: sameComposite() }) } }),
+      manifest: Group.manifest({
+        spec: { forProvider: regionFromXr({ retentionInDays: LOG_RETENTION_DAYS, kmsKeyIdSelector: sameComposite() }) },
+      }),
       patches: [logGroupName],
     }),
     regionalResource({
@@ -249,7 +295,9 @@ function lambdaResources(fn: LambdaSpec): ComposedResource[] {
       purpose: fn.name,
       regional: false,
       manifest: Role.manifest({ spec: { forProvider: { description: `payments-dr ${fn.name} Lambda` } } }),
-      patches: [templated(serviceTrustPolicy('lambda.amazonaws.com', '{{account}}'), { account: XR.account }, 'spec.forProvider.assumeRolePolicy')],
+      patches: [
+        templated(serviceTrustPolicy('lambda.amazonaws.com', '{{account}}'), { account: XR.account }, 'spec.forProvider.assumeRolePolicy'),
+      ],
     }),
     regionalResource({
       name: `role-policy-${fn.name}`,
@@ -274,7 +322,14 @@ function lambdaResources(fn: LambdaSpec): ComposedResource[] {
             publish: false,
             s3BucketSelector: sameComposite(),
             roleSelector: ownRole,
-            ...(fn.inVpc ? { vpcConfig: { subnetIdSelector: sameComposite({ [LABEL.purpose]: 'private' }), securityGroupIdSelector: sameComposite({ [LABEL.purpose]: 'lambda' }) } } : {}),
+            ...(fn.inVpc
+              ? {
+                  vpcConfig: {
+                    subnetIdSelector: sameComposite({ [LABEL.purpose]: 'private' }),
+                    securityGroupIdSelector: sameComposite({ [LABEL.purpose]: 'lambda' }),
+                  },
+                }
+              : {}),
             environment: { variables: { ...fn.variables, LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: `payments-${fn.name}` } },
             loggingConfig: { logFormat: 'JSON' },
           }),

@@ -1,9 +1,9 @@
 import { Dashboard } from '../../imports/cloudwatch.aws.upbound.io';
-import { ComposedResource } from '../lib/composition';
+import type { ComposedResource } from '../lib/composition';
 import { regionFromXr } from '../lib/resources';
-import { ALARMS, AlarmSpec } from './alerting';
+import { ALARMS, type AlarmSpec } from './alerting';
 import { regionalResource } from './common';
-import { AURORA_LAG_METRICS, METRICS, MetricDefinition, REPLICATED_TABLES, templatePatch } from './metrics';
+import { AURORA_LAG_METRICS, METRICS, type MetricDefinition, REPLICATED_TABLES, templatePatch } from './metrics';
 
 /** A metric on a graph, in the region it is published in (a template such as `{{peerRegion}}`). */
 interface Plotted {
@@ -13,8 +13,15 @@ interface Plotted {
   readonly label: string;
 }
 
-const here = (metric: MetricDefinition, stat: string, label: string): Plotted => ({ metric, region: metric.region ?? '{{region}}', stat, label });
-const inRegion = (region: string) => (metric: MetricDefinition, stat: string, label: string): Plotted => ({ metric, region, stat, label });
+const here = (metric: MetricDefinition, stat: string, label: string): Plotted => ({
+  metric,
+  region: metric.region ?? '{{region}}',
+  stat,
+  label,
+});
+const inRegion =
+  (region: string) =>
+  (metric: MetricDefinition, stat: string, label: string): Plotted => ({ metric, region, stat, label });
 const atHome = inRegion('{{region}}');
 const atPeer = inRegion('{{peerRegion}}');
 
@@ -27,28 +34,50 @@ function line(plotted: Plotted, index: number): unknown[] {
 }
 
 function graph(title: string, plotted: readonly Plotted[], position: { x: number; y: number }) {
-  return { type: 'metric', ...position, width: 12, height: 6, properties: { title, view: 'timeSeries', period: 60, region: '{{region}}', metrics: plotted.map(line) } };
+  return {
+    type: 'metric',
+    ...position,
+    width: 12,
+    height: 6,
+    properties: { title, view: 'timeSeries', period: 60, region: '{{region}}', metrics: plotted.map(line) },
+  };
 }
 
 /** The ARN of an alarm this region composes (health-check alarms live in us-east-1). */
-const alarmArn = (alarm: AlarmSpec) => `arn:aws:cloudwatch:${alarm.metric.region ?? '{{region}}'}:{{account}}:alarm:alarm-${alarm.name}-{{regionSuffix}}-{{env}}`;
+const alarmArn = (alarm: AlarmSpec) =>
+  `arn:aws:cloudwatch:${alarm.metric.region ?? '{{region}}'}:{{account}}:alarm:alarm-${alarm.name}-{{regionSuffix}}-{{env}}`;
 
 /** The graphs of the dashboard, left to right, top to bottom. */
 export const DASHBOARD_GRAPHS: ReadonlyArray<{ title: string; plotted: readonly Plotted[] }> = [
-  { title: "Route 53 health check of this region's /health (1 = healthy)", plotted: [here(METRICS.healthCheckStatus, 'Minimum', 'HealthCheckStatus')] },
+  {
+    title: "Route 53 health check of this region's /health (1 = healthy)",
+    plotted: [here(METRICS.healthCheckStatus, 'Minimum', 'HealthCheckStatus')],
+  },
   {
     title: 'Fence: which region is active (1 = active), as each region reads it',
-    plotted: [atHome(METRICS.activeRegion('{{regionSuffix}}'), 'Minimum', 'this region'), atPeer(METRICS.activeRegion('{{peerRegionSuffix}}'), 'Minimum', 'peer region')],
+    plotted: [
+      atHome(METRICS.activeRegion('{{regionSuffix}}'), 'Minimum', 'this region'),
+      atPeer(METRICS.activeRegion('{{peerRegionSuffix}}'), 'Minimum', 'peer region'),
+    ],
   },
   {
     title: 'Fence epoch (grows by one at every promotion)',
-    plotted: [atHome(METRICS.fenceEpoch('{{regionSuffix}}'), 'Maximum', 'this region'), atPeer(METRICS.fenceEpoch('{{peerRegionSuffix}}'), 'Maximum', 'peer region')],
+    plotted: [
+      atHome(METRICS.fenceEpoch('{{regionSuffix}}'), 'Maximum', 'this region'),
+      atPeer(METRICS.fenceEpoch('{{peerRegionSuffix}}'), 'Maximum', 'peer region'),
+    ],
   },
   {
     title: 'Aurora global database lag, ms (published for the secondary cluster)',
-    plotted: AURORA_LAG_METRICS.flatMap((name) => [atHome(METRICS.auroraLag(name), 'Maximum', `${name} this region`), atPeer(METRICS.auroraLag(name, '{{peerRegionSuffix}}'), 'Maximum', `${name} peer region`)]),
+    plotted: AURORA_LAG_METRICS.flatMap((name) => [
+      atHome(METRICS.auroraLag(name), 'Maximum', `${name} this region`),
+      atPeer(METRICS.auroraLag(name, '{{peerRegionSuffix}}'), 'Maximum', `${name} peer region`),
+    ]),
   },
-  { title: 'DynamoDB replication toward the peer, ms', plotted: REPLICATED_TABLES.map((table) => here(METRICS.tableReplication(table), 'Average', table)) },
+  {
+    title: 'DynamoDB replication toward the peer, ms',
+    plotted: REPLICATED_TABLES.map((table) => here(METRICS.tableReplication(table), 'Average', table)),
+  },
   {
     title: 'Webhook: requests, 5xx, Lambda invocations and errors per minute',
     plotted: [
@@ -58,13 +87,23 @@ export const DASHBOARD_GRAPHS: ReadonlyArray<{ title: string; plotted: readonly 
       here(METRICS.lambdaErrors('webhook'), 'Sum', 'webhook errors'),
     ],
   },
-  { title: 'Webhook latency, ms (p99)', plotted: [here(METRICS.apiLatency, 'p99', 'API latency'), here(METRICS.lambdaDuration('webhook'), 'p99', 'webhook duration')] },
+  {
+    title: 'Webhook latency, ms (p99)',
+    plotted: [here(METRICS.apiLatency, 'p99', 'API latency'), here(METRICS.lambdaDuration('webhook'), 'p99', 'webhook duration')],
+  },
 ];
 
 /** The dashboard body as a template: XR values are filled by one patch, so nothing is hand-copied. */
 export function dashboardBodyTemplate(): string {
   const widgets = DASHBOARD_GRAPHS.map((g, i) => graph(g.title, g.plotted, { x: (i % 2) * 12, y: Math.floor(i / 2) * 6 }));
-  const alarms = { type: 'alarm', x: 0, y: Math.ceil(DASHBOARD_GRAPHS.length / 2) * 6, width: 24, height: 6, properties: { title: 'Alarms of this region', alarms: ALARMS.map(alarmArn) } };
+  const alarms = {
+    type: 'alarm',
+    x: 0,
+    y: Math.ceil(DASHBOARD_GRAPHS.length / 2) * 6,
+    width: 24,
+    height: 6,
+    properties: { title: 'Alarms of this region', alarms: ALARMS.map(alarmArn) },
+  };
   return JSON.stringify({ widgets: [...widgets, alarms] });
 }
 

@@ -1,10 +1,10 @@
 import { LABEL } from '../../facts/labels';
 import { ExperimentTemplateV1Beta2 } from '../../imports/fis.aws.upbound.io';
 import { Role, RolePolicy } from '../../imports/iam.aws.upbound.io';
-import { ComposedResource } from '../lib/composition';
-import { Statement, policyDocument, serviceTrustPolicy } from '../lib/iam';
+import type { ComposedResource } from '../lib/composition';
+import { type Statement, policyDocument, serviceTrustPolicy } from '../lib/iam';
 import { composedWhenPresent } from '../lib/optional-resources';
-import { Patch, fromXr, required, templated } from '../lib/patches';
+import { type Patch, fromXr, required, templated } from '../lib/patches';
 import { regionFromXr, sameComposite } from '../lib/resources';
 import { XR, ZONE_SLOTS, regionalResource } from './common';
 import { ROUTE53_METRICS_REGION } from './metrics';
@@ -17,7 +17,11 @@ import { ROUTE53_METRICS_REGION } from './metrics';
  */
 
 /** Tag keys on every drill template: `npm run dr -- drill` resolves a template by them. */
-export const DRILL_TAGS = { scenario: 'payments-dr:drill-scenario', environment: 'payments-dr:environment', region: 'payments-dr:region' } as const;
+export const DRILL_TAGS = {
+  scenario: 'payments-dr:drill-scenario',
+  environment: 'payments-dr:environment',
+  region: 'payments-dr:region',
+} as const;
 
 export type DrillScenarioName = 'network-disruption' | 'aurora-writer-failover';
 
@@ -32,7 +36,8 @@ const TOKENS = {
 } as const;
 
 /** A composed alarm's ARN: `alarm-{stem}-{suffix}-{env}` (alerting.ts) in the region it lives in. */
-const alarmArn = (region: string, stem: string, regionSuffixToken: 'regionSuffix' | 'standby') => `arn:aws:cloudwatch:${region}:{{account}}:alarm:alarm-${stem}-{{${regionSuffixToken}}}-{{env}}`;
+const alarmArn = (region: string, stem: string, regionSuffixToken: 'regionSuffix' | 'standby') =>
+  `arn:aws:cloudwatch:${region}:{{account}}:alarm:alarm-${stem}-{{${regionSuffixToken}}}-{{env}}`;
 /** The standby's Route 53 health-check alarm: if the region that must take over goes unhealthy, the drill is causing an outage. */
 const STANDBY_HEALTH_ALARM = alarmArn(ROUTE53_METRICS_REGION, 'healthcheck', 'standby');
 const OWN_HEALTH_ALARM = alarmArn(ROUTE53_METRICS_REGION, 'healthcheck', 'regionSuffix');
@@ -66,8 +71,14 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
     parameters: { duration: 'PT10M', scope: 'all' },
     targetResourceType: 'aws:ec2:subnet',
     targetKey: 'Subnets',
-    targetPatches: ZONE_SLOTS.map(({ letter, index }) => required(fromXr(`status.privateSubnetArns.${letter}`, `spec.forProvider.target[0].resourceArns[${index}]`))),
-    stopAlarms: [STANDBY_HEALTH_ALARM, alarmArn('{{region}}', 'ddb-replication-sessions', 'regionSuffix'), alarmArn('{{region}}', 'ddb-replication-idempotency', 'regionSuffix')],
+    targetPatches: ZONE_SLOTS.map(({ letter, index }) =>
+      required(fromXr(`status.privateSubnetArns.${letter}`, `spec.forProvider.target[0].resourceArns[${index}]`)),
+    ),
+    stopAlarms: [
+      STANDBY_HEALTH_ALARM,
+      alarmArn('{{region}}', 'ddb-replication-sessions', 'regionSuffix'),
+      alarmArn('{{region}}', 'ddb-replication-idempotency', 'regionSuffix'),
+    ],
     statements: [
       {
         Sid: 'CreateDenyAllAcl',
@@ -76,7 +87,13 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
         Resource: [OWN_NETWORK_ACLS, 'arn:aws:ec2:{{region}}:{{account}}:vpc/{{vpcId}}'],
         Condition: { StringEquals: MANAGED_BY_FIS },
       },
-      { Sid: 'TagDenyAllAcl', Effect: 'Allow', Action: ['ec2:CreateTags'], Resource: OWN_NETWORK_ACLS, Condition: { StringEquals: { 'ec2:CreateAction': 'CreateNetworkAcl', ...MANAGED_BY_FIS } } },
+      {
+        Sid: 'TagDenyAllAcl',
+        Effect: 'Allow',
+        Action: ['ec2:CreateTags'],
+        Resource: OWN_NETWORK_ACLS,
+        Condition: { StringEquals: { 'ec2:CreateAction': 'CreateNetworkAcl', ...MANAGED_BY_FIS } },
+      },
       {
         Sid: 'FillAndDeleteDenyAllAcl',
         Effect: 'Allow',
@@ -90,19 +107,32 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
         Action: ['ec2:ReplaceNetworkAclAssociation'],
         Resource: [OWN_NETWORK_ACLS, 'arn:aws:ec2:{{region}}:{{account}}:subnet/*'],
       },
-      { Sid: 'DescribeNetwork', Effect: 'Allow', Action: ['ec2:DescribeNetworkAcls', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'], Resource: '*' },
+      {
+        Sid: 'DescribeNetwork',
+        Effect: 'Allow',
+        Action: ['ec2:DescribeNetworkAcls', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'],
+        Resource: '*',
+      },
     ],
   },
   {
     name: 'aurora-writer-failover',
-    description: "payments-dr drill: fail this region's Aurora cluster over to one of its readers (FailoverDBCluster; needs database.instancesPerRegion >= 2)",
+    description:
+      "payments-dr drill: fail this region's Aurora cluster over to one of its readers (FailoverDBCluster; needs database.instancesPerRegion >= 2)",
     actionId: 'aws:rds:failover-db-cluster',
     parameters: {},
     targetResourceType: 'aws:rds:cluster',
     targetKey: 'Clusters',
     targetPatches: [templated(OWN_CLUSTER_ARN, TOKENS, 'spec.forProvider.target[0].resourceArns[0]')],
     stopAlarms: [STANDBY_HEALTH_ALARM, OWN_HEALTH_ALARM, alarmArn('{{region}}', 'api-5xx', 'regionSuffix')],
-    statements: [{ Sid: 'FailoverOwnCluster', Effect: 'Allow', Action: ['rds:FailoverDBCluster', 'rds:DescribeDBClusters'], Resource: [OWN_CLUSTER_ARN] }],
+    statements: [
+      {
+        Sid: 'FailoverOwnCluster',
+        Effect: 'Allow',
+        Action: ['rds:FailoverDBCluster', 'rds:DescribeDBClusters'],
+        Resource: [OWN_CLUSTER_ARN],
+      },
+    ],
   },
 ];
 
@@ -155,7 +185,9 @@ function scenarioResources(scenario: DrillScenario): ComposedResource[] {
                 name: scenario.name,
                 actionId: scenario.actionId,
                 target: { key: scenario.targetKey, value: 'primary' },
-                ...(Object.keys(scenario.parameters).length ? { parameter: Object.entries(scenario.parameters).map(([key, value]) => ({ key, value })) } : {}),
+                ...(Object.keys(scenario.parameters).length
+                  ? { parameter: Object.entries(scenario.parameters).map(([key, value]) => ({ key, value })) }
+                  : {}),
               },
             ],
             target: [{ name: 'primary', resourceType: scenario.targetResourceType, selectionMode: 'ALL' }],

@@ -1,9 +1,9 @@
 import { LABEL } from '../../facts/labels';
 import { Role, RolePolicy } from '../../imports/iam.aws.upbound.io';
 import { ScheduleV1Beta2 } from '../../imports/scheduler.aws.upbound.io';
-import { ComposedResource } from '../lib/composition';
+import type { ComposedResource } from '../lib/composition';
 import { policyDocument, serviceTrustPolicy } from '../lib/iam';
-import { Transform, fromXr, mapValues, required, templated } from '../lib/patches';
+import { type Transform, fromXr, mapValues, required, templated } from '../lib/patches';
 import { regionFromXr, sameComposite } from '../lib/resources';
 import { XR, regionalName, regionalResource } from './common';
 
@@ -34,8 +34,16 @@ export function failoverScheduleResources(): ComposedResource[] {
       component: 'failover',
       purpose: 'scheduler',
       regional: false,
-      manifest: Role.manifest({ spec: { forProvider: { description: 'payments-dr: EventBridge Scheduler invokes the failover controller' } } }),
-      patches: [templated(serviceTrustPolicy('scheduler.amazonaws.com', '{{account}}', SCHEDULE_GROUP_ARN), TOKENS, 'spec.forProvider.assumeRolePolicy')],
+      manifest: Role.manifest({
+        spec: { forProvider: { description: 'payments-dr: EventBridge Scheduler invokes the failover controller' } },
+      }),
+      patches: [
+        templated(
+          serviceTrustPolicy('scheduler.amazonaws.com', '{{account}}', SCHEDULE_GROUP_ARN),
+          TOKENS,
+          'spec.forProvider.assumeRolePolicy',
+        ),
+      ],
     }),
     regionalResource({
       name: 'role-policy-scheduler',
@@ -45,7 +53,15 @@ export function failoverScheduleResources(): ComposedResource[] {
       regional: false,
       manifest: RolePolicy.manifest({ spec: { forProvider: { roleSelector: sameComposite({ [LABEL.purpose]: 'scheduler' }) } } }),
       patches: [
-        required(templated(policyDocument([{ Sid: 'InvokeFailoverController', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [CONTROLLER_ARN] }]), TOKENS, 'spec.forProvider.policy')),
+        required(
+          templated(
+            policyDocument([
+              { Sid: 'InvokeFailoverController', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [CONTROLLER_ARN] },
+            ]),
+            TOKENS,
+            'spec.forProvider.policy',
+          ),
+        ),
       ],
     }),
     regionalResource({
@@ -60,7 +76,10 @@ export function failoverScheduleResources(): ComposedResource[] {
             description: 'payments-dr: failover controller, every minute',
             scheduleExpression: FAILOVER_CONTROLLER_RATE,
             flexibleTimeWindow: { mode: 'OFF' },
-            target: { roleArnSelector: sameComposite({ [LABEL.purpose]: 'scheduler' }), retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 } },
+            target: {
+              roleArnSelector: sameComposite({ [LABEL.purpose]: 'scheduler' }),
+              retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 },
+            },
           }),
         },
       }),

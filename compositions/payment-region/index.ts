@@ -24,7 +24,16 @@ export class PaymentRegionApi extends Construct {
       name: PAYMENT_REGION_COMPOSITION,
       compositeTypeRef: { apiVersion: this.xrd.apiVersionOfKinds, kind: this.xrd.compositeKind },
       patchSets,
-      resources: [...networkResources(), ...storageResources(), ...computeResources(), ...failoverScheduleResources(), ...apiResources(), ...alertingResources(), ...dashboardResources(), ...drillResources()],
+      resources: [
+        ...networkResources(),
+        ...storageResources(),
+        ...computeResources(),
+        ...failoverScheduleResources(),
+        ...apiResources(),
+        ...alertingResources(),
+        ...dashboardResources(),
+        ...drillResources(),
+      ],
     });
   }
 }

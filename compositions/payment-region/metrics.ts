@@ -1,6 +1,6 @@
-import { AuroraLagMetric, auroraLagQuery } from '../../functions/shared/aurora-lag';
+import { type AuroraLagMetric, auroraLagQuery } from '../../functions/shared/aurora-lag';
 import { DR_METRICS_NAMESPACE, FENCE_METRIC_NAMES } from '../../functions/shared/fence-metrics';
-import { Patch, required, templated } from '../lib/patches';
+import { type Patch, required, templated } from '../lib/patches';
 import { XR } from './common';
 
 /**
@@ -38,8 +38,16 @@ export const ROUTE53_METRICS_REGION = 'us-east-1';
 /** Where the health function publishes the fence it reads (functions/shared/fence-metrics.ts). */
 export const DR_NAMESPACE = DR_METRICS_NAMESPACE;
 
-const lambda = (metricName: string, fn: string): MetricDefinition => ({ namespace: 'AWS/Lambda', metricName, dimensions: { FunctionName: `${fn}-{{regionSuffix}}-{{env}}` } });
-const api = (metricName: string): MetricDefinition => ({ namespace: 'AWS/ApiGateway', metricName, dimensions: { ApiId: '{{apiId}}', Stage: '$default' } });
+const lambda = (metricName: string, fn: string): MetricDefinition => ({
+  namespace: 'AWS/Lambda',
+  metricName,
+  dimensions: { FunctionName: `${fn}-{{regionSuffix}}-{{env}}` },
+});
+const api = (metricName: string): MetricDefinition => ({
+  namespace: 'AWS/ApiGateway',
+  metricName,
+  dimensions: { ApiId: '{{apiId}}', Stage: '$default' },
+});
 const auroraLag = (metricName: AuroraLagMetric, regionSuffix: string): MetricDefinition => ({
   namespace: 'AWS/RDS',
   metricName,
@@ -51,7 +59,11 @@ const tableReplication = (table: string): MetricDefinition => ({
   metricName: 'ReplicationLatency',
   dimensions: { TableName: `${table}-use1-{{env}}`, ReceivingRegion: '{{peerRegion}}' },
 });
-const fence = (metricName: string, regionSuffix: string): MetricDefinition => ({ namespace: DR_NAMESPACE, metricName, dimensions: { Environment: '{{env}}', RegionSuffix: regionSuffix } });
+const fence = (metricName: string, regionSuffix: string): MetricDefinition => ({
+  namespace: DR_NAMESPACE,
+  metricName,
+  dimensions: { Environment: '{{env}}', RegionSuffix: regionSuffix },
+});
 
 export const LAMBDA_FUNCTIONS = ['webhook', 'health', 'failover-controller'] as const;
 export const REPLICATED_TABLES = ['sessions', 'idempotency'] as const;
@@ -65,7 +77,12 @@ export const METRICS = {
   apiRequests: api('Count'),
   api5xx: api('5xx'),
   apiLatency: api('Latency'),
-  healthCheckStatus: { namespace: 'AWS/Route53', metricName: 'HealthCheckStatus', region: ROUTE53_METRICS_REGION, dimensions: { HealthCheckId: '{{healthCheckId}}' } } as MetricDefinition,
+  healthCheckStatus: {
+    namespace: 'AWS/Route53',
+    metricName: 'HealthCheckStatus',
+    region: ROUTE53_METRICS_REGION,
+    dimensions: { HealthCheckId: '{{healthCheckId}}' },
+  } as MetricDefinition,
   /** This region's cluster; the other region's (`{{peerRegionSuffix}}`) is on the dashboard too. */
   auroraLag: (metricName: AuroraLagMetric, regionSuffix = '{{regionSuffix}}') => auroraLag(metricName, regionSuffix),
   tableReplication,

@@ -12,7 +12,7 @@ import {
   Subnet,
   Vpc,
 } from '../../imports/ec2.aws.upbound.io';
-import { ComposedResource } from '../lib/composition';
+import type { ComposedResource } from '../lib/composition';
 import { composedWhenPresent } from '../lib/optional-resources';
 import { fromXr, toXr } from '../lib/patches';
 import { regionFromXr, sameComposite } from '../lib/resources';
@@ -29,7 +29,11 @@ function vpcAndGateway(): ComposedResource[] {
       type: 'vpc',
       component: 'network',
       manifest: Vpc.manifest({ spec: { forProvider: regionFromXr({ enableDnsHostnames: true, enableDnsSupport: true }) } }),
-      patches: [fromXr('spec.network.vpcCidr', 'spec.forProvider.cidrBlock'), regionalName('vpc', NAME_TAG), toXr('status.atProvider.id', 'status.vpcId')],
+      patches: [
+        fromXr('spec.network.vpcCidr', 'spec.forProvider.cidrBlock'),
+        regionalName('vpc', NAME_TAG),
+        toXr('status.atProvider.id', 'status.vpcId'),
+      ],
     }),
     regionalResource({
       name: 'internet-gateway',
@@ -121,7 +125,13 @@ function publicRouting(): ComposedResource[] {
       component: 'network',
       purpose: 'public',
       manifest: RouteV1Beta2.manifest({
-        spec: { forProvider: regionFromXr({ destinationCidrBlock: '0.0.0.0/0', gatewayIdSelector: sameComposite(), routeTableIdSelector: sameComposite({ [LABEL.purpose]: 'public' }) }) },
+        spec: {
+          forProvider: regionFromXr({
+            destinationCidrBlock: '0.0.0.0/0',
+            gatewayIdSelector: sameComposite(),
+            routeTableIdSelector: sameComposite({ [LABEL.purpose]: 'public' }),
+          }),
+        },
       }),
     }),
     ...ZONE_SLOTS.map(({ letter, index }) =>
@@ -132,7 +142,12 @@ function publicRouting(): ComposedResource[] {
         purpose: 'public',
         zoneSlot: index,
         manifest: RouteTableAssociation.manifest({
-          spec: { forProvider: regionFromXr({ routeTableIdSelector: sameComposite({ [LABEL.purpose]: 'public' }), subnetIdSelector: sameComposite({ [LABEL.purpose]: 'public' }) }) },
+          spec: {
+            forProvider: regionFromXr({
+              routeTableIdSelector: sameComposite({ [LABEL.purpose]: 'public' }),
+              subnetIdSelector: sameComposite({ [LABEL.purpose]: 'public' }),
+            }),
+          },
         }),
         patches: [fromXr(`${XR.zone(index)}.availabilityZone`, zoneLabel('subnetIdSelector'))],
       }),
@@ -162,9 +177,18 @@ function privateRouting(): ComposedResource[] {
         purpose: 'private',
         zoneSlot: index,
         manifest: RouteV1Beta2.manifest({
-          spec: { forProvider: regionFromXr({ destinationCidrBlock: '0.0.0.0/0', routeTableIdSelector: privateTable, natGatewayIdSelector: sameComposite({ [LABEL.purpose]: 'nat' }) }) },
+          spec: {
+            forProvider: regionFromXr({
+              destinationCidrBlock: '0.0.0.0/0',
+              routeTableIdSelector: privateTable,
+              natGatewayIdSelector: sameComposite({ [LABEL.purpose]: 'nat' }),
+            }),
+          },
         }),
-        patches: [fromXr(az, zoneLabel('routeTableIdSelector')), fromXr(`${XR.zone(index)}.egressNatZone`, zoneLabel('natGatewayIdSelector'))],
+        patches: [
+          fromXr(az, zoneLabel('routeTableIdSelector')),
+          fromXr(`${XR.zone(index)}.egressNatZone`, zoneLabel('natGatewayIdSelector')),
+        ],
       }),
       regionalResource({
         name: `route-table-association-private-${letter}`,
@@ -173,7 +197,12 @@ function privateRouting(): ComposedResource[] {
         purpose: 'private',
         zoneSlot: index,
         manifest: RouteTableAssociation.manifest({
-          spec: { forProvider: regionFromXr({ routeTableIdSelector: privateTable, subnetIdSelector: sameComposite({ [LABEL.purpose]: 'private' }) }) },
+          spec: {
+            forProvider: regionFromXr({
+              routeTableIdSelector: privateTable,
+              subnetIdSelector: sameComposite({ [LABEL.purpose]: 'private' }),
+            }),
+          },
         }),
         patches: [fromXr(az, zoneLabel('routeTableIdSelector')), fromXr(az, zoneLabel('subnetIdSelector'))],
       }),
@@ -206,7 +235,14 @@ function securityGroups(): ComposedResource[] {
       component: 'network',
       purpose: 'aurora',
       manifest: SecurityGroupIngressRule.manifest({
-        spec: { forProvider: regionFromXr({ ...tcp(POSTGRES), securityGroupIdSelector: ownGroup('aurora'), referencedSecurityGroupIdSelector: ownGroup('lambda'), description: 'PostgreSQL from the Lambdas' }) },
+        spec: {
+          forProvider: regionFromXr({
+            ...tcp(POSTGRES),
+            securityGroupIdSelector: ownGroup('aurora'),
+            referencedSecurityGroupIdSelector: ownGroup('lambda'),
+            description: 'PostgreSQL from the Lambdas',
+          }),
+        },
       }),
     }),
     regionalResource({
@@ -215,7 +251,13 @@ function securityGroups(): ComposedResource[] {
       component: 'network',
       purpose: 'aurora',
       manifest: SecurityGroupIngressRule.manifest({
-        spec: { forProvider: regionFromXr({ ...tcp(POSTGRES), securityGroupIdSelector: ownGroup('aurora'), description: 'PostgreSQL from the peer region (Lambdas after a failover)' }) },
+        spec: {
+          forProvider: regionFromXr({
+            ...tcp(POSTGRES),
+            securityGroupIdSelector: ownGroup('aurora'),
+            description: 'PostgreSQL from the peer region (Lambdas after a failover)',
+          }),
+        },
       }),
       patches: [fromXr('spec.peer.vpcCidr', 'spec.forProvider.cidrIpv4')],
     }),
@@ -225,7 +267,14 @@ function securityGroups(): ComposedResource[] {
       component: 'network',
       purpose: 'lambda',
       manifest: SecurityGroupEgressRule.manifest({
-        spec: { forProvider: regionFromXr({ ...tcp(443), cidrIpv4: '0.0.0.0/0', securityGroupIdSelector: ownGroup('lambda'), description: 'HTTPS to AWS APIs (DynamoDB, Secrets Manager, RDS) via NAT' }) },
+        spec: {
+          forProvider: regionFromXr({
+            ...tcp(443),
+            cidrIpv4: '0.0.0.0/0',
+            securityGroupIdSelector: ownGroup('lambda'),
+            description: 'HTTPS to AWS APIs (DynamoDB, Secrets Manager, RDS) via NAT',
+          }),
+        },
       }),
     }),
     ...(['vpcCidr', 'peer.vpcCidr'] as const).map((cidr) =>
@@ -235,7 +284,13 @@ function securityGroups(): ComposedResource[] {
         component: 'network',
         purpose: 'lambda',
         manifest: SecurityGroupEgressRule.manifest({
-          spec: { forProvider: regionFromXr({ ...tcp(POSTGRES), securityGroupIdSelector: ownGroup('lambda'), description: 'PostgreSQL to Aurora' }) },
+          spec: {
+            forProvider: regionFromXr({
+              ...tcp(POSTGRES),
+              securityGroupIdSelector: ownGroup('lambda'),
+              description: 'PostgreSQL to Aurora',
+            }),
+          },
         }),
         patches: [fromXr(cidr === 'vpcCidr' ? 'spec.network.vpcCidr' : 'spec.peer.vpcCidr', 'spec.forProvider.cidrIpv4')],
       }),

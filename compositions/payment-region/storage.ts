@@ -7,18 +7,41 @@ import {
   S3BucketVersioningV1Beta2,
 } from '../../imports/s3.aws.upbound.io';
 import { LABEL } from '../../facts/labels';
-import { ComposedResource } from '../lib/composition';
+import type { ComposedResource } from '../lib/composition';
 import { combine, templated, toXr } from '../lib/patches';
 import { regionFromXr, sameComposite } from '../lib/resources';
 import { XR, regionalResource } from './common';
 
 /** Everything the key must allow besides the account: CloudWatch Logs (log groups) and CloudWatch alarms (encrypted SNS topic). */
-const KEY_USE = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'];
+const KEY_USE = [
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:DescribeKey',
+];
 const KEY_ADMIN = [
-  'kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant', 'kms:RetireGrant', 'kms:GetKeyPolicy', 'kms:PutKeyPolicy',
-  'kms:EnableKeyRotation', 'kms:GetKeyRotationStatus', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion',
-  'kms:TagResource', 'kms:UntagResource', 'kms:ListResourceTags', 'kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias',
-  'kms:EnableKey', 'kms:DisableKey', 'kms:UpdateKeyDescription',
+  'kms:CreateGrant',
+  'kms:ListGrants',
+  'kms:RevokeGrant',
+  'kms:RetireGrant',
+  'kms:GetKeyPolicy',
+  'kms:PutKeyPolicy',
+  'kms:EnableKeyRotation',
+  'kms:GetKeyRotationStatus',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ListResourceTags',
+  'kms:CreateAlias',
+  'kms:DeleteAlias',
+  'kms:UpdateAlias',
+  'kms:EnableKey',
+  'kms:DisableKey',
+  'kms:UpdateKeyDescription',
 ];
 
 /**
@@ -29,7 +52,13 @@ const KEY_ADMIN = [
 const KEY_POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [
-    { Sid: 'Account', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::{{account}}:root' }, Action: [...KEY_USE, ...KEY_ADMIN], Resource: '*' },
+    {
+      Sid: 'Account',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::{{account}}:root' },
+      Action: [...KEY_USE, ...KEY_ADMIN],
+      Resource: '*',
+    },
     {
       Sid: 'CloudWatchLogs',
       Effect: 'Allow',
@@ -38,7 +67,13 @@ const KEY_POLICY = JSON.stringify({
       Resource: '*',
       Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:{{region}}:{{account}}:log-group:*' } },
     },
-    { Sid: 'CloudWatchAlarmsToSns', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*' },
+    {
+      Sid: 'CloudWatchAlarmsToSns',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: '*',
+    },
   ],
 });
 
@@ -48,8 +83,19 @@ function kmsKey(): ComposedResource[] {
       name: 'kms-key',
       type: 'kms-payments',
       component: 'kms',
-      manifest: Key.manifest({ spec: { forProvider: regionFromXr({ description: 'payments-dr: logs, secrets replica, tables, SNS, Aurora', enableKeyRotation: true, deletionWindowInDays: 7 }) } }),
-      patches: [templated(KEY_POLICY, { account: XR.account, region: XR.region }, 'spec.forProvider.policy'), toXr('status.atProvider.arn', 'status.kmsKeyArn')],
+      manifest: Key.manifest({
+        spec: {
+          forProvider: regionFromXr({
+            description: 'payments-dr: logs, secrets replica, tables, SNS, Aurora',
+            enableKeyRotation: true,
+            deletionWindowInDays: 7,
+          }),
+        },
+      }),
+      patches: [
+        templated(KEY_POLICY, { account: XR.account, region: XR.region }, 'spec.forProvider.policy'),
+        toXr('status.atProvider.arn', 'status.kmsKeyArn'),
+      ],
     }),
     regionalResource({
       name: 'kms-alias',
@@ -70,7 +116,12 @@ function dbSubnetGroup(): ComposedResource {
     type: 'db-subnets',
     component: 'database',
     manifest: SubnetGroup.manifest({
-      spec: { forProvider: regionFromXr({ description: 'Aurora PostgreSQL: the three private subnets', subnetIdSelector: sameComposite({ [LABEL.purpose]: 'private' }) }) },
+      spec: {
+        forProvider: regionFromXr({
+          description: 'Aurora PostgreSQL: the three private subnets',
+          subnetIdSelector: sameComposite({ [LABEL.purpose]: 'private' }),
+        }),
+      },
     }),
   });
 }
@@ -81,7 +132,8 @@ function dbSubnetGroup(): ComposedResource {
  */
 function artifactBucket(): ComposedResource[] {
   const bucket = sameComposite();
-  const config = (name: string, type: string, manifest: Record<string, unknown>) => regionalResource({ name, type, component: 'artifacts', manifest });
+  const config = (name: string, type: string, manifest: Record<string, unknown>) =>
+    regionalResource({ name, type, component: 'artifacts', manifest });
   return [
     regionalResource({
       name: 'artifact-bucket',
@@ -90,19 +142,35 @@ function artifactBucket(): ComposedResource[] {
       manifest: S3BucketV1Beta2.manifest({ spec: { forProvider: regionFromXr({ forceDestroy: true }) } }),
       namePatch: combine('%s-artifacts-%s-%s', ['spec.organisationPrefix', XR.regionSuffix, XR.environment], 'metadata.name'),
     }),
-    config('artifact-bucket-versioning', 'artifacts-versioning', S3BucketVersioningV1Beta2.manifest({ spec: { forProvider: regionFromXr({ bucketSelector: bucket, versioningConfiguration: { status: 'Enabled' } }) } })),
+    config(
+      'artifact-bucket-versioning',
+      'artifacts-versioning',
+      S3BucketVersioningV1Beta2.manifest({
+        spec: { forProvider: regionFromXr({ bucketSelector: bucket, versioningConfiguration: { status: 'Enabled' } }) },
+      }),
+    ),
     config(
       'artifact-bucket-encryption',
       'artifacts-encryption',
       S3BucketServerSideEncryptionConfigurationV1Beta2.manifest({
-        spec: { forProvider: regionFromXr({ bucketSelector: bucket, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] }) },
+        spec: {
+          forProvider: regionFromXr({ bucketSelector: bucket, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] }),
+        },
       }),
     ),
     config(
       'artifact-bucket-public-access-block',
       'artifacts-public-access-block',
       S3BucketPublicAccessBlock.manifest({
-        spec: { forProvider: regionFromXr({ bucketSelector: bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }) },
+        spec: {
+          forProvider: regionFromXr({
+            bucketSelector: bucket,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+          }),
+        },
       }),
     ),
   ];

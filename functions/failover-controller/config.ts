@@ -55,7 +55,8 @@ export function loadControllerConfig(env: Environment): ControllerConfig {
   const alertTopicArn = required('ALERT_TOPIC_ARN');
   const topicRegion = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]+$/.exec(alertTopicArn)?.[1];
   if (alertTopicArn && !topicRegion) problem('ALERT_TOPIC_ARN', 'must be an SNS topic ARN');
-  else if (topicRegion && region && topicRegion !== region) problem('ALERT_TOPIC_ARN', `is a topic in ${topicRegion}, not in ${region} (the controller must not depend on the other region)`);
+  else if (topicRegion && region && topicRegion !== region)
+    problem('ALERT_TOPIC_ARN', `is a topic in ${topicRegion}, not in ${region} (the controller must not depend on the other region)`);
 
   const config: ControllerConfig = {
     region,
@@ -67,7 +68,8 @@ export function loadControllerConfig(env: Environment): ControllerConfig {
     alertTopicArn,
     peerHealthUrl: healthUrl('PEER_HEALTH_URL'),
     ownHealthUrl: healthUrl('OWN_HEALTH_URL'),
-    autoFailoverEnabled: oneOf('AUTO_FAILOVER_ENABLED', (optional('AUTO_FAILOVER_ENABLED') ?? 'false').toLowerCase(), ['true', 'false']) === 'true',
+    autoFailoverEnabled:
+      oneOf('AUTO_FAILOVER_ENABLED', (optional('AUTO_FAILOVER_ENABLED') ?? 'false').toLowerCase(), ['true', 'false']) === 'true',
     failedMinutesBeforePromotion: integer('FAILED_MINUTES_BEFORE_PROMOTION', 3, 1, 60),
     replicationLagThresholdMs: integer('REPLICATION_LAG_THRESHOLD_MS', 1000, 1, 3_600_000),
     logLevel: read.logLevel(),

@@ -75,7 +75,15 @@ export async function runController(deps: ControllerDependencies): Promise<Contr
   const peerRegion = REGIONS.find((region) => region !== config.region) as (typeof REGIONS)[number];
   const fence = await readFence(deps);
   if (fence.state === 'unreadable') {
-    const decision = decideFailover({ region: config.region, autoFailoverEnabled: config.autoFailoverEnabled, fence, previous: undefined, now, evidence: undefined, thresholds: config });
+    const decision = decideFailover({
+      region: config.region,
+      autoFailoverEnabled: config.autoFailoverEnabled,
+      fence,
+      previous: undefined,
+      now,
+      evidence: undefined,
+      thresholds: config,
+    });
     logger.error('failover decision', { act: false, reason: decision.reason, decision: decision.message });
     throw new Error(decision.message);
   }
@@ -88,11 +96,33 @@ export async function runController(deps: ControllerDependencies): Promise<Contr
     isActive ? undefined : deps.probe(config.peerHealthUrl),
     isActive ? undefined : replicationLag(deps.cloudwatch, config.localClusterId, now),
   ]);
-  await writeHeartbeat(deps.dynamodb, config.drStateTable, { region: config.region, beatAt: now.toISOString(), ready: own.ready, activeRegion: active?.activeRegion, epoch: active?.epoch });
+  await writeHeartbeat(deps.dynamodb, config.drStateTable, {
+    region: config.region,
+    beatAt: now.toISOString(),
+    ready: own.ready,
+    activeRegion: active?.activeRegion,
+    epoch: active?.epoch,
+  });
 
   const evidence: RunEvidence | undefined =
-    peer && lag ? { peer, own, replicationLagMs: lag.lagMs, lag, peerHeartbeat: peerHeartbeat && { beatAt: peerHeartbeat.beatAt, ready: peerHeartbeat.ready } } : undefined;
-  const decision = decideFailover({ region: config.region, autoFailoverEnabled: config.autoFailoverEnabled, fence, previous, now, evidence, thresholds: config });
+    peer && lag
+      ? {
+          peer,
+          own,
+          replicationLagMs: lag.lagMs,
+          lag,
+          peerHeartbeat: peerHeartbeat && { beatAt: peerHeartbeat.beatAt, ready: peerHeartbeat.ready },
+        }
+      : undefined;
+  const decision = decideFailover({
+    region: config.region,
+    autoFailoverEnabled: config.autoFailoverEnabled,
+    fence,
+    previous,
+    now,
+    evidence,
+    thresholds: config,
+  });
   const run: ControllerRun = { fence, decision, own, evidence };
   const log = {
     act: decision.act,
@@ -128,7 +158,8 @@ export async function runController(deps: ControllerDependencies): Promise<Contr
   if (isActive && active.decidedBy === decidedBy(config)) {
     run.completion = await completePromotion(deps, active);
     if (run.completion?.outcome === 'failed') logger.error('promotion completion failed', { ...log, completion: run.completion });
-    else if (run.completion?.outcome === 'promoted' && run.completion.failover === 'requested') logger.warn('database failover requested to complete the recorded promotion', { ...log, completion: run.completion });
+    else if (run.completion?.outcome === 'promoted' && run.completion.failover === 'requested')
+      logger.warn('database failover requested to complete the recorded promotion', { ...log, completion: run.completion });
   }
   const completionNews = run.completion && !(run.completion.outcome === 'promoted' && run.completion.failover === 'already_writer');
   if (decision.notify || run.promotion || completionNews) await notify(deps, run);
@@ -160,7 +191,10 @@ async function promote(deps: ControllerDependencies, active: ActiveRegion, decis
   const { config } = deps;
   let targetArn: string;
   try {
-    const [local, global] = await Promise.all([describeCluster(deps.rds, config.localClusterId), describeGlobalCluster(deps.rds, config.globalClusterId)]);
+    const [local, global] = await Promise.all([
+      describeCluster(deps.rds, config.localClusterId),
+      describeGlobalCluster(deps.rds, config.globalClusterId),
+    ]);
     targetArn = local.arn;
     const refusal = failoverRefusal(global, targetArn);
     if (refusal) return { outcome: 'failed', step: 'describe', error: refusal };
@@ -181,7 +215,9 @@ async function promote(deps: ControllerDependencies, active: ActiveRegion, decis
     return { outcome: 'failed', step: 'record', error: errorText(error) };
   }
   const failover = await failOverTo(deps, targetArn);
-  return 'error' in failover ? { outcome: 'failed', step: 'failover', error: failover.error, epoch } : { outcome: 'promoted', epoch, targetArn, failover: failover.step };
+  return 'error' in failover
+    ? { outcome: 'failed', step: 'failover', error: failover.error, epoch }
+    : { outcome: 'promoted', epoch, targetArn, failover: failover.step };
 }
 
 /** The writer has not followed a fence this controller recorded: request (again) the failover it owes. */
@@ -189,24 +225,32 @@ async function completePromotion(deps: ControllerDependencies, active: ActiveReg
   const { config } = deps;
   let targetArn: string;
   try {
-    const [local, global] = await Promise.all([describeCluster(deps.rds, config.localClusterId), describeGlobalCluster(deps.rds, config.globalClusterId)]);
+    const [local, global] = await Promise.all([
+      describeCluster(deps.rds, config.localClusterId),
+      describeGlobalCluster(deps.rds, config.globalClusterId),
+    ]);
     targetArn = local.arn;
-    if (global.members.find((member) => member.arn === targetArn)?.isWriter) return { outcome: 'promoted', epoch: active.epoch, targetArn, failover: 'already_writer' };
+    if (global.members.find((member) => member.arn === targetArn)?.isWriter)
+      return { outcome: 'promoted', epoch: active.epoch, targetArn, failover: 'already_writer' };
     const refusal = failoverRefusal(global, targetArn);
     if (refusal) return { outcome: 'failed', step: 'describe', error: refusal, epoch: active.epoch };
   } catch (error) {
     return { outcome: 'failed', step: 'describe', error: errorText(error), epoch: active.epoch };
   }
   const failover = await failOverTo(deps, targetArn);
-  return 'error' in failover ? { outcome: 'failed', step: 'failover', error: failover.error, epoch: active.epoch } : { outcome: 'promoted', epoch: active.epoch, targetArn, failover: failover.step };
+  return 'error' in failover
+    ? { outcome: 'failed', step: 'failover', error: failover.error, epoch: active.epoch }
+    : { outcome: 'promoted', epoch: active.epoch, targetArn, failover: failover.step };
 }
 
 /** Why the global cluster must not be failed over to `targetArn` now (undefined: go ahead). A failover already running to it is fine. */
 function failoverRefusal(global: GlobalClusterView, targetArn: string): string | undefined {
   const target = global.members.find((member) => member.arn === targetArn);
   if (!target) return `${targetArn} is not a member of ${global.id}`;
-  if (global.failover && global.failover.toArn !== targetArn) return `the global cluster is busy with another failover (${global.failover.status} to ${global.failover.toArn})`;
-  if (target.synchronizationStatus === 'pending-resync') return `${target.clusterId} is resynchronizing (pending-resync): it does not hold the writer's data yet, refusing to promote it`;
+  if (global.failover && global.failover.toArn !== targetArn)
+    return `the global cluster is busy with another failover (${global.failover.status} to ${global.failover.toArn})`;
+  if (target.synchronizationStatus === 'pending-resync')
+    return `${target.clusterId} is resynchronizing (pending-resync): it does not hold the writer's data yet, refusing to promote it`;
   return undefined;
 }
 
@@ -216,7 +260,13 @@ async function failOverTo(deps: ControllerDependencies, targetArn: string): Prom
     const global = await describeGlobalCluster(deps.rds, config.globalClusterId);
     if (global.members.find((member) => member.arn === targetArn)?.isWriter) return { step: 'already_writer' };
     if (global.failover?.toArn === targetArn) return { step: 'already_in_progress' };
-    await deps.rds.send(new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: config.globalClusterId, TargetDbClusterIdentifier: targetArn, AllowDataLoss: true }));
+    await deps.rds.send(
+      new FailoverGlobalClusterCommand({
+        GlobalClusterIdentifier: config.globalClusterId,
+        TargetDbClusterIdentifier: targetArn,
+        AllowDataLoss: true,
+      }),
+    );
     return { step: 'requested' };
   } catch (error) {
     return { error: errorText(error) };
@@ -240,12 +290,20 @@ async function notify(deps: ControllerDependencies, run: ControllerRun): Promise
   const message = [
     `Failover controller in ${config.region} (environment ${config.environmentSuffix}).`,
     `Decision: ${run.decision.message}`,
-    promotion ? `Promotion: ${JSON.stringify(promotion)}` : 'Next step: promote by hand if the outage is real (runbook 2a, or npm run dr -- failover --allow-data-loss).',
+    promotion
+      ? `Promotion: ${JSON.stringify(promotion)}`
+      : 'Next step: promote by hand if the outage is real (runbook 2a, or npm run dr -- failover --allow-data-loss).',
     `Active region before: ${active ? `${active.activeRegion} (epoch ${active.epoch})` : 'no record'}.`,
     `Evidence: ${JSON.stringify(run.evidence ?? { own: run.own })}`,
   ].join('\n');
   try {
-    await deps.sns.send(new PublishCommand({ TopicArn: config.alertTopicArn, Subject: `[payments-dr ${config.environmentSuffix}] ${what}`.slice(0, 100), Message: message }));
+    await deps.sns.send(
+      new PublishCommand({
+        TopicArn: config.alertTopicArn,
+        Subject: `[payments-dr ${config.environmentSuffix}] ${what}`.slice(0, 100),
+        Message: message,
+      }),
+    );
   } catch (error) {
     deps.logger.error('alert could not be published', { error: errorText(error), topic: config.alertTopicArn });
   }

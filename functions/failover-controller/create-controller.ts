@@ -28,9 +28,14 @@ export interface Controller {
  * once per execution environment. `overrides` replace clients (tests: moto for CloudWatch and SNS,
  * a mock for the RDS failover calls moto lacks) or the health probe and the clock.
  */
-export function createController(config: ControllerConfig, overrides: Partial<Omit<ControllerDependencies, 'config' | 'logger'>> = {}): Controller {
+export function createController(
+  config: ControllerConfig,
+  overrides: Partial<Omit<ControllerDependencies, 'config' | 'logger'>> = {},
+): Controller {
   const logger = createLogger(config, 'payments-failover-controller');
-  const local = config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {};
+  const local = config.dynamodbEndpoint
+    ? { endpoint: config.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+    : {};
   const owned: { destroy(): void }[] = [];
   const own = <T extends { destroy(): void }>(created: T): T => {
     owned.push(created);

@@ -126,19 +126,31 @@ export function decideFailover(input: DecisionInput): Decision {
   const firstTime = (reason: DecisionReason) => input.previous?.lastDecision !== reason;
 
   if (fence.state === 'unreadable') {
-    return none('no_quorum', `${region} cannot read the fence (${fence.error}): it is cut off from its DynamoDB quorum, so it can neither decide nor record anything; its own webhooks refuse payments meanwhile`);
+    return none(
+      'no_quorum',
+      `${region} cannot read the fence (${fence.error}): it is cut off from its DynamoDB quorum, so it can neither decide nor record anything; its own webhooks refuse payments meanwhile`,
+    );
   }
   if (fence.state === 'missing') {
-    return none('fence_missing', 'the active-region record is missing: every region refuses payments until it is recorded (npm run dr -- init); nothing is promoted', 0, firstTime('fence_missing'));
+    return none(
+      'fence_missing',
+      'the active-region record is missing: every region refuses payments until it is recorded (npm run dr -- init); nothing is promoted',
+      0,
+      firstTime('fence_missing'),
+    );
   }
   const { active } = fence;
-  if (active.activeRegion === region) return none('region_active', `${region} is the active region (epoch ${active.epoch}): nothing to decide here`);
+  if (active.activeRegion === region)
+    return none('region_active', `${region} is the active region (epoch ${active.epoch}): nothing to decide here`);
   if (!evidence) throw new Error('a standby region decides from evidence');
   const peer = active.activeRegion;
 
   if (!evidence.own.ready) {
     return evidence.peer.ready
-      ? none('own_unhealthy', `${region} is itself not ready (${describe(evidence.own)}): no promotion to a region that cannot serve writes`)
+      ? none(
+          'own_unhealthy',
+          `${region} is itself not ready (${describe(evidence.own)}): no promotion to a region that cannot serve writes`,
+        )
       : none('both_unhealthy', `both ${peer} and ${region} fail from here: this vantage point is suspect, nothing is counted`);
   }
   if (evidence.peer.ready) return none('peer_healthy', `${peer} answers /health ready`);
@@ -179,9 +191,20 @@ export function decideFailover(input: DecisionInput): Decision {
   const observed = `${peer} failed /health (${describe(evidence.peer)}); ${why}; ${region} ready: ${failedMinutes} of ${needed} consecutive failed minutes`;
   if (failedMinutes < needed) return none('counting', observed, failedMinutes);
   if (!input.autoFailoverEnabled) {
-    return none('auto_failover_disabled', `${observed}; automatic failover is disabled: promote by hand (runbook 2a)`, failedMinutes, failedMinutes === needed);
+    return none(
+      'auto_failover_disabled',
+      `${observed}; automatic failover is disabled: promote by hand (runbook 2a)`,
+      failedMinutes,
+      failedMinutes === needed,
+    );
   }
-  return { act: true, reason: 'promote', message: `${observed}; promoting ${region}`, consecutiveFailedMinutes: failedMinutes, notify: true };
+  return {
+    act: true,
+    reason: 'promote',
+    message: `${observed}; promoting ${region}`,
+    consecutiveFailedMinutes: failedMinutes,
+    notify: true,
+  };
 }
 
 /** This minute's count: one more than the last run's, unless that run was a moment ago (same minute) or too long ago (stale). */

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import type { GetMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { AuroraLagMetric, auroraLagQuery } from '../shared/aurora-lag';
+import { type AuroraLagMetric, auroraLagQuery } from '../shared/aurora-lag';
 import { elapsedMs } from '../shared/elapsed';
 import type { HealthProbe } from './decision';
 
@@ -18,7 +18,10 @@ export const PROBE_TIMEOUT_MS = 6000;
 export const PROBE_ATTEMPTS = 2;
 export const PROBE_PAUSE_MS = 1000;
 
-export type Fetch = (url: string, init: { signal: AbortSignal; headers: Record<string, string> }) => Promise<{ status: number; text(): Promise<string> }>;
+export type Fetch = (
+  url: string,
+  init: { signal: AbortSignal; headers: Record<string, string> },
+) => Promise<{ status: number; text(): Promise<string> }>;
 
 export interface ProbeOptions {
   timeoutMs?: number;
@@ -32,7 +35,12 @@ export interface ProbeOptions {
  * standby of the PRIMARY record, kept out of rotation by the fence) or the attempts run out.
  */
 export async function probeHealth(url: string, options: ProbeOptions = {}): Promise<HealthProbe> {
-  const { timeoutMs = PROBE_TIMEOUT_MS, attempts = PROBE_ATTEMPTS, pauseMs = PROBE_PAUSE_MS, fetch: get = globalThis.fetch as Fetch } = options;
+  const {
+    timeoutMs = PROBE_TIMEOUT_MS,
+    attempts = PROBE_ATTEMPTS,
+    pauseMs = PROBE_PAUSE_MS,
+    fetch: get = globalThis.fetch as Fetch,
+  } = options;
   const started = performance.now();
   let last: Omit<HealthProbe, 'latencyMs' | 'attempts'> = { ok: false, ready: false, failure: 'error' };
   for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -61,7 +69,10 @@ async function probeOnce(url: string, timeoutMs: number, get: Fetch): Promise<Om
 function healthBody(text: string): { ready: boolean; detail?: string } {
   try {
     const body = JSON.parse(text) as { ready?: unknown; failing?: unknown };
-    const failing = Array.isArray(body.failing) && body.failing.every((name) => typeof name === 'string') ? `failing ${body.failing.join(', ') || 'none'}` : undefined;
+    const failing =
+      Array.isArray(body.failing) && body.failing.every((name) => typeof name === 'string')
+        ? `failing ${body.failing.join(', ') || 'none'}`
+        : undefined;
     return { ready: body.ready === true, detail: failing };
   } catch {
     return { ready: false };

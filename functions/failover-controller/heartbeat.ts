@@ -47,7 +47,9 @@ export async function writeHeartbeat(dynamodb: DynamoDbItemApi, table: string, b
 
 /** The region's last heartbeat (strongly consistent read), or undefined when it never beat. */
 export async function readHeartbeat(dynamodb: DynamoDbItemApi, table: string, region: Region): Promise<Heartbeat | undefined> {
-  const output = (await dynamodb.send(new GetItemCommand({ TableName: table, Key: { id: { S: heartbeatId(region) } }, ConsistentRead: true }))) as {
+  const output = (await dynamodb.send(
+    new GetItemCommand({ TableName: table, Key: { id: { S: heartbeatId(region) } }, ConsistentRead: true }),
+  )) as {
     Item?: Record<string, AttributeValue>;
   };
   const item = output.Item;

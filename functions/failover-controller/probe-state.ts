@@ -13,12 +13,18 @@ import type { ProbeState } from './decision';
 export const probeStateId = (region: string) => `probe#${region}`;
 
 export async function readProbeState(dynamodb: DynamoDbItemApi, table: string, region: string): Promise<ProbeState | undefined> {
-  const output = (await dynamodb.send(new GetItemCommand({ TableName: table, Key: { id: { S: probeStateId(region) } }, ConsistentRead: true }))) as {
+  const output = (await dynamodb.send(
+    new GetItemCommand({ TableName: table, Key: { id: { S: probeStateId(region) } }, ConsistentRead: true }),
+  )) as {
     Item?: Record<string, AttributeValue>;
   };
   if (!output.Item) return undefined;
   const count = Number(output.Item.consecutiveFailedMinutes?.N ?? 0);
-  return { consecutiveFailedMinutes: Number.isSafeInteger(count) && count > 0 ? count : 0, lastProbeAt: output.Item.lastProbeAt?.S, lastDecision: output.Item.lastDecision?.S };
+  return {
+    consecutiveFailedMinutes: Number.isSafeInteger(count) && count > 0 ? count : 0,
+    lastProbeAt: output.Item.lastProbeAt?.S,
+    lastDecision: output.Item.lastDecision?.S,
+  };
 }
 
 export interface ProbeStateUpdate {

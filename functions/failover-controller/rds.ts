@@ -68,7 +68,10 @@ export async function describeGlobalCluster(rds: RdsControlPlane, globalClusterI
     id: cluster.GlobalClusterIdentifier ?? globalClusterId,
     status: cluster.Status,
     engineVersion: cluster.EngineVersion,
-    failover: state && (state.Status || state.ToDbClusterArn) ? { status: state.Status, fromArn: state.FromDbClusterArn, toArn: state.ToDbClusterArn, dataLossAllowed: state.IsDataLossAllowed } : undefined,
+    failover:
+      state && (state.Status || state.ToDbClusterArn)
+        ? { status: state.Status, fromArn: state.FromDbClusterArn, toArn: state.ToDbClusterArn, dataLossAllowed: state.IsDataLossAllowed }
+        : undefined,
     members: (cluster.GlobalClusterMembers ?? [])
       .filter((member) => member.DBClusterArn)
       .map((member) => ({
@@ -87,7 +90,12 @@ export async function describeCluster(rds: RdsControlPlane, clusterId: string): 
   };
   const cluster = output.DBClusters?.[0];
   if (!cluster?.DBClusterArn) throw new RdsResourceNotFound(`cluster ${clusterId} not found`);
-  return { id: cluster.DBClusterIdentifier ?? clusterId, arn: cluster.DBClusterArn, status: cluster.Status, engineVersion: cluster.EngineVersion };
+  return {
+    id: cluster.DBClusterIdentifier ?? clusterId,
+    arn: cluster.DBClusterArn,
+    status: cluster.Status,
+    engineVersion: cluster.EngineVersion,
+  };
 }
 
 /** The global cluster's writer member, if any. */

@@ -61,7 +61,9 @@ export async function handleHealth(request: APIGatewayProxyEventV2, deps: Health
   if (wrongRoute) return errorResponse(wrongRoute);
 
   const started = performance.now();
-  const outcomes = await Promise.all(Object.entries(deps.checks).map(([name, check]) => runCheck(name, check, deps.timeoutMs ?? CHECK_TIMEOUT_MS)));
+  const outcomes = await Promise.all(
+    Object.entries(deps.checks).map(([name, check]) => runCheck(name, check, deps.timeoutMs ?? CHECK_TIMEOUT_MS)),
+  );
   const checks = outcomes.map(({ result }) => result);
   const failingChecks = checks.filter((check) => !check.ok).map((check) => check.name);
   const active = outcomes.find(({ result }) => result.name === FENCE_CHECK && result.ok)?.value as ActiveRegion | undefined;
@@ -80,7 +82,15 @@ export async function handleHealth(request: APIGatewayProxyEventV2, deps: Health
     checks,
     latencyMs: elapsedMs(started),
   };
-  const entry = { requestId: request.requestContext.requestId, outcome: body.status, role, ready, failing, checks, latencyMs: body.latencyMs };
+  const entry = {
+    requestId: request.requestContext.requestId,
+    outcome: body.status,
+    role,
+    ready,
+    failing,
+    checks,
+    latencyMs: body.latencyMs,
+  };
   if (!ready) {
     const errors = Object.fromEntries(outcomes.filter(({ error }) => error).map(({ result, error }) => [result.name, error]));
     deps.logger.warn('health check failed', { ...entry, errors });

@@ -42,24 +42,37 @@ export function createHealth(config: Config, overrides: HealthOverrides = {}): H
   const target = endpointResolver(config.dbLocal, overrides.rds ?? (rdsClients as RdsByRegion), config.region);
   // Discover the endpoint during the cold start, not inside the first check's time budget.
   target.resolve().catch((error: unknown) => logger.warn('database endpoint discovery failed; retried on the next check', { error }));
-  const credentials = cachedParsedSecret(secrets, config.dbSecretId, (value) => parseDbCredentials(value, config.dbUsername), DB_CREDENTIALS_CACHE_MS);
+  const credentials = cachedParsedSecret(
+    secrets,
+    config.dbSecretId,
+    (value) => parseDbCredentials(value, config.dbUsername),
+    DB_CREDENTIALS_CACHE_MS,
+  );
   const database = lazyDatabase(
-    poolSettings(config, target, { max: 1, connectionTimeoutMs: CHECK_TIMEOUT_MS, statementTimeoutMs: CHECK_TIMEOUT_MS, applicationName: `payments-health-${config.regionSuffix}` }),
+    poolSettings(config, target, {
+      max: 1,
+      connectionTimeoutMs: CHECK_TIMEOUT_MS,
+      statementTimeoutMs: CHECK_TIMEOUT_MS,
+      applicationName: `payments-health-${config.regionSuffix}`,
+    }),
     () => credentials(),
     (error) => logger.warn('idle database connection failed', { error }),
   );
   const dynamodb = dynamoDbClient(config, timeouts);
   const drState = overrides.drStateDynamodb ?? dynamodb;
   const fence = fenceReader((options) => readActiveRegion(drState, config.drStateTable, options));
-  const readItem = (table: string, key: string) => (abortSignal: AbortSignal) => dynamodb.send(new GetItemCommand({ TableName: table, Key: { [key]: PROBE_KEY } }), { abortSignal });
+  const readItem = (table: string, key: string) => (abortSignal: AbortSignal) =>
+    dynamodb.send(new GetItemCommand({ TableName: table, Key: { [key]: PROBE_KEY } }), { abortSignal });
   const metrics = fenceMetrics(config, 'payments-health');
   const checks = {
     function: async () => undefined,
     database: async () => (await database.pool()).query('SELECT 1'),
     sessions_table: readItem(config.sessionsTable, 'sessionId'),
     idempotency_table: readItem(config.idempotencyTable, 'id'),
-    db_secret: async (abortSignal: AbortSignal) => void parseDbCredentials(await secrets.read(config.dbSecretId, { abortSignal }), config.dbUsername),
-    signing_secret: async (abortSignal: AbortSignal) => void parseSigningSecrets(await secrets.read(config.signingSecretId, { abortSignal })),
+    db_secret: async (abortSignal: AbortSignal) =>
+      void parseDbCredentials(await secrets.read(config.dbSecretId, { abortSignal }), config.dbUsername),
+    signing_secret: async (abortSignal: AbortSignal) =>
+      void parseSigningSecrets(await secrets.read(config.signingSecretId, { abortSignal })),
     [FENCE_CHECK]: (abortSignal: AbortSignal) => fence.read({ abortSignal }),
   };
   return {

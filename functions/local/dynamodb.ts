@@ -84,7 +84,10 @@ export async function startDynalite(port: number): Promise<LocalDynamoDb> {
  * `id` (Powertools' layout; in AWS its TTL attribute is `expiration` — dynalite has no TTL API), the
  * DR state (active region + fencing epoch) by `id`.
  */
-export async function createTables(endpoint: string, tables: { sessionsTable: string; idempotencyTable: string; drStateTable: string }): Promise<void> {
+export async function createTables(
+  endpoint: string,
+  tables: { sessionsTable: string; idempotencyTable: string; drStateTable: string },
+): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     for (const [table, key] of [

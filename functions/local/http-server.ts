@@ -144,7 +144,13 @@ export async function assertPortFree(host: string, port: number): Promise<void> 
   await new Promise<void>((resolve, reject) => {
     const probe = createServer();
     probe.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(error.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use: stop what holds it, or pick another port, e.g. PORT=${port + 1} npm run local` : error.message)),
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE'
+            ? `port ${port} on ${host} is already in use: stop what holds it, or pick another port, e.g. PORT=${port + 1} npm run local`
+            : error.message,
+        ),
+      ),
     );
     probe.listen(port, host, () => probe.close(() => resolve()));
   });

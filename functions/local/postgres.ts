@@ -39,7 +39,8 @@ export async function startPostgres(port: number, options: PostgresOptions = {})
   const listeners: ((what: string) => void)[] = [];
   let destroying = false;
   child.once('exit', (code, signal) => {
-    if (!destroying) listeners.forEach((listener) => listener(`the PostgreSQL engine process (pid ${child.pid}) exited (${signal ?? `code ${code}`})`));
+    if (!destroying)
+      listeners.forEach((listener) => listener(`the PostgreSQL engine process (pid ${child.pid}) exited (${signal ?? `code ${code}`})`));
   });
   const destroy = async () => {
     destroying = true;

@@ -7,7 +7,9 @@ import type { PaymentEvent } from '../webhook/payment-event';
  * hex id in a thousand holds a Luhn-valid run of 13+ digits, which the webhook stores hashed
  * (shared/mask.ts): such suffixes are drawn again, so a sample's ids are stored as they are.
  */
-export function samplePaymentEvent(overrides: Partial<Omit<PaymentEvent, 'data'>> & { data?: Partial<PaymentEvent['data']> } = {}): PaymentEvent {
+export function samplePaymentEvent(
+  overrides: Partial<Omit<PaymentEvent, 'data'>> & { data?: Partial<PaymentEvent['data']> } = {},
+): PaymentEvent {
   let suffix: string;
   do suffix = randomBytes(8).toString('hex');
   while (containsCardNumber(suffix));

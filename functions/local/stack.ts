@@ -104,7 +104,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await writeFile(env.SECRETS_FILE, JSON.stringify(secrets), { mode: 0o600 });
     await createDatabase(postgres, DB_NAME);
     await migrateLocally(migrateEnv);
-    await createTables(dynamodb.endpoint, { sessionsTable: env.SESSIONS_TABLE, idempotencyTable: env.IDEMPOTENCY_TABLE, drStateTable: env.DR_STATE_TABLE });
+    await createTables(dynamodb.endpoint, {
+      sessionsTable: env.SESSIONS_TABLE,
+      idempotencyTable: env.IDEMPOTENCY_TABLE,
+      drStateTable: env.DR_STATE_TABLE,
+    });
     // what `npm run dr -- init` does for a new environment: without it every delivery is refused (fail closed)
     await initialiseFence(dynamodb.endpoint, env.DR_STATE_TABLE);
   } catch (error) {
@@ -121,14 +125,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 async function initialiseFence(endpoint: string, table: string): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
-    await initialiseActiveRegion(client, table, { activeRegion: 'us-east-1', epoch: 1, reason: 'local stack', decidedBy: 'npm run local', updatedAt: new Date() });
+    await initialiseActiveRegion(client, table, {
+      activeRegion: 'us-east-1',
+      epoch: 1,
+      reason: 'local stack',
+      decidedBy: 'npm run local',
+      updatedAt: new Date(),
+    });
   } finally {
     client.destroy();
   }
 }
 
 async function createDatabase(postgres: LocalPostgres, name: string): Promise<void> {
-  const client = new Client({ host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database: 'postgres' });
+  const client = new Client({
+    host: postgres.host,
+    port: postgres.port,
+    user: postgres.user,
+    password: postgres.password,
+    database: 'postgres',
+  });
   await client.connect();
   try {
     await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);

@@ -25,7 +25,10 @@ export function scramSha256Verifier(password: string, salt: Buffer = randomBytes
  * error naming the rule, never echoing the value.
  */
 export async function setRolePassword(client: ClientBase, role: string, password: string): Promise<void> {
-  if (!PASSWORD_RULE.test(password)) throw new Error(`the password of ${role} must be at least 32 printable ASCII characters without spaces (generate it: openssl rand -hex 32)`);
+  if (!PASSWORD_RULE.test(password))
+    throw new Error(
+      `the password of ${role} must be at least 32 printable ASCII characters without spaces (generate it: openssl rand -hex 32)`,
+    );
   const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
   if (exists.rowCount !== 1) throw new Error(`role ${role} does not exist: the migration that creates it has not been applied`);
   await client.query(`ALTER ROLE ${client.escapeIdentifier(role)} WITH PASSWORD ${client.escapeLiteral(scramSha256Verifier(password))}`);

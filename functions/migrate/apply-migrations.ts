@@ -21,7 +21,9 @@ export class ChecksumMismatchError extends Error {
     readonly recorded: string,
     readonly current: string,
   ) {
-    super(`migration ${migration} was applied with checksum ${recorded} but its file now has ${current}: an applied migration must never change; add a new migration instead`);
+    super(
+      `migration ${migration} was applied with checksum ${recorded} but its file now has ${current}: an applied migration must never change; add a new migration instead`,
+    );
     this.name = 'ChecksumMismatchError';
   }
 }
@@ -61,7 +63,12 @@ export async function applyMigrations(client: ClientBase, set: readonly Migratio
          applied_at timestamptz NOT NULL DEFAULT now()
        )`,
     );
-    const recorded = new Map((await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations')).rows.map((row) => [row.name, row.checksum]));
+    const recorded = new Map(
+      (await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations')).rows.map((row) => [
+        row.name,
+        row.checksum,
+      ]),
+    );
     const unknown = [...recorded.keys()].filter((name) => !set.some((m) => m.name === name)).sort();
     if (unknown.length) throw new UnknownAppliedMigrationError(unknown);
     const ordered = [...set].sort((a, b) => (a.name < b.name ? -1 : 1));

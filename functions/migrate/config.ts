@@ -43,7 +43,8 @@ export function loadMigrateConfig(env: Environment): MigrateConfig {
     dbTlsCaFile: optional('DB_TLS_CA_FILE'),
     dbConnectAddress: optional('DB_CONNECT_ADDRESS'),
   };
-  if (config.appUsername && config.appUsername === config.masterUsername) problem('DB_APP_USERNAME', 'must differ from DB_MASTER_USERNAME (the app role is the least-privilege one)');
+  if (config.appUsername && config.appUsername === config.masterUsername)
+    problem('DB_APP_USERNAME', 'must differ from DB_MASTER_USERNAME (the app role is the least-privilege one)');
   read.refuseInLambda(LOCAL_ONLY_VARIABLES);
   return read.done(config);
 }

@@ -24,13 +24,22 @@ export interface MigratorOverrides {
  * Wires the migrate function: secret reader, writer discovery and a one-connection pool, created
  * once per execution environment. Secrets are read fresh on every run (a rotation is picked up).
  */
-export function createMigrator(config: MigrateConfig, set: readonly Migration[], overrides: MigratorOverrides = {}): MigrationDependencies & { close(): Promise<void> } {
+export function createMigrator(
+  config: MigrateConfig,
+  set: readonly Migration[],
+  overrides: MigratorOverrides = {},
+): MigrationDependencies & { close(): Promise<void> } {
   const logger = createLogger(config, 'payments-migrate');
   const secrets = regionalSecretReader(config, MIGRATE_TIMEOUTS.aws, overrides.secretsManager);
   const rdsClients = overrides.rds ? undefined : lazyRdsClients(MIGRATE_TIMEOUTS.aws);
   const target = endpointResolver(config.dbWriter, overrides.rds ?? (rdsClients as RdsByRegion), config.region);
   const database = lazyDatabase(
-    poolSettings(config, target, { max: 1, connectionTimeoutMs: MIGRATE_TIMEOUTS.connectMs, statementTimeoutMs: MIGRATE_TIMEOUTS.statementMs, applicationName: `payments-migrate-${config.regionSuffix}` }),
+    poolSettings(config, target, {
+      max: 1,
+      connectionTimeoutMs: MIGRATE_TIMEOUTS.connectMs,
+      statementTimeoutMs: MIGRATE_TIMEOUTS.statementMs,
+      applicationName: `payments-migrate-${config.regionSuffix}`,
+    }),
     async () => parseDbCredentials(await secrets.read(config.masterSecretId), config.masterUsername),
     (error) => logger.warn('idle database connection failed', { error }),
   );

@@ -22,7 +22,8 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 export function readMigrationSet(dir: string = MIGRATIONS_DIR): Migration[] {
   const names = readdirSync(dir).sort();
   const misnamed = names.filter((name) => !MIGRATION_FILE.test(name));
-  if (misnamed.length) throw new Error(`${dir}: ${misnamed.join(', ')} must be named NNN_words.sql (three digits, then lowercase words joined by _)`);
+  if (misnamed.length)
+    throw new Error(`${dir}: ${misnamed.join(', ')} must be named NNN_words.sql (three digits, then lowercase words joined by _)`);
   return names.map((name) => migration(name, readFileSync(path.join(dir, name), 'utf8')));
 }
 

@@ -40,14 +40,21 @@ export async function runMigration(event: unknown, deps: MigrationDependencies):
     return { action: 'delete', migrationSetHash: request.migrationSetHash, applied: [], alreadyApplied: [], appRolePasswordSet: false };
   }
   if (request.migrationSetHash !== carried) {
-    throw new Error(`input.migrationSetHash ${request.migrationSetHash} is not the set this function carries (${carried}): the function code is not the synthesized one yet, or the input is stale`);
+    throw new Error(
+      `input.migrationSetHash ${request.migrationSetHash} is not the set this function carries (${carried}): the function code is not the synthesized one yet, or the input is stale`,
+    );
   }
   const client = await deps.connect();
   let failure: Error | undefined;
   try {
     const outcome = await applyMigrations(client, deps.set);
     await setRolePassword(client, deps.appUsername, await deps.appPassword());
-    deps.logger.info('migrations applied', { migrationSetHash: carried, applied: outcome.applied, alreadyApplied: outcome.alreadyApplied, appCredentialsVersionId: request.appCredentialsVersionId });
+    deps.logger.info('migrations applied', {
+      migrationSetHash: carried,
+      applied: outcome.applied,
+      alreadyApplied: outcome.alreadyApplied,
+      appCredentialsVersionId: request.appCredentialsVersionId,
+    });
     return { action: request.action, migrationSetHash: carried, ...outcome, appRolePasswordSet: true };
   } catch (error) {
     failure = error as Error;

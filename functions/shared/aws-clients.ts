@@ -24,7 +24,11 @@ export interface ClientTimeouts {
 export function boundedClientOptions(timeouts: ClientTimeouts) {
   return {
     maxAttempts: timeouts.maxAttempts,
-    requestHandler: { connectionTimeout: timeouts.connectionTimeoutMs, requestTimeout: timeouts.requestTimeoutMs, throwOnRequestTimeout: true },
+    requestHandler: {
+      connectionTimeout: timeouts.connectionTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
   };
 }
 
@@ -45,7 +49,11 @@ export function dynamoDbClient(config: Pick<Config, 'region' | 'dynamodbEndpoint
  * Secrets Manager in this region (the local replica), or SECRETS_FILE when running locally;
  * `client` replaces the Secrets Manager client (tests: a client of moto's Secrets Manager).
  */
-export function regionalSecretReader(config: Pick<Config, 'region' | 'secretsFile'>, timeouts: ClientTimeouts, client?: SecretsManagerApi): SecretReader {
+export function regionalSecretReader(
+  config: Pick<Config, 'region' | 'secretsFile'>,
+  timeouts: ClientTimeouts,
+  client?: SecretsManagerApi,
+): SecretReader {
   if (client) return secretsManagerReader(client);
   if (config.secretsFile) return fileSecretReader(config.secretsFile);
   return secretsManagerReader(new SecretsManagerClient({ region: config.region, ...boundedClientOptions(timeouts) }));

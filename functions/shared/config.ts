@@ -171,7 +171,10 @@ export function endpointSource(
       ? { kind: 'global-writer', globalClusterId: discovered.id }
       : { kind: 'regional-reader', clusterId: discovered.id };
   }
-  problem(`${fixed.variable}/${discovered.variable}`, `one of them is required (${discovered.variable} discovers the endpoint through the RDS API)`);
+  problem(
+    `${fixed.variable}/${discovered.variable}`,
+    `one of them is required (${discovered.variable} discovers the endpoint through the RDS API)`,
+  );
   return { kind: 'fixed', host: '' };
 }
 

@@ -70,7 +70,14 @@ export function poolSettings(
   target: EndpointResolver,
   sizing: Pick<PoolSettings, 'max' | 'connectionTimeoutMs' | 'statementTimeoutMs' | 'applicationName'>,
 ): PoolSettings {
-  return { target, port: config.dbPort, database: config.dbName, tls: config.dbTls ? { caFile: config.dbTlsCaFile } : false, connectAddress: config.dbConnectAddress, ...sizing };
+  return {
+    target,
+    port: config.dbPort,
+    database: config.dbName,
+    tls: config.dbTls ? { caFile: config.dbTlsCaFile } : false,
+    connectAddress: config.dbConnectAddress,
+    ...sizing,
+  };
 }
 
 export interface Database {
@@ -87,7 +94,11 @@ export interface Database {
  * Idle-client errors (e.g. a failover closing connections) go to `onIdleError` instead of
  * crashing the process.
  */
-export function lazyDatabase(settings: PoolSettings, credentials: () => Promise<DbCredentials>, onIdleError: (error: Error) => void): Database {
+export function lazyDatabase(
+  settings: PoolSettings,
+  credentials: () => Promise<DbCredentials>,
+  onIdleError: (error: Error) => void,
+): Database {
   let pool: Promise<Pool> | undefined;
   const retire = (stale: Promise<Pool> | undefined) => {
     if (!stale || pool !== stale) return;
@@ -166,10 +177,15 @@ export function verifyServerIdentity(names: readonly string[], certificate: Peer
     if (!failure) return undefined;
     first ??= failure;
   }
-  return Object.assign(new Error(`the database server certificate (${certificate.subject?.CN ?? 'no CN'}; ${certificate.subjectaltname ?? 'no SAN'}) is valid for none of ${names.join(', ')}`), {
-    code: 'ERR_TLS_CERT_ALTNAME_INVALID',
-    cause: first,
-  });
+  return Object.assign(
+    new Error(
+      `the database server certificate (${certificate.subject?.CN ?? 'no CN'}; ${certificate.subjectaltname ?? 'no SAN'}) is valid for none of ${names.join(', ')}`,
+    ),
+    {
+      code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+      cause: first,
+    },
+  );
 }
 
 /** A socket whose connect(port, host) goes to `address` instead (local runs: the names in DNS do not exist). */

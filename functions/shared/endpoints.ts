@@ -54,18 +54,24 @@ interface ClusterAnswer {
 
 async function discover(source: Exclude<EndpointSource, { kind: 'fixed' }>, rds: RdsByRegion, localRegion: string): Promise<DbTarget> {
   if (source.kind === 'global-writer') {
-    const output = (await rds(localRegion).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: source.globalClusterId }))) as GlobalClusterAnswer;
+    const output = (await rds(localRegion).send(
+      new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: source.globalClusterId }),
+    )) as GlobalClusterAnswer;
     const global = output.GlobalClusters?.[0];
     if (!global?.Endpoint) throw new EndpointDiscoveryError(`global cluster ${source.globalClusterId} has no writer endpoint yet`);
     const writerArn = global.GlobalClusterMembers?.find((member) => member.IsWriter)?.DBClusterArn;
     const writer = writerArn && /^arn:aws[a-z-]*:rds:([a-z0-9-]+):\d{12}:cluster:(.+)$/.exec(writerArn);
-    if (!writer) throw new EndpointDiscoveryError(`global cluster ${source.globalClusterId} has no writer member right now (a failover is running?)`);
+    if (!writer)
+      throw new EndpointDiscoveryError(`global cluster ${source.globalClusterId} has no writer member right now (a failover is running?)`);
     const [, writerRegion, writerClusterId] = writer;
-    const cluster = ((await rds(writerRegion).send(new DescribeDBClustersCommand({ DBClusterIdentifier: writerClusterId }))) as ClusterAnswer).DBClusters?.[0];
+    const cluster = (
+      (await rds(writerRegion).send(new DescribeDBClustersCommand({ DBClusterIdentifier: writerClusterId }))) as ClusterAnswer
+    ).DBClusters?.[0];
     if (!cluster?.Endpoint) throw new EndpointDiscoveryError(`writer cluster ${writerClusterId} (${writerRegion}) has no endpoint yet`);
     return { host: global.Endpoint, tlsNames: [global.Endpoint, cluster.Endpoint] };
   }
-  const cluster = ((await rds(localRegion).send(new DescribeDBClustersCommand({ DBClusterIdentifier: source.clusterId }))) as ClusterAnswer).DBClusters?.[0];
+  const cluster = ((await rds(localRegion).send(new DescribeDBClustersCommand({ DBClusterIdentifier: source.clusterId }))) as ClusterAnswer)
+    .DBClusters?.[0];
   const host = cluster?.ReaderEndpoint ?? cluster?.Endpoint;
   if (!host) throw new EndpointDiscoveryError(`cluster ${source.clusterId} has no endpoint yet`);
   return { host, tlsNames: [cluster?.ReaderEndpoint, cluster?.Endpoint].filter((name): name is string => Boolean(name)) };
@@ -102,8 +108,10 @@ export function endpointResolver(source: EndpointSource, rds: RdsByRegion, local
 export function lazyRdsClients(timeouts: ClientTimeouts): RdsByRegion & { destroy(): void } {
   const clients = new Map<string, RDSClient>();
   const byRegion = (region: string) => {
-    let client = clients.get(region);
-    if (!client) clients.set(region, (client = new RDSClient({ region, ...boundedClientOptions(timeouts) })));
+    const existing = clients.get(region);
+    if (existing) return existing;
+    const client = new RDSClient({ region, ...boundedClientOptions(timeouts) });
+    clients.set(region, client);
     return client;
   };
   return Object.assign(byRegion, { destroy: () => clients.forEach((client) => client.destroy()) });

@@ -61,7 +61,9 @@ export class FenceMissingError extends DrStateError {
 /** The record went back to an epoch lower than one this reader already saw (a restore, a bad manual write): refused. */
 export class FenceRegressedError extends DrStateError {
   constructor(seen: number, read: ActiveRegion) {
-    super(`the active-region record went back to epoch ${read.epoch} (${read.activeRegion}) after epoch ${seen} was seen: refused until it is repaired`);
+    super(
+      `the active-region record went back to epoch ${read.epoch} (${read.activeRegion}) after epoch ${seen} was seen: refused until it is repaired`,
+    );
     this.name = 'FenceRegressedError';
   }
 }
@@ -71,8 +73,10 @@ export function parseActiveRegion(item: Record<string, AttributeValue> | undefin
   if (!item) return undefined;
   const activeRegion = item.activeRegion?.S;
   const epoch = Number(item.epoch?.N);
-  if (!REGIONS.includes(activeRegion as Region)) throw new DrStateError(`active-region item has activeRegion "${activeRegion}", not one of ${REGIONS.join(', ')}`);
-  if (!Number.isSafeInteger(epoch) || epoch < 1) throw new DrStateError(`active-region item has epoch "${item.epoch?.N}", not a positive integer`);
+  if (!REGIONS.includes(activeRegion as Region))
+    throw new DrStateError(`active-region item has activeRegion "${activeRegion}", not one of ${REGIONS.join(', ')}`);
+  if (!Number.isSafeInteger(epoch) || epoch < 1)
+    throw new DrStateError(`active-region item has epoch "${item.epoch?.N}", not a positive integer`);
   return {
     activeRegion: activeRegion as Region,
     epoch,
@@ -83,15 +87,26 @@ export function parseActiveRegion(item: Record<string, AttributeValue> | undefin
 }
 
 /** The record as it is (strongly consistent read), or undefined when there is none (for `dr init` and `dr status`). */
-export async function readActiveRegionRecord(dynamodb: DynamoDbItemApi, table: string, options: { abortSignal?: AbortSignal } = {}): Promise<ActiveRegion | undefined> {
-  const output = (await dynamodb.send(new GetItemCommand({ TableName: table, Key: { id: { S: ACTIVE_REGION_ID } }, ConsistentRead: true }), options)) as {
+export async function readActiveRegionRecord(
+  dynamodb: DynamoDbItemApi,
+  table: string,
+  options: { abortSignal?: AbortSignal } = {},
+): Promise<ActiveRegion | undefined> {
+  const output = (await dynamodb.send(
+    new GetItemCommand({ TableName: table, Key: { id: { S: ACTIVE_REGION_ID } }, ConsistentRead: true }),
+    options,
+  )) as {
     Item?: Record<string, AttributeValue>;
   };
   return parseActiveRegion(output.Item);
 }
 
 /** The active region (strongly consistent read); a missing record throws FenceMissingError. */
-export async function readActiveRegion(dynamodb: DynamoDbItemApi, table: string, options: { abortSignal?: AbortSignal } = {}): Promise<ActiveRegion> {
+export async function readActiveRegion(
+  dynamodb: DynamoDbItemApi,
+  table: string,
+  options: { abortSignal?: AbortSignal } = {},
+): Promise<ActiveRegion> {
   const active = await readActiveRegionRecord(dynamodb, table, options);
   if (!active) throw new FenceMissingError(table);
   return active;
@@ -103,7 +118,10 @@ export async function readActiveRegion(dynamodb: DynamoDbItemApi, table: string,
  * accept), checked against the highest epoch this environment has seen. A lower epoch, or the
  * same epoch naming another region, throws FenceRegressedError.
  */
-export function fenceReader(load: (options: { abortSignal?: AbortSignal }) => Promise<ActiveRegion>): { read(options?: { abortSignal?: AbortSignal }): Promise<ActiveRegion>; highest(): ActiveRegion | undefined } {
+export function fenceReader(load: (options: { abortSignal?: AbortSignal }) => Promise<ActiveRegion>): {
+  read(options?: { abortSignal?: AbortSignal }): Promise<ActiveRegion>;
+  highest(): ActiveRegion | undefined;
+} {
   let highest: ActiveRegion | undefined;
   return {
     async read(options = {}) {
@@ -138,8 +156,13 @@ const CONFLICT_RETRIES = 4;
  * Resolves `superseded` when the record no longer holds that epoch (someone decided first, or the
  * record is missing: `dr init` creates it).
  */
-export async function recordActiveRegion(dynamodb: DynamoDbItemApi, table: string, change: ActiveRegionChange): Promise<'recorded' | 'superseded'> {
-  if (!Number.isSafeInteger(change.epoch) || change.epoch < 2) throw new DrStateError(`a recorded change needs an epoch of at least 2, on top of the initial record (got ${change.epoch})`);
+export async function recordActiveRegion(
+  dynamodb: DynamoDbItemApi,
+  table: string,
+  change: ActiveRegionChange,
+): Promise<'recorded' | 'superseded'> {
+  if (!Number.isSafeInteger(change.epoch) || change.epoch < 2)
+    throw new DrStateError(`a recorded change needs an epoch of at least 2, on top of the initial record (got ${change.epoch})`);
   const written = await conditionalPut(dynamodb, {
     TableName: table,
     Item: activeRegionItem(change),
@@ -150,9 +173,18 @@ export async function recordActiveRegion(dynamodb: DynamoDbItemApi, table: strin
 }
 
 /** The first record of an environment (or its re-creation after a loss), only where there is none. */
-export async function initialiseActiveRegion(dynamodb: DynamoDbItemApi, table: string, change: ActiveRegionChange): Promise<'recorded' | 'exists'> {
-  if (!Number.isSafeInteger(change.epoch) || change.epoch < 1) throw new DrStateError(`an epoch must be a positive integer (got ${change.epoch})`);
-  const written = await conditionalPut(dynamodb, { TableName: table, Item: activeRegionItem(change), ConditionExpression: 'attribute_not_exists(id)' });
+export async function initialiseActiveRegion(
+  dynamodb: DynamoDbItemApi,
+  table: string,
+  change: ActiveRegionChange,
+): Promise<'recorded' | 'exists'> {
+  if (!Number.isSafeInteger(change.epoch) || change.epoch < 1)
+    throw new DrStateError(`an epoch must be a positive integer (got ${change.epoch})`);
+  const written = await conditionalPut(dynamodb, {
+    TableName: table,
+    Item: activeRegionItem(change),
+    ConditionExpression: 'attribute_not_exists(id)',
+  });
   return written ? 'recorded' : 'exists';
 }
 
@@ -172,7 +204,11 @@ function activeRegionItem(change: ActiveRegionChange): Record<string, AttributeV
  * A `ReplicatedWriteConflictException` (MRSC: the same item written from another region at the
  * same moment) is retried a few times with jitter; the condition is evaluated again each time.
  */
-export async function conditionalPut(dynamodb: DynamoDbItemApi, input: PutItemCommandInput, options: { abortSignal?: AbortSignal } = {}): Promise<boolean> {
+export async function conditionalPut(
+  dynamodb: DynamoDbItemApi,
+  input: PutItemCommandInput,
+  options: { abortSignal?: AbortSignal } = {},
+): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     try {
       await dynamodb.send(new PutItemCommand(input), options);
@@ -204,7 +240,9 @@ export class FenceMovedError extends Error {
     readonly before: ActiveRegion,
     readonly now: ActiveRegion,
   ) {
-    super(`the active region changed from ${before.activeRegion} (epoch ${before.epoch}) to ${now.activeRegion} (epoch ${now.epoch}) while the event was being stored`);
+    super(
+      `the active region changed from ${before.activeRegion} (epoch ${before.epoch}) to ${now.activeRegion} (epoch ${now.epoch}) while the event was being stored`,
+    );
     this.name = 'FenceMovedError';
   }
 }

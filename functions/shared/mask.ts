@@ -42,7 +42,9 @@ export function storableIdentifier(id: string): string {
   if (!containsCardNumber(id)) return id;
   // a digest that itself looks card-like (about 1 in 10^9) is salted until it does not: still deterministic
   for (let salt = 0; ; salt++) {
-    const hashed = `sha256_${createHash('sha256').update(salt ? `${id}#${salt}` : id).digest('base64url')}`;
+    const hashed = `sha256_${createHash('sha256')
+      .update(salt ? `${id}#${salt}` : id)
+      .digest('base64url')}`;
     if (!containsCardNumber(hashed)) return hashed;
   }
 }

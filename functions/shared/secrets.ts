@@ -68,7 +68,13 @@ export function cachedSecretReader(reader: SecretReader, ttlMs: number): SecretR
  * there is no window in which a broken value keeps failing from the cache, nor one in which a
  * value that stopped parsing keeps being served.
  */
-export function cachedParsedSecret<T>(reader: SecretReader, secretId: string, parse: (secretString: string) => T, ttlMs: number, now: () => number = Date.now): (options?: ReadOptions) => Promise<T> {
+export function cachedParsedSecret<T>(
+  reader: SecretReader,
+  secretId: string,
+  parse: (secretString: string) => T,
+  ttlMs: number,
+  now: () => number = Date.now,
+): (options?: ReadOptions) => Promise<T> {
   let cached: { expiresAt: number; value: Promise<T> } | undefined;
   return (options) => {
     if (cached && cached.expiresAt > now()) return cached.value;

@@ -91,7 +91,9 @@ export function createPaymentEventApplier(deps: ApplyDependencies): (event: Paym
  * it completes (the retry then replays its answer as a duplicate), fails (its record is deleted and
  * the retry applies the event), or its lock expires (the retry takes over), within IN_PROGRESS_WAIT.
  */
-function waitWhileInProgress<T, C extends InvocationClock>(applyOnce: (event: PaymentEvent, invocation: C) => Promise<T>): (event: PaymentEvent, invocation: C) => Promise<T> {
+function waitWhileInProgress<T, C extends InvocationClock>(
+  applyOnce: (event: PaymentEvent, invocation: C) => Promise<T>,
+): (event: PaymentEvent, invocation: C) => Promise<T> {
   const wait = IN_PROGRESS_WAIT;
   return async (event, invocation) => {
     const deadline = Date.now() + Math.min(wait.maxMs, invocation.getRemainingTimeInMillis() - wait.reserveMs);

@@ -47,9 +47,19 @@ export function createWebhook(config: Config, overrides: WebhookOverrides = {}):
   const secrets = regionalSecretReader(config, WEBHOOK_TIMEOUTS.aws, overrides.secretsManager);
   const rdsClients = overrides.rds ? undefined : lazyRdsClients(WEBHOOK_TIMEOUTS.rds);
   const target = endpointResolver(config.dbWriter, overrides.rds ?? (rdsClients as RdsByRegion), config.region);
-  const credentials = cachedParsedSecret(secrets, config.dbSecretId, (value) => parseDbCredentials(value, config.dbUsername), SECRET_CACHE_MS);
+  const credentials = cachedParsedSecret(
+    secrets,
+    config.dbSecretId,
+    (value) => parseDbCredentials(value, config.dbUsername),
+    SECRET_CACHE_MS,
+  );
   const database = lazyDatabase(
-    poolSettings(config, target, { max: 2, connectionTimeoutMs: 3000, statementTimeoutMs: 5000, applicationName: `payments-webhook-${config.regionSuffix}` }),
+    poolSettings(config, target, {
+      max: 2,
+      connectionTimeoutMs: 3000,
+      statementTimeoutMs: 5000,
+      applicationName: `payments-webhook-${config.regionSuffix}`,
+    }),
     () => credentials(),
     (error) => logger.warn('idle database connection failed', { error }),
   );
@@ -59,7 +69,8 @@ export function createWebhook(config: Config, overrides: WebhookOverrides = {}):
   const fence = fenceReader((options) => readActiveRegion(drState, config.drStateTable, options));
   const fenceRead = (invocation: { getRemainingTimeInMillis(): number }) =>
     fence.read({ abortSignal: invocationSignal(invocation, WEBHOOK_TIMEOUTS.reserveMs, WEBHOOK_TIMEOUTS.fenceReadMs) });
-  const confirmFence = async (before: Parameters<typeof expectUnchanged>[0], invocation: { getRemainingTimeInMillis(): number }) => expectUnchanged(before, await fenceRead(invocation));
+  const confirmFence = async (before: Parameters<typeof expectUnchanged>[0], invocation: { getRemainingTimeInMillis(): number }) =>
+    expectUnchanged(before, await fenceRead(invocation));
   const applyEvent = createPaymentEventApplier({
     database,
     dynamodb,

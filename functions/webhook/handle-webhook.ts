@@ -30,7 +30,16 @@ export interface WebhookDependencies {
   signatureToleranceSeconds: number;
 }
 
-type Outcome = 'applied' | 'duplicate' | 'rejected' | 'fenced' | 'fenced_after_store' | 'in_progress' | 'conflict' | 'unprocessable' | 'dependency_failure';
+type Outcome =
+  | 'applied'
+  | 'duplicate'
+  | 'rejected'
+  | 'fenced'
+  | 'fenced_after_store'
+  | 'in_progress'
+  | 'conflict'
+  | 'unprocessable'
+  | 'dependency_failure';
 
 type Decision = { outcome: Outcome; eventId?: string; cause?: unknown; active?: ActiveRegion; now?: ActiveRegion } & (
   | { applied: AppliedEvent; failure?: undefined }
@@ -45,7 +54,11 @@ type Decision = { outcome: Outcome; eventId?: string; cause?: unknown; active?: 
  * fence moved while the event was being stored (the sender retries; the active region applies it,
  * idempotently). Logs one structured line per request (never the body or a secret).
  */
-export async function handleWebhook(request: APIGatewayProxyEventV2, invocation: InvocationClock, deps: WebhookDependencies): Promise<HttpResponse> {
+export async function handleWebhook(
+  request: APIGatewayProxyEventV2,
+  invocation: InvocationClock,
+  deps: WebhookDependencies,
+): Promise<HttpResponse> {
   const started = performance.now();
   const decision = await decide(request, invocation, deps);
   const response = decision.applied
@@ -62,7 +75,8 @@ export async function handleWebhook(request: APIGatewayProxyEventV2, invocation:
     latencyMs: elapsedMs(started),
   };
   // refusing writes outside the active region is the intended behaviour, not a malfunction
-  if (decision.outcome === 'fenced' || decision.outcome === 'fenced_after_store') deps.logger.warn('webhook refused: region not active', entry);
+  if (decision.outcome === 'fenced' || decision.outcome === 'fenced_after_store')
+    deps.logger.warn('webhook refused: region not active', entry);
   else if (response.statusCode >= 500) deps.logger.error('webhook failed', { ...entry, error: decision.cause });
   else if (response.statusCode >= 400) deps.logger.warn('webhook rejected', entry);
   else deps.logger.info('webhook handled', entry);
@@ -105,13 +119,21 @@ async function decide(request: APIGatewayProxyEventV2, invocation: InvocationClo
   try {
     fence = await deps.fence(invocation);
   } catch (cause) {
-    return { outcome: 'dependency_failure', eventId, failure: retryLater(`the active region could not be read (${fenceProblem(cause)})`), cause };
+    return {
+      outcome: 'dependency_failure',
+      eventId,
+      failure: retryLater(`the active region could not be read (${fenceProblem(cause)})`),
+      cause,
+    };
   }
   if (!fence.allowed) return { outcome: 'fenced', eventId, failure: notActive(`${fence.message}; retry later`), active: fence.active };
 
   let applied: AppliedEvent;
   try {
-    applied = await deps.applyEvent(parsed.event, { fence: fence.active, getRemainingTimeInMillis: () => invocation.getRemainingTimeInMillis() });
+    applied = await deps.applyEvent(parsed.event, {
+      fence: fence.active,
+      getRemainingTimeInMillis: () => invocation.getRemainingTimeInMillis(),
+    });
   } catch (cause) {
     return failedApply(cause, eventId, fence.active);
   }
@@ -130,7 +152,12 @@ function failedApply(cause: unknown, eventId: string, active: ActiveRegion): Dec
     return { outcome: 'fenced_after_store', eventId, failure, active, now: cause.now, cause };
   }
   if (cause instanceof IdempotencyAlreadyInProgressError) {
-    const failure = { statusCode: 409, code: 'event_in_progress', message: 'another delivery of this event is still being processed; retry later', headers: { 'retry-after': '1' } };
+    const failure = {
+      statusCode: 409,
+      code: 'event_in_progress',
+      message: 'another delivery of this event is still being processed; retry later',
+      headers: { 'retry-after': '1' },
+    };
     return { outcome: 'in_progress', eventId, failure };
   }
   if (cause instanceof IdempotencyValidationError || cause instanceof EventConflictError) {
@@ -138,10 +165,21 @@ function failedApply(cause: unknown, eventId: string, active: ActiveRegion): Dec
     return { outcome: 'conflict', eventId, failure, cause };
   }
   if (cause instanceof EventRejectedByDatabaseError) {
-    const failure = { statusCode: 422, code: 'event_unprocessable', message: 'the event cannot be stored (the database refuses its values); it will never succeed as sent' };
+    const failure = {
+      statusCode: 422,
+      code: 'event_unprocessable',
+      message: 'the event cannot be stored (the database refuses its values); it will never succeed as sent',
+    };
     return { outcome: 'unprocessable', eventId, failure, cause };
   }
-  return { outcome: 'dependency_failure', eventId, failure: retryLater(cause instanceof DrStateError ? `the active region could not be confirmed (${fenceProblem(cause)})` : 'event could not be stored'), cause };
+  return {
+    outcome: 'dependency_failure',
+    eventId,
+    failure: retryLater(
+      cause instanceof DrStateError ? `the active region could not be confirmed (${fenceProblem(cause)})` : 'event could not be stored',
+    ),
+    cause,
+  };
 }
 
 function notActive(message: string): HttpError {

@@ -32,9 +32,7 @@ export interface PaymentEvent {
   };
 }
 
-export type ParsedEvent =
-  | { ok: true; event: PaymentEvent }
-  | { ok: false; code: 'malformed_json' | 'invalid_event'; message: string };
+export type ParsedEvent = { ok: true; event: PaymentEvent } | { ok: false; code: 'malformed_json' | 'invalid_event'; message: string };
 
 const IDENTIFIER = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** 2000-01-01T00:00:00Z: no payment event of this system is older. */
@@ -59,7 +57,9 @@ export function parsePaymentEvent(rawBody: Buffer, nowSeconds = Math.floor(Date.
   check(isIdentifier(event.id), 'id must be 1-128 letters, digits or _.:-');
   check(PAYMENT_EVENT_TYPES.includes(event.type as PaymentEventType), `type must be one of ${PAYMENT_EVENT_TYPES.join(', ')}`);
   check(
-    Number.isSafeInteger(event.created) && (event.created as number) >= CREATED_MIN_SECONDS && (event.created as number) <= nowSeconds + CREATED_MAX_AHEAD_SECONDS,
+    Number.isSafeInteger(event.created) &&
+      (event.created as number) >= CREATED_MIN_SECONDS &&
+      (event.created as number) <= nowSeconds + CREATED_MAX_AHEAD_SECONDS,
     'created must be unix seconds from 2000-01-01 to at most one day ahead',
   );
   check(data !== undefined, 'data must be an object');

@@ -41,7 +41,16 @@ interface StoredRow {
  * EventRejectedByDatabaseError (answered 422: the same delivery can never succeed).
  */
 export async function insertPaymentEvent(pool: Pool, event: PaymentEvent, receivedRegion: string): Promise<'inserted' | 'duplicate'> {
-  const fields = [event.id, event.type, event.data.payment_id, event.data.session_id, event.data.amount, event.data.currency, event.created, receivedRegion];
+  const fields = [
+    event.id,
+    event.type,
+    event.data.payment_id,
+    event.data.session_id,
+    event.data.amount,
+    event.data.currency,
+    event.created,
+    receivedRegion,
+  ];
   let inserted: number | null;
   try {
     inserted = (

@@ -31,7 +31,13 @@ export function sessionOrder(event: Pick<PaymentEvent, 'id' | 'type' | 'created'
  * `appliedEventCount` counts the updates made, so it always equals the size of `appliedEventIds`
  * unless an event was applied twice. Resolves true when the item changed.
  */
-export async function recordOnSession(documents: DynamoDBDocumentClient, table: string, event: PaymentEvent, now: Date, options: { abortSignal?: AbortSignal } = {}): Promise<boolean> {
+export async function recordOnSession(
+  documents: DynamoDBDocumentClient,
+  table: string,
+  event: PaymentEvent,
+  now: Date,
+  options: { abortSignal?: AbortSignal } = {},
+): Promise<boolean> {
   try {
     await documents.send(
       new UpdateCommand({
@@ -40,7 +46,8 @@ export async function recordOnSession(documents: DynamoDBDocumentClient, table: 
         UpdateExpression:
           'SET paymentId = :paymentId, paymentStatus = :status, amountMinor = :amount, currency = :currency, ' +
           'lastEventId = :eventId, lastEventCreated = :created, lastEventOrder = :order, updatedAt = :now ADD appliedEventIds :eventIds, appliedEventCount :one',
-        ConditionExpression: 'NOT contains(appliedEventIds, :eventId) AND (attribute_not_exists(lastEventOrder) OR lastEventOrder < :order)',
+        ConditionExpression:
+          'NOT contains(appliedEventIds, :eventId) AND (attribute_not_exists(lastEventOrder) OR lastEventOrder < :order)',
         ExpressionAttributeValues: {
           ':paymentId': event.data.payment_id,
           ':status': event.type.replace(/^payment\./, ''),

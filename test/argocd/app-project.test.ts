@@ -1,6 +1,6 @@
 import { ARGOCD_UNIT, BOOTSTRAP_PROJECT, HEALTH_PATCH_FILE, PROJECT } from '../../argocd/charts';
 import { PLATFORM } from '../../charts/config/platform';
-import { Manifest, groupOf, objectsIn, synthesizedManifests } from '../support/synthesized';
+import { type Manifest, groupOf, objectsIn, synthesizedManifests } from '../support/synthesized';
 
 type Json = Record<string, any>;
 interface GroupKind {
@@ -17,7 +17,12 @@ function permits(project: Json, kind: GroupKind, namespaced: boolean): boolean {
 
 /** The kinds a set of objects uses, from the synthesized YAML itself, split by scope. */
 function kindsOf(objects: readonly Json[]): { cluster: string[]; namespaced: string[] } {
-  const of = (namespaced: boolean) => [...new Set(objects.filter((o) => Boolean(o.metadata.namespace) === namespaced).map((o) => key({ group: groupOf(o.apiVersion), kind: o.kind })))].sort();
+  const of = (namespaced: boolean) =>
+    [
+      ...new Set(
+        objects.filter((o) => Boolean(o.metadata.namespace) === namespaced).map((o) => key({ group: groupOf(o.apiVersion), kind: o.kind })),
+      ),
+    ].sort();
   return { cluster: of(false), namespaced: of(true) };
 }
 
@@ -38,7 +43,15 @@ describe('AppProjects', () => {
     expect(project.spec.clusterResourceWhitelist.map(key).sort()).toEqual(expected.cluster);
     expect(project.spec.namespaceResourceWhitelist.map(key).sort()).toEqual(expected.namespaced);
     expect(expected.namespaced).toEqual(['payments-dr.io/PaymentGlobal', 'payments-dr.io/PaymentRegion']);
-    expect(expected.cluster).toEqual(expect.arrayContaining(['/Namespace', 'pkg.crossplane.io/Provider', 'pkg.crossplane.io/Function', 'aws.upbound.io/ProviderConfig', 's3.aws.upbound.io/Object']));
+    expect(expected.cluster).toEqual(
+      expect.arrayContaining([
+        '/Namespace',
+        'pkg.crossplane.io/Provider',
+        'pkg.crossplane.io/Function',
+        'aws.upbound.io/ProviderConfig',
+        's3.aws.upbound.io/Object',
+      ]),
+    );
   });
 
   test('no wildcard anywhere: groups, kinds, repositories, destinations', () => {
@@ -76,12 +89,16 @@ describe('AppProjects', () => {
 
   test('the bootstrap project allows exactly what the root Application syncs: AppProjects and Applications in the Argo CD namespace', () => {
     expect(bootstrap.metadata.name).toBe(BOOTSTRAP_PROJECT);
-    const synced = manifests.filter((m) => m.file.startsWith(`${ARGOCD_UNIT}/`) && m.file !== `${ARGOCD_UNIT}/${HEALTH_PATCH_FILE}.yaml`).map((m) => m.object);
+    const synced = manifests
+      .filter((m) => m.file.startsWith(`${ARGOCD_UNIT}/`) && m.file !== `${ARGOCD_UNIT}/${HEALTH_PATCH_FILE}.yaml`)
+      .map((m) => m.object);
     const expected = kindsOf(synced);
     expect(expected).toEqual({ cluster: [], namespaced: ['argoproj.io/AppProject', 'argoproj.io/Application'] });
     expect(bootstrap.spec.clusterResourceWhitelist).toEqual([]);
     expect(bootstrap.spec.namespaceResourceWhitelist.map(key).sort()).toEqual(expected.namespaced);
-    expect(bootstrap.spec.destinations).toEqual([{ server: PLATFORM.gitops.destinationServer, namespace: PLATFORM.gitops.argocdNamespace }]);
+    expect(bootstrap.spec.destinations).toEqual([
+      { server: PLATFORM.gitops.destinationServer, namespace: PLATFORM.gitops.argocdNamespace },
+    ]);
     expect(permits(bootstrap, { group: '', kind: 'ConfigMap' }, true)).toBe(false);
   });
 });

@@ -1,9 +1,17 @@
-import { ARGOCD_UNIT, BOOTSTRAP_PROJECT, DIST_PATH, HEALTH_PATCH_FILE, PROJECT, ROOT_APPLICATION, applicationName } from '../../argocd/charts';
+import {
+  ARGOCD_UNIT,
+  BOOTSTRAP_PROJECT,
+  DIST_PATH,
+  HEALTH_PATCH_FILE,
+  PROJECT,
+  ROOT_APPLICATION,
+  applicationName,
+} from '../../argocd/charts';
 import { NEVER_DELETE, PROTECTED_KINDS, SYNC_OPTIONS_ANNOTATION } from '../../argocd/sync-policy';
 import { SYNC_WAVE_ANNOTATION } from '../../argocd/sync-waves';
 import { ENVIRONMENTS } from '../../charts/config/environments';
 import { PLATFORM } from '../../charts/config/platform';
-import { Manifest, foldersOf, groupOf, objectsIn, synthesizedManifests } from '../support/synthesized';
+import { type Manifest, foldersOf, groupOf, objectsIn, synthesizedManifests } from '../support/synthesized';
 
 type Json = Record<string, any>;
 const wave = (object: Json) => Number(object.metadata.annotations?.[SYNC_WAVE_ANNOTATION]);
@@ -49,7 +57,10 @@ describe('Argo CD Applications (dist/argocd/)', () => {
     expect(platform).toHaveLength(1);
     expect(Math.max(...platform)).toBeLessThan(Math.min(...regions));
     expect(Math.max(...regions)).toBeLessThan(Math.min(...globals));
-    const bootstrapObjects = [...objectsIn(manifests, `${ARGOCD_UNIT}/bootstrap.yaml`), ...objectsIn(manifests, `${ARGOCD_UNIT}/appproject.yaml`)];
+    const bootstrapObjects = [
+      ...objectsIn(manifests, `${ARGOCD_UNIT}/bootstrap.yaml`),
+      ...objectsIn(manifests, `${ARGOCD_UNIT}/appproject.yaml`),
+    ];
     for (const object of bootstrapObjects) expect(wave(object)).toBeLessThan(Math.min(...platform));
   });
 
@@ -82,10 +93,14 @@ describe('Argo CD Applications (dist/argocd/)', () => {
   test('claims and the other protected kinds are never pruned and never cascade-deleted', () => {
     const deployed = manifests.filter((m) => !m.file.startsWith(`${ARGOCD_UNIT}/`)).map((m) => m.object);
     const claims = deployed.filter((o) => groupOf(o.apiVersion) === 'payments-dr.io');
-    expect(claims.map((c) => c.kind).sort()).toEqual(ENVIRONMENTS.flatMap(() => ['PaymentGlobal', 'PaymentRegion', 'PaymentRegion']).sort());
+    expect(claims.map((c) => c.kind).sort()).toEqual(
+      ENVIRONMENTS.flatMap(() => ['PaymentGlobal', 'PaymentRegion', 'PaymentRegion']).sort(),
+    );
     const protectedKinds = new Set(PROTECTED_KINDS.map((k) => `${k.group}/${k.kind}`));
     const protectedObjects = deployed.filter((o) => protectedKinds.has(`${groupOf(o.apiVersion)}/${o.kind}`));
-    expect(protectedObjects.map((o) => o.kind)).toEqual(expect.arrayContaining(['Namespace', 'CompositeResourceDefinition', 'Provider', 'ProviderConfig']));
+    expect(protectedObjects.map((o) => o.kind)).toEqual(
+      expect.arrayContaining(['Namespace', 'CompositeResourceDefinition', 'Provider', 'ProviderConfig']),
+    );
     for (const object of [...claims, ...protectedObjects]) expect(object.metadata.annotations[SYNC_OPTIONS_ANNOTATION]).toBe(NEVER_DELETE);
     const artifacts = objectsIn(manifests, 'dev/use1/function-artifacts.yaml');
     for (const artifact of artifacts) expect(artifact.metadata.annotations?.[SYNC_OPTIONS_ANNOTATION]).toBeUndefined();
@@ -106,6 +121,7 @@ describe('pausing one region', () => {
     const byName = (name: string) => applications.find((a) => a.metadata.name === name)!;
     expect(byName(applicationName('dev/use1')).spec.syncPolicy.automated).toBeUndefined();
     expect(byName(applicationName('dev/use1')).spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
-    for (const unit of ['dev/usw2', 'dev/global', 'platform']) expect(byName(applicationName(unit)).spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true, allowEmpty: false });
+    for (const unit of ['dev/usw2', 'dev/global', 'platform'])
+      expect(byName(applicationName(unit)).spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true, allowEmpty: false });
   });
 });

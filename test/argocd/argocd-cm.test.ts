@@ -17,14 +17,21 @@ describe('argocd-cm health patch (dist/argocd/argocd-cm-health.yaml)', () => {
     xrds = objectsOfKind(manifests, 'CompositeResourceDefinition');
   });
 
-  test('targets Argo CD\'s argocd-cm and keeps exactly Argo CD\'s labels (Argo CD only watches part-of=argocd)', () => {
-    expect(patch).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: ARGOCD_CM, namespace: PLATFORM.gitops.argocdNamespace } });
+  test("targets Argo CD's argocd-cm and keeps exactly Argo CD's labels (Argo CD only watches part-of=argocd)", () => {
+    expect(patch).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: ARGOCD_CM, namespace: PLATFORM.gitops.argocdNamespace },
+    });
     expect(patch.metadata.labels).toEqual(ARGOCD_CM_LABELS);
     expect(patch.metadata.annotations).toBeUndefined();
   });
 
-  test('holds only the project\'s keys: annotation tracking and the health checks', () => {
-    const claimAndCompositeKeys = xrds.flatMap((xrd) => [healthKey(xrd.spec.group, xrd.spec.names.kind), healthKey(xrd.spec.group, xrd.spec.claimNames.kind)]);
+  test("holds only the project's keys: annotation tracking and the health checks", () => {
+    const claimAndCompositeKeys = xrds.flatMap((xrd) => [
+      healthKey(xrd.spec.group, xrd.spec.names.kind),
+      healthKey(xrd.spec.group, xrd.spec.claimNames.kind),
+    ]);
     expect(claimAndCompositeKeys).toHaveLength(4);
     expect(Object.keys(patch.data).sort()).toEqual(
       [
@@ -47,7 +54,16 @@ describe('argocd-cm health patch (dist/argocd/argocd-cm-health.yaml)', () => {
     expect(Object.keys(customizations)).toEqual([MANAGED_RESOURCE_GLOB]);
     const script = customizations[MANAGED_RESOURCE_GLOB]['health.lua'];
     expect(script).toBe(HEALTH_SCRIPTS.crossplaneResource);
-    const vpc = { apiVersion: 'ec2.aws.upbound.io/v1beta1', kind: 'VPC', status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Available' }, { type: 'Synced', status: 'True' }] } };
+    const vpc = {
+      apiVersion: 'ec2.aws.upbound.io/v1beta1',
+      kind: 'VPC',
+      status: {
+        conditions: [
+          { type: 'Ready', status: 'True', reason: 'Available' },
+          { type: 'Synced', status: 'True' },
+        ],
+      },
+    };
     expect(runHealthCheck(script, vpc).status).toBe('Healthy');
   });
 });

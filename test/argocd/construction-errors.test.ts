@@ -13,19 +13,25 @@ describe('Argo CD constructs refuse what would deploy wrongly, naming it', () =>
     const app = new App();
     const chart = chartIn(app, 'platform', 'extra');
     new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'payments-dr' } });
-    expect(() => applySyncPolicy([chart])).toThrow('platform/extra.yaml: v1 ConfigMap "settings" has no sync wave: add its kind to PLATFORM_WAVES');
+    expect(() => applySyncPolicy([chart])).toThrow(
+      'platform/extra.yaml: v1 ConfigMap "settings" has no sync wave: add its kind to PLATFORM_WAVES',
+    );
   });
 
   test('a folder no Application deploys, or a unit without objects, stops the synth', () => {
     const stray = new App();
     const charts = [chartIn(stray, 'platform', 'namespace'), chartIn(stray, 'tools', 'extra')];
     new ApiObject(charts[1], 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tools' } });
-    expect(() => argocdCharts(stray, { platform: PLATFORM, environments: ENVIRONMENTS, deployedCharts: charts })).toThrow('dist/tools/ belongs to no deployable unit');
+    expect(() => argocdCharts(stray, { platform: PLATFORM, environments: ENVIRONMENTS, deployedCharts: charts })).toThrow(
+      'dist/tools/ belongs to no deployable unit',
+    );
 
     const empty = new App();
     const platformOnly = chartIn(empty, 'platform', 'namespace');
     new ApiObject(platformOnly, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'payments-dr' } });
-    expect(() => argocdCharts(empty, { platform: PLATFORM, environments: ENVIRONMENTS, deployedCharts: [platformOnly] })).toThrow('unit dev/use1 has no object');
+    expect(() => argocdCharts(empty, { platform: PLATFORM, environments: ENVIRONMENTS, deployedCharts: [platformOnly] })).toThrow(
+      'unit dev/use1 has no object',
+    );
   });
 
   test('a project with a wildcard kind is refused', () => {
@@ -39,9 +45,16 @@ describe('Argo CD constructs refuse what would deploy wrongly, naming it', () =>
       destinationNamespaces: ['payments-dr'],
       wave: -1,
     };
-    expect(() => new RestrictedProject(chartIn(app, 'argocd', 'a'), 'p', { ...props, kinds: { clusterScoped: [{ group: '*', kind: '*' }], namespaced: [], namespaces: [] } })).toThrow(
-      'kind "*/*" contains a wildcard',
-    );
-    expect(() => new RestrictedProject(chartIn(app, 'argocd', 'b'), 'p', { ...props, kinds: { clusterScoped: [], namespaced: [], namespaces: [] } })).toThrow('no kind to allow');
+    expect(
+      () =>
+        new RestrictedProject(chartIn(app, 'argocd', 'a'), 'p', {
+          ...props,
+          kinds: { clusterScoped: [{ group: '*', kind: '*' }], namespaced: [], namespaces: [] },
+        }),
+    ).toThrow('kind "*/*" contains a wildcard');
+    expect(
+      () =>
+        new RestrictedProject(chartIn(app, 'argocd', 'b'), 'p', { ...props, kinds: { clusterScoped: [], namespaced: [], namespaces: [] } }),
+    ).toThrow('no kind to allow');
   });
 });

@@ -61,12 +61,21 @@ describe('environment config validation', () => {
     ['regions.use1.natmode', 'single', 'regions.use1.natmode'],
   ])('an unknown field %s is refused by name, with the known fields beside it', (field, value, named) => {
     const problems = problemsOf({ [field]: value });
-    expect(problems).toEqual([expect.objectContaining({ environment: 'dev', field: named, value, rule: expect.stringMatching(/^is not a known field \(known here: .+\)$/) })]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        environment: 'dev',
+        field: named,
+        value,
+        rule: expect.stringMatching(/^is not a known field \(known here: .+\)$/),
+      }),
+    ]);
   });
 
   test('a missing field is refused by name instead of crashing later', () => {
     const { alertEmails: _omitted, ...withoutEmails } = devWith();
-    expect(environmentProblems(withoutEmails)).toEqual([expect.objectContaining({ field: 'alertEmails', value: undefined, rule: expect.stringMatching(/^is required: /) })]);
+    expect(environmentProblems(withoutEmails)).toEqual([
+      expect.objectContaining({ field: 'alertEmails', value: undefined, rule: expect.stringMatching(/^is required: /) }),
+    ]);
     const { secretVersions: _alsoOmitted, ...withoutVersions } = devWith();
     expect(environmentProblems(withoutVersions).map((p) => p.field)).toEqual(['secretVersions']);
   });
@@ -85,7 +94,12 @@ describe('environment config validation', () => {
 
   test('overlapping VPC CIDRs between the regions are refused (they are peered)', () => {
     const problems = problemsOf({ 'regions.usw2.vpcCidr': '10.10.128.0/17' });
-    expect(problems).toEqual([expect.objectContaining({ field: 'regions.usw2.vpcCidr', rule: expect.stringContaining('must not overlap regions.use1.vpcCidr 10.10.0.0/16') })]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        field: 'regions.usw2.vpcCidr',
+        rule: expect.stringContaining('must not overlap regions.use1.vpcCidr 10.10.0.0/16'),
+      }),
+    ]);
   });
 
   test('production refuses the single NAT gateway mode', () => {
@@ -140,7 +154,13 @@ describe('environment config validation', () => {
       'environment "staging": dns.domain',
       'environment "staging": alertEmails',
     ]);
-    const real = { ...STAGING, awsAccountId: '210987654321', organisationPrefix: 'acmepay', dns: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', domain: 'staging.pay.acme.io' }, alertEmails: ['oncall@acme.io'] };
+    const real = {
+      ...STAGING,
+      awsAccountId: '210987654321',
+      organisationPrefix: 'acmepay',
+      dns: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', domain: 'staging.pay.acme.io' },
+      alertEmails: ['oncall@acme.io'],
+    };
     expect(placeholderWarnings([real])).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { PLATFORM } from '../../charts/config/platform';
 import { READ_VERBS } from '../../charts/operators-read-access';
-import { Manifest, objectsIn, objectsOfKind, synthesizedManifests } from '../support/synthesized';
+import { type Manifest, objectsIn, objectsOfKind, synthesizedManifests } from '../support/synthesized';
 
 type Json = Record<string, any>;
 
@@ -16,14 +16,26 @@ describe('operators RBAC (dist/platform/operators-rbac.yaml)', () => {
 
   test('one ClusterRole and one binding, nothing else RBAC', () => {
     const rbac = manifests.filter((m) => m.object.apiVersion.startsWith('rbac.authorization.k8s.io/'));
-    expect(rbac.map((m) => `${m.file} ${m.object.kind}`)).toEqual(['platform/operators-rbac.yaml ClusterRole', 'platform/operators-rbac.yaml ClusterRoleBinding']);
+    expect(rbac.map((m) => `${m.file} ${m.object.kind}`)).toEqual([
+      'platform/operators-rbac.yaml ClusterRole',
+      'platform/operators-rbac.yaml ClusterRoleBinding',
+    ]);
   });
 
   test('grants only get/list/watch, only on the claims and composites the XRDs define', () => {
     const xrds = objectsOfKind(manifests, 'CompositeResourceDefinition');
-    const expected = xrds.flatMap((xrd) => [`${xrd.spec.group}/${xrd.spec.names.plural}`, `${xrd.spec.group}/${xrd.spec.claimNames.plural}`]).sort();
-    expect(expected).toEqual(['payments-dr.io/paymentglobals', 'payments-dr.io/paymentregions', 'payments-dr.io/xpaymentglobals', 'payments-dr.io/xpaymentregions']);
-    const granted = role.rules.flatMap((rule: Json) => rule.apiGroups.flatMap((group: string) => rule.resources.map((resource: string) => `${group}/${resource}`)));
+    const expected = xrds
+      .flatMap((xrd) => [`${xrd.spec.group}/${xrd.spec.names.plural}`, `${xrd.spec.group}/${xrd.spec.claimNames.plural}`])
+      .sort();
+    expect(expected).toEqual([
+      'payments-dr.io/paymentglobals',
+      'payments-dr.io/paymentregions',
+      'payments-dr.io/xpaymentglobals',
+      'payments-dr.io/xpaymentregions',
+    ]);
+    const granted = role.rules.flatMap((rule: Json) =>
+      rule.apiGroups.flatMap((group: string) => rule.resources.map((resource: string) => `${group}/${resource}`)),
+    );
     expect(granted.sort()).toEqual(expected);
     for (const rule of role.rules) {
       expect([...rule.verbs].sort()).toEqual([...READ_VERBS].sort());

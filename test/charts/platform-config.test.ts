@@ -1,6 +1,6 @@
 import { ENVIRONMENTS } from '../../charts/config/environments';
 import { PLATFORM } from '../../charts/config/platform';
-import { PlatformConfig } from '../../charts/config/platform-types';
+import type { PlatformConfig } from '../../charts/config/platform-types';
 import { PlatformConfigError, platformProblems, validatePlatform } from '../../charts/config/validate-platform';
 import { renderFiles } from '../../synth/synth';
 import { devWith } from '../support/env-fixture';
@@ -23,8 +23,15 @@ describe('platform config validation', () => {
 
   test('HTTPS and SSH repository URLs are accepted; the alternative registry too', () => {
     expect(platformProblems(platformWith({ 'gitops.repoURL': 'git@github.com:acme/payments-dr.git' }), ENVIRONMENTS)).toEqual([]);
-    expect(platformProblems(platformWith({ 'crossplane.providerRegistry': 'xpkg.crossplane.io/crossplane-contrib' }), ENVIRONMENTS)).toEqual([]);
-    expect(platformProblems(platformWith({ awsCredentials: { source: 'Secret', secretName: 'aws-creds', secretKey: 'credentials' } }), ENVIRONMENTS)).toEqual([]);
+    expect(
+      platformProblems(platformWith({ 'crossplane.providerRegistry': 'xpkg.crossplane.io/crossplane-contrib' }), ENVIRONMENTS),
+    ).toEqual([]);
+    expect(
+      platformProblems(
+        platformWith({ awsCredentials: { source: 'Secret', secretName: 'aws-creds', secretKey: 'credentials' } }),
+        ENVIRONMENTS,
+      ),
+    ).toEqual([]);
   });
 
   test.each([
@@ -63,7 +70,10 @@ describe('platform config validation', () => {
   });
 
   test('Secret credentials need a valid Secret name and key', () => {
-    const problems = platformProblems(platformWith({ awsCredentials: { source: 'Secret', secretName: 'AWS Keys', secretKey: 'a/b' } }), ENVIRONMENTS);
+    const problems = platformProblems(
+      platformWith({ awsCredentials: { source: 'Secret', secretName: 'AWS Keys', secretKey: 'a/b' } }),
+      ENVIRONMENTS,
+    );
     expect(problems.map((p) => p.field)).toEqual(['awsCredentials.secretName', 'awsCredentials.secretKey']);
   });
 

@@ -1,9 +1,9 @@
 import { AWS_PROVIDER_SERVICES } from '../../charts/crossplane-providers';
 import { DEFAULT_PROVIDER_CONFIG } from '../../charts/aws-provider-config';
 import { PLATFORM } from '../../charts/config/platform';
-import { PlatformConfig } from '../../charts/config/platform-types';
+import type { PlatformConfig } from '../../charts/config/platform-types';
 import { AWS_PROVIDER_RUNTIME_CONFIG } from '../../charts/provider-runtime-config';
-import { Manifest, groupOf, objectsIn, objectsOfKind, synthesizedManifests } from '../support/synthesized';
+import { type Manifest, groupOf, objectsIn, objectsOfKind, synthesizedManifests } from '../support/synthesized';
 
 type Json = Record<string, any>;
 const AWS_GROUP_SUFFIX = '.aws.upbound.io';
@@ -13,9 +13,13 @@ const CROSSPLANE_CORE_GROUPS = ['apiextensions.crossplane.io', 'protection.cross
 /** Every apiVersion group the Compositions compose (their bases) or the units deploy directly as managed resources. */
 function managedGroups(manifests: readonly Manifest[]): Set<string> {
   const composed = objectsOfKind(manifests, 'Composition').flatMap((composition) =>
-    composition.spec.pipeline.flatMap((step: Json) => (step.input?.resources ?? []).map((resource: Json) => groupOf(resource.base.apiVersion))),
+    composition.spec.pipeline.flatMap((step: Json) =>
+      (step.input?.resources ?? []).map((resource: Json) => groupOf(resource.base.apiVersion)),
+    ),
   );
-  const deployed = manifests.filter((m) => !m.file.startsWith('platform/') && !m.file.startsWith('argocd/')).map((m) => groupOf(m.object.apiVersion));
+  const deployed = manifests
+    .filter((m) => !m.file.startsWith('platform/') && !m.file.startsWith('argocd/'))
+    .map((m) => groupOf(m.object.apiVersion));
   return new Set([...composed, ...deployed].filter((group) => group !== 'payments-dr.io'));
 }
 
@@ -48,26 +52,43 @@ describe('Crossplane packages (dist/platform/providers.yaml, functions.yaml)', (
 
   test('every package reference is fully qualified and pinned; all providers share one version', () => {
     const { providerRegistry, providerVersion } = PLATFORM.crossplane;
-    for (const provider of providers) expect(provider.spec.package).toMatch(new RegExp(`^${providerRegistry.replace(/\./g, '\\.')}/provider-(family-aws|aws-[a-z0-9]+):${providerVersion.replace(/\./g, '\\.')}$`));
-    for (const pkg of objectsOfKind(manifests, 'Function').map((f) => f.spec.package)) expect(pkg).toMatch(/^[a-z0-9-]+(\.[a-z0-9-]+)+\/[a-z0-9/-]+:v\d+\.\d+\.\d+$/);
+    for (const provider of providers)
+      expect(provider.spec.package).toMatch(
+        new RegExp(
+          `^${providerRegistry.replace(/\./g, '\\.')}/provider-(family-aws|aws-[a-z0-9]+):${providerVersion.replace(/\./g, '\\.')}$`,
+        ),
+      );
+    for (const pkg of objectsOfKind(manifests, 'Function').map((f) => f.spec.package))
+      expect(pkg).toMatch(/^[a-z0-9-]+(\.[a-z0-9-]+)+\/[a-z0-9/-]+:v\d+\.\d+\.\d+$/);
     expect(providerVersion).toBe('v2.6.0');
   });
 
   test('the Functions are the ones the Composition pipelines call, by name', () => {
-    const called = new Set(objectsOfKind(manifests, 'Composition').flatMap((c) => c.spec.pipeline.map((step: Json) => step.functionRef.name)));
-    expect(objectsIn(manifests, 'platform/functions.yaml').map((f) => f.metadata.name).sort()).toEqual([...called].sort());
+    const called = new Set(
+      objectsOfKind(manifests, 'Composition').flatMap((c) => c.spec.pipeline.map((step: Json) => step.functionRef.name)),
+    );
+    expect(
+      objectsIn(manifests, 'platform/functions.yaml')
+        .map((f) => f.metadata.name)
+        .sort(),
+    ).toEqual([...called].sort());
   });
 
   test('pull secrets, when configured, go on every package', async () => {
-    const withSecret = await synthesizedManifests({ ...PLATFORM, crossplane: { ...PLATFORM.crossplane, packagePullSecrets: ['upbound-pull'] } });
-    for (const pkg of [...objectsOfKind(withSecret, 'Provider'), ...objectsOfKind(withSecret, 'Function')]) expect(pkg.spec.packagePullSecrets).toEqual([{ name: 'upbound-pull' }]);
+    const withSecret = await synthesizedManifests({
+      ...PLATFORM,
+      crossplane: { ...PLATFORM.crossplane, packagePullSecrets: ['upbound-pull'] },
+    });
+    for (const pkg of [...objectsOfKind(withSecret, 'Provider'), ...objectsOfKind(withSecret, 'Function')])
+      expect(pkg.spec.packagePullSecrets).toEqual([{ name: 'upbound-pull' }]);
     for (const provider of providers) expect(provider.spec.packagePullSecrets).toBeUndefined();
   });
 });
 
 describe('AWS credentials (ProviderConfig "default" and the providers\' runtime config)', () => {
   const roleArn = 'arn:aws:iam::111122223333:role/payments-dr-crossplane';
-  const servicesOf = (manifests: Manifest[]) => objectsOfKind(manifests, 'Provider').filter((p) => !p.spec.package.includes('provider-family-aws'));
+  const servicesOf = (manifests: Manifest[]) =>
+    objectsOfKind(manifests, 'Provider').filter((p) => !p.spec.package.includes('provider-family-aws'));
 
   test('IRSA (default): the service providers run with a service account annotated with the role; the family provider gets no AWS identity', async () => {
     const manifests = await synthesizedManifests(withCredentials({ source: 'IRSA', roleArn }));
@@ -75,7 +96,9 @@ describe('AWS credentials (ProviderConfig "default" and the providers\' runtime 
     expect(runtime.metadata.name).toBe(AWS_PROVIDER_RUNTIME_CONFIG);
     expect(runtime.spec.serviceAccountTemplate.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': roleArn });
     for (const provider of servicesOf(manifests)) expect(provider.spec.runtimeConfigRef).toEqual({ name: AWS_PROVIDER_RUNTIME_CONFIG });
-    expect(objectsOfKind(manifests, 'Provider').find((p) => p.spec.package.includes('provider-family-aws'))!.spec.runtimeConfigRef).toBeUndefined();
+    expect(
+      objectsOfKind(manifests, 'Provider').find((p) => p.spec.package.includes('provider-family-aws'))!.spec.runtimeConfigRef,
+    ).toBeUndefined();
     const [providerConfig] = objectsIn(manifests, 'platform/providerconfig.yaml');
     expect(providerConfig.metadata.name).toBe(DEFAULT_PROVIDER_CONFIG);
     expect(providerConfig.spec.credentials).toEqual({ source: 'IRSA' });
@@ -90,11 +113,16 @@ describe('AWS credentials (ProviderConfig "default" and the providers\' runtime 
     const token = volume.projected.sources[0].serviceAccountToken;
     expect(token.audience).toBe('sts.amazonaws.com');
     const [providerConfig] = objectsIn(manifests, 'platform/providerconfig.yaml');
-    expect(providerConfig.spec.credentials).toEqual({ source: 'WebIdentity', webIdentity: { roleARN: roleArn, tokenConfig: { source: 'Filesystem', fs: { path: `${mount.mountPath}/${token.path}` } } } });
+    expect(providerConfig.spec.credentials).toEqual({
+      source: 'WebIdentity',
+      webIdentity: { roleARN: roleArn, tokenConfig: { source: 'Filesystem', fs: { path: `${mount.mountPath}/${token.path}` } } },
+    });
   });
 
   test('Secret: static keys from a Secret in crossplane-system, no runtime config', async () => {
-    const manifests = await synthesizedManifests(withCredentials({ source: 'Secret', secretName: 'aws-credentials', secretKey: 'credentials' }));
+    const manifests = await synthesizedManifests(
+      withCredentials({ source: 'Secret', secretName: 'aws-credentials', secretKey: 'credentials' }),
+    );
     expect(objectsIn(manifests, 'platform/provider-runtime.yaml')).toEqual([]);
     for (const provider of servicesOf(manifests)) expect(provider.spec.runtimeConfigRef).toBeUndefined();
     expect(objectsIn(manifests, 'platform/providerconfig.yaml')[0].spec.credentials).toEqual({

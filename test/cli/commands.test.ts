@@ -1,9 +1,10 @@
-import { spawnSync } from 'child_process';
+import { spawnSync } from 'node:child_process';
 import { meetsTarget } from '../../bench/types';
 import { formatTable } from '../../bench/index';
 import { REPO, TSX, npmScriptEntry } from '../support/npm-scripts';
 
-const run = (script: string, args: string[]) => spawnSync(process.execPath, [TSX, npmScriptEntry(script), ...args], { cwd: REPO, encoding: 'utf8' });
+const run = (script: string, args: string[]) =>
+  spawnSync(process.execPath, [TSX, npmScriptEntry(script), ...args], { cwd: REPO, encoding: 'utf8' });
 
 describe.each(['conformance', 'dr-report', 'bench'])('npm run %s', (command) => {
   test('--help prints the usage (as npm run <cmd> -- ...) and exits 0', () => {

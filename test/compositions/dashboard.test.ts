@@ -20,9 +20,19 @@ function keyOfLine(line: unknown[]): string {
 function keyOfAlarm(alarm: Json): string {
   const spec = alarm.spec.forProvider;
   if (spec.metricQuery) return spec.metricQuery[0].expression;
-  return [spec.namespace, spec.metricName, ...Object.entries(spec.dimensions ?? {}).map(([k, v]) => `${k}=${v}`).sort()].join(' ');
+  return [
+    spec.namespace,
+    spec.metricName,
+    ...Object.entries(spec.dimensions ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .sort(),
+  ].join(' ');
 }
-const dimensionsOf = (key: string) => key.split(' ').filter((part) => part.includes('=')).join(' ');
+const dimensionsOf = (key: string) =>
+  key
+    .split(' ')
+    .filter((part) => part.includes('='))
+    .join(' ');
 
 describe.each(['use1', 'usw2'] as const)('the %s dashboard', (suffix) => {
   test('lives in its own region, named by the convention', () => {
@@ -34,27 +44,39 @@ describe.each(['use1', 'usw2'] as const)('the %s dashboard', (suffix) => {
   test('every graphed metric is one an alarm watches, a companion of an alarmed resource (same dimensions), or one the functions publish', () => {
     const alarms = [...ofKind(regions.use1, 'MetricAlarm'), ...ofKind(regions.usw2, 'MetricAlarm')].map(keyOfAlarm);
     const alarmedDimensions = new Set(alarms.map(dimensionsOf).filter(Boolean));
-    const lines = body(regions[suffix]).widgets.filter((w: Json) => w.type === 'metric').flatMap((w: Json) => w.properties.metrics.map(keyOfLine));
+    const lines = body(regions[suffix])
+      .widgets.filter((w: Json) => w.type === 'metric')
+      .flatMap((w: Json) => w.properties.metrics.map(keyOfLine));
     expect(lines.length).toBeGreaterThanOrEqual(15);
     for (const key of lines) {
       const alarmed = alarms.includes(key);
       const companion = alarmedDimensions.has(dimensionsOf(key));
-      const published = key.startsWith(`${DR_NAMESPACE} `) && /^PaymentsDR (ActiveRegion|FenceEpoch) Environment=dev RegionSuffix=(use1|usw2)$/.test(key);
+      const published =
+        key.startsWith(`${DR_NAMESPACE} `) && /^PaymentsDR (ActiveRegion|FenceEpoch) Environment=dev RegionSuffix=(use1|usw2)$/.test(key);
       expect({ key, matches: alarmed || companion || published }).toEqual({ key, matches: true });
     }
   });
 
   test('shows the fence and the Aurora lag of both regions, each read in the region that publishes it', () => {
     const metrics = body(regions[suffix]).widgets.flatMap((w: Json) => w.properties.metrics ?? []);
-    const regionOf = (predicate: (line: unknown[]) => boolean) => metrics.filter(predicate).map((line: unknown[]) => (line[line.length - 1] as Json).region).sort();
+    const regionOf = (predicate: (line: unknown[]) => boolean) =>
+      metrics
+        .filter(predicate)
+        .map((line: unknown[]) => (line[line.length - 1] as Json).region)
+        .sort();
     expect(regionOf((l) => l[1] === 'ActiveRegion')).toEqual(['us-east-1', 'us-west-2']);
-    expect(regionOf((l) => typeof l[0] === 'object' && (l[0] as Json).expression.includes('AuroraGlobalDBRPOLag'))).toEqual(['us-east-1', 'us-west-2']);
+    expect(regionOf((l) => typeof l[0] === 'object' && (l[0] as Json).expression.includes('AuroraGlobalDBRPOLag'))).toEqual([
+      'us-east-1',
+      'us-west-2',
+    ]);
   });
 
   test('its alarm widget lists every alarm this region composes, by ARN', () => {
     const alarmWidget = body(regions[suffix]).widgets.find((w: Json) => w.type === 'alarm');
     const region = (a: Json) => a.spec.forProvider.region;
-    const composed = ofKind(regions[suffix], 'MetricAlarm').map((a) => `arn:aws:cloudwatch:${region(a)}:111122223333:alarm:${a.metadata.name}`);
+    const composed = ofKind(regions[suffix], 'MetricAlarm').map(
+      (a) => `arn:aws:cloudwatch:${region(a)}:111122223333:alarm:${a.metadata.name}`,
+    );
     expect([...alarmWidget.properties.alarms].sort()).toEqual(composed.sort());
   });
 });

@@ -1,4 +1,4 @@
-import * as path from 'path';
+import * as path from 'node:path';
 import { readManifests } from '../../engines/manifest-files';
 import { checkManifests } from '../../engines/check-manifests';
 import { assertValidManifests, InvalidManifestsError } from '../../synth/synth';
@@ -27,14 +27,18 @@ describe('synth refuses invalid output', () => {
 
   test('a Composition patch into a field its managed resource lacks stops the synth with file, object, path and rule', () => {
     const documents = structuredClone(platform);
-    const composition = documents.find((d) => (d.doc as any).kind === 'Composition' && (d.doc as any).metadata.name === 'paymentregion-aws')!.doc as any;
+    const composition = documents.find(
+      (d) => (d.doc as any).kind === 'Composition' && (d.doc as any).metadata.name === 'paymentregion-aws',
+    )!.doc as any;
     const vpc = composition.spec.pipeline[0].input.resources.find((r: any) => r.name === 'vpc');
     vpc.patches.find((p: any) => p.toFieldPath === 'spec.forProvider.cidrBlock').toFieldPath = 'spec.forProvider.cidrBlok';
     expect(() => assertValidManifests(documents)).toThrow(InvalidManifestsError);
-    expect(() => assertValidManifests(documents)).toThrow(/dist\/platform\/paymentregion-api\.yaml Composition\/paymentregion-aws spec\.pipeline\[0\]\.input\.resources\[0\]\.patches\[\d+\]\.toFieldPath "spec\.forProvider\.cidrBlok" is not a field/);
+    expect(() => assertValidManifests(documents)).toThrow(
+      /dist\/platform\/paymentregion-api\.yaml Composition\/paymentregion-aws spec\.pipeline\[0\]\.input\.resources\[0\]\.patches\[\d+\]\.toFieldPath "spec\.forProvider\.cidrBlok" is not a field/,
+    );
   });
 
-  test('a misspelled field in a synthesized object is the engines\' to find: npm test (checkManifests) refuses it', () => {
+  test("a misspelled field in a synthesized object is the engines' to find: npm test (checkManifests) refuses it", () => {
     const vpc = {
       apiVersion: 'ec2.aws.upbound.io/v1beta1',
       kind: 'VPC',

@@ -12,7 +12,11 @@ const session = new EngineSession();
 afterAll(() => session.stop());
 
 function filteredComposition(fieldPath: string) {
-  const vpc = { name: 'vpc', base: { apiVersion: 'ec2.aws.upbound.io/v1beta1', kind: 'VPC', spec: { forProvider: { region: 'us-east-1' } } }, patches: [] };
+  const vpc = {
+    name: 'vpc',
+    base: { apiVersion: 'ec2.aws.upbound.io/v1beta1', kind: 'VPC', spec: { forProvider: { region: 'us-east-1' } } },
+    patches: [],
+  };
   const chart = Testing.chart();
   new PipelineComposition(chart, 'c', {
     name: 'optional',
@@ -41,10 +45,21 @@ describe.each([
 
 test('a Composition without optional resources has no cel-filter step', () => {
   const chart = Testing.chart();
-  new PipelineComposition(chart, 'c', { name: 'plain', compositeTypeRef: { apiVersion: 'example.org/v1alpha1', kind: 'XNetwork' }, patchSets: {}, resources: [] });
-  expect(Testing.synth(chart)[0].spec.pipeline.map((step: { step: string }) => step.step)).toEqual(['patch-and-transform', 'automatically-detect-ready-composed-resources']);
+  new PipelineComposition(chart, 'c', {
+    name: 'plain',
+    compositeTypeRef: { apiVersion: 'example.org/v1alpha1', kind: 'XNetwork' },
+    patchSets: {},
+    resources: [],
+  });
+  expect(Testing.synth(chart)[0].spec.pipeline.map((step: { step: string }) => step.step)).toEqual([
+    'patch-and-transform',
+    'automatically-detect-ready-composed-resources',
+  ]);
 });
 
-test.each(['spec.emails[x]', 'spec..emails', 'spec.e-mails'])('a field path the condition cannot express (%s) is refused at construction', (fieldPath) => {
-  expect(() => xrFieldPresent(fieldPath)).toThrow(`field path "${fieldPath}"`);
-});
+test.each(['spec.emails[x]', 'spec..emails', 'spec.e-mails'])(
+  'a field path the condition cannot express (%s) is refused at construction',
+  (fieldPath) => {
+    expect(() => xrFieldPresent(fieldPath)).toThrow(`field path "${fieldPath}"`);
+  },
+);

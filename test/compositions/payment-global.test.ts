@@ -1,7 +1,7 @@
 import { ENVIRONMENTS } from '../../charts/config/environments';
 import { migrationSetHash, readMigrationSet } from '../../functions/migrate/migration-set';
 import { devWith } from '../support/env-fixture';
-import { RenderedEnvironments, byName, composedOf, ofKind, renderEnvironments, xrOf } from '../support/rendered';
+import { type RenderedEnvironments, byName, composedOf, ofKind, renderEnvironments, xrOf } from '../support/rendered';
 
 type Json = Record<string, any>;
 const GLOBAL = 'dev/global/paymentglobal.yaml';
@@ -33,7 +33,8 @@ describe('PaymentGlobal: Aurora PostgreSQL 14 Global Database', () => {
       masterPasswordSecretRef: { name: 'aurora-master-password-dev', namespace: 'crossplane-system', key: 'password' },
     });
     const secondary = forProvider(byName(global, 'cluster-usw2'));
-    for (const field of ['masterUsername', 'autoGeneratePassword', 'masterPasswordSecretRef', 'databaseName']) expect(secondary).not.toHaveProperty(field);
+    for (const field of ['masterUsername', 'autoGeneratePassword', 'masterPasswordSecretRef', 'databaseName'])
+      expect(secondary).not.toHaveProperty(field);
   });
 
   test('backups with PITR, encryption, log export, TLS forced, destroyable, in both regions', () => {
@@ -46,9 +47,15 @@ describe('PaymentGlobal: Aurora PostgreSQL 14 Global Database', () => {
         skipFinalSnapshot: true,
         enabledCloudwatchLogsExports: ['postgresql'],
       });
-      expect(forProvider(byName(global, `cluster-parameter-group-${region}`)).parameter).toContainEqual(expect.objectContaining({ name: 'rds.force_ssl', value: '1' }));
+      expect(forProvider(byName(global, `cluster-parameter-group-${region}`)).parameter).toContainEqual(
+        expect.objectContaining({ name: 'rds.force_ssl', value: '1' }),
+      );
     }
-    expect(forProvider(byName(global, 'global-cluster'))).toMatchObject({ storageEncrypted: true, deletionProtection: false, forceDestroy: true });
+    expect(forProvider(byName(global, 'global-cluster'))).toMatchObject({
+      storageEncrypted: true,
+      deletionProtection: false,
+      forceDestroy: true,
+    });
   });
 
   test('no drift fight after a failover: no sourceDbClusterIdentifier, engineVersion only in initProvider, members without LateInitialize', () => {
@@ -59,7 +66,7 @@ describe('PaymentGlobal: Aurora PostgreSQL 14 Global Database', () => {
     }
   });
 
-  test('each cluster sits on its region\'s subnet group, Aurora SG and KMS key, selected by labels', () => {
+  test("each cluster sits on its region's subnet group, Aurora SG and KMS key, selected by labels", () => {
     const primary = forProvider(byName(global, 'cluster-usw2'));
     const usw2Dev = { 'payments-dr.io/region': 'usw2', 'payments-dr.io/environment': 'dev' };
     expect(primary.dbSubnetGroupNameSelector.matchLabels).toEqual({ ...usw2Dev, 'payments-dr.io/component': 'database' });
@@ -68,7 +75,10 @@ describe('PaymentGlobal: Aurora PostgreSQL 14 Global Database', () => {
   });
 
   test('one instance per region by default; a count of 3 gives 3 instances and 3 instance Usages per region', async () => {
-    expect(ofKind(global, 'ClusterInstance').map((i) => i.metadata.name)).toEqual(['aurora-instance-1-use1-dev', 'aurora-instance-1-usw2-dev']);
+    expect(ofKind(global, 'ClusterInstance').map((i) => i.metadata.name)).toEqual([
+      'aurora-instance-1-use1-dev',
+      'aurora-instance-1-usw2-dev',
+    ]);
     const three = await renderEnvironments([devWith({ 'database.instancesPerRegion': 3 })]);
     const resources = composedOf(three, GLOBAL);
     expect(ofKind(resources, 'ClusterInstance')).toHaveLength(6);
@@ -78,7 +88,11 @@ describe('PaymentGlobal: Aurora PostgreSQL 14 Global Database', () => {
 
 describe('PaymentGlobal: DynamoDB global tables', () => {
   test('sessions, idempotency and dr-state: on-demand, PITR on the table and the us-west-2 replica, KMS, no deletion protection', () => {
-    for (const [name, hashKey] of [['sessions', 'sessionId'], ['idempotency', 'id'], ['dr-state', 'id']]) {
+    for (const [name, hashKey] of [
+      ['sessions', 'sessionId'],
+      ['idempotency', 'id'],
+      ['dr-state', 'id'],
+    ]) {
       const table = forProvider(byName(global, `table-${name}`));
       expect(table).toMatchObject({
         region: 'us-east-1',
@@ -113,7 +127,7 @@ describe('PaymentGlobal: DynamoDB global tables', () => {
 });
 
 describe('PaymentGlobal: alarms on the shared data layer', () => {
-  test('DynamoDB SystemErrors on each global table in us-east-1, notifying the environment\'s us-east-1 topic', () => {
+  test("DynamoDB SystemErrors on each global table in us-east-1, notifying the environment's us-east-1 topic", () => {
     for (const table of ['sessions', 'idempotency']) {
       expect(forProvider(byName(global, `alarm-${table}-system-errors`))).toMatchObject({
         region: 'us-east-1',
@@ -135,10 +149,22 @@ describe('PaymentGlobal: replicated secrets', () => {
     }
   });
 
-  test('the DB secret version reads the generated master password; the signing secret version reads the operator\'s Kubernetes Secret', () => {
-    expect(forProvider(byName(global, 'secret-version-db-credentials-odd')).secretStringWoSecretRef).toEqual({ name: 'aurora-master-password-dev', namespace: 'crossplane-system', key: 'password' });
-    expect(forProvider(byName(global, 'secret-version-webhook-signing-odd')).secretStringWoSecretRef).toEqual({ name: 'webhook-signing-dev', namespace: 'crossplane-system', key: 'secrets' });
-    expect(forProvider(byName(global, 'secret-version-db-app-credentials-odd')).secretStringWoSecretRef).toEqual({ name: 'aurora-app-password-dev', namespace: 'crossplane-system', key: 'password' });
+  test("the DB secret version reads the generated master password; the signing secret version reads the operator's Kubernetes Secret", () => {
+    expect(forProvider(byName(global, 'secret-version-db-credentials-odd')).secretStringWoSecretRef).toEqual({
+      name: 'aurora-master-password-dev',
+      namespace: 'crossplane-system',
+      key: 'password',
+    });
+    expect(forProvider(byName(global, 'secret-version-webhook-signing-odd')).secretStringWoSecretRef).toEqual({
+      name: 'webhook-signing-dev',
+      namespace: 'crossplane-system',
+      key: 'secrets',
+    });
+    expect(forProvider(byName(global, 'secret-version-db-app-credentials-odd')).secretStringWoSecretRef).toEqual({
+      name: 'aurora-app-password-dev',
+      namespace: 'crossplane-system',
+      key: 'password',
+    });
   });
 
   test('the us-west-2 KMS alias is only observed, never managed', () => {
@@ -167,15 +193,24 @@ describe('PaymentGlobal: schema migrations on deploy', () => {
 
   test('it selects exactly the us-east-1 migrate Function the PaymentRegion claim composes', () => {
     const wanted = forProvider(byName(global, 'invocation-migrate')).functionNameSelector.matchLabels;
-    const matching = (file: string) => ofKind(composedOf(dev, file), 'Function').filter((f) => Object.entries(wanted).every(([k, v]) => labels(f)[k] === v));
+    const matching = (file: string) =>
+      ofKind(composedOf(dev, file), 'Function').filter((f) => Object.entries(wanted).every(([k, v]) => labels(f)[k] === v));
     expect(matching('dev/use1/paymentregion.yaml').map((f) => f.metadata.name)).toEqual(['migrate-use1-dev']);
     expect(matching('dev/usw2/paymentregion.yaml')).toEqual([]);
   });
 
   test.each<[string, Record<string, unknown>, Partial<Record<'migrationSetHash' | 'appCredentialsVersionId', 'same' | 'changed'>>]>([
     ['a re-render of the same config', {}, { migrationSetHash: 'same', appCredentialsVersionId: 'same' }],
-    ['a rotated app password (secretVersions.dbAppCredentials 1 -> 2)', { 'secretVersions.dbAppCredentials': 2 }, { migrationSetHash: 'same', appCredentialsVersionId: 'changed' }],
-    ['a rotated master or signing secret', { 'secretVersions.dbCredentials': 2, 'secretVersions.webhookSigning': 3 }, { migrationSetHash: 'same', appCredentialsVersionId: 'same' }],
+    [
+      'a rotated app password (secretVersions.dbAppCredentials 1 -> 2)',
+      { 'secretVersions.dbAppCredentials': 2 },
+      { migrationSetHash: 'same', appCredentialsVersionId: 'changed' },
+    ],
+    [
+      'a rotated master or signing secret',
+      { 'secretVersions.dbCredentials': 2, 'secretVersions.webhookSigning': 3 },
+      { migrationSetHash: 'same', appCredentialsVersionId: 'same' },
+    ],
   ])('%s: the Invocation input (what re-invokes the function) %j', async (_change, overrides, expected) => {
     const after = input(composedOf(await renderEnvironments([devWith(overrides)]), GLOBAL));
     const before = input(global);
@@ -229,14 +264,21 @@ describe('PaymentGlobal: VPC peering', () => {
 });
 
 describe('PaymentGlobal: deletion order and lifecycle', () => {
-  const edges = () => ofKind(global, 'Usage').map((u) => `${u.spec.by.kind}(${u.spec.by.resourceSelector.matchLabels['payments-dr.io/region'] ?? ''}) holds ${u.spec.of.kind}(${u.spec.of.resourceSelector.matchLabels['payments-dr.io/region'] ?? ''})`);
+  const edges = () =>
+    ofKind(global, 'Usage').map(
+      (u) =>
+        `${u.spec.by.kind}(${u.spec.by.resourceSelector.matchLabels['payments-dr.io/region'] ?? ''}) holds ${u.spec.of.kind}(${u.spec.of.resourceSelector.matchLabels['payments-dr.io/region'] ?? ''})`,
+    );
 
   test('Usages: both members before the global cluster, instances before their cluster, clusters before subnet groups, encrypted data before KMS keys', () => {
     expect(edges().sort()).toEqual(
       [
         'Cluster(use1) holds GlobalCluster()',
         'Cluster(usw2) holds GlobalCluster()',
-        ...['Table', 'Table', 'Table', 'Secret', 'Secret', 'Secret'].flatMap((kind) => [`${kind}() holds Key(use1)`, `${kind}() holds Key(usw2)`]),
+        ...['Table', 'Table', 'Table', 'Secret', 'Secret', 'Secret'].flatMap((kind) => [
+          `${kind}() holds Key(use1)`,
+          `${kind}() holds Key(usw2)`,
+        ]),
         'ClusterInstance(use1) holds Cluster(use1)',
         'ClusterInstance(usw2) holds Cluster(usw2)',
         'Cluster(use1) holds SubnetGroup(use1)',

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENVIRONMENTS } from '../../charts/config/environments';
 import { devWith } from '../support/env-fixture';
-import { RenderedEnvironments, byName, composedOf, ofKind, renderEnvironments } from '../support/rendered';
+import { type RenderedEnvironments, byName, composedOf, ofKind, renderEnvironments } from '../support/rendered';
 
 type Json = Record<string, any>;
 const GLOBAL = 'dev/global/paymentglobal.yaml';
@@ -31,16 +31,19 @@ const diffedFields = (r: Json) => new Set(Object.keys(forProvider(r)));
 const createOnlyFields = (r: Json) => Object.keys(r.spec.initProvider ?? {}).filter((field) => !(field in forProvider(r)));
 
 describe('Aurora members are never promoted or fought by the provider', () => {
-  test.each(['cluster-use1', 'cluster-usw2'])('%s: replicationSourceIdentifier and globalClusterIdentifier are set at creation only', (name) => {
-    const member = byName(global, name);
-    for (const field of ['replicationSourceIdentifier', 'globalClusterIdentifier', 'engineVersion']) {
-      expect(diffedFields(member)).not.toContain(field);
-      expect(createOnlyFields(member)).toContain(field);
-    }
-    // "" names the field (so upjet excludes it from diffs) yet creates the cluster as no value would.
-    expect(member.spec.initProvider.replicationSourceIdentifier).toBe('');
-    expect(member.spec.initProvider.globalClusterIdentifier).toBe('aurora-global-use1-dev');
-  });
+  test.each(['cluster-use1', 'cluster-usw2'])(
+    '%s: replicationSourceIdentifier and globalClusterIdentifier are set at creation only',
+    (name) => {
+      const member = byName(global, name);
+      for (const field of ['replicationSourceIdentifier', 'globalClusterIdentifier', 'engineVersion']) {
+        expect(diffedFields(member)).not.toContain(field);
+        expect(createOnlyFields(member)).toContain(field);
+      }
+      // "" names the field (so upjet excludes it from diffs) yet creates the cluster as no value would.
+      expect(member.spec.initProvider.replicationSourceIdentifier).toBe('');
+      expect(member.spec.initProvider.globalClusterIdentifier).toBe('aurora-global-use1-dev');
+    },
+  );
 
   test('no resource of the global database late-initializes (it would copy those fields into forProvider)', () => {
     const database = [...ofKind(global, 'GlobalCluster'), ...ofKind(global, 'Cluster'), ...ofKind(global, 'ClusterInstance')];
@@ -67,7 +70,8 @@ describe('Aurora members are never promoted or fought by the provider', () => {
  * refused while a secondary cluster exists.
  */
 function deletionGraph(usages: readonly Json[], writer: 'use1' | 'usw2'): Map<string, Set<string>> {
-  const node = (ref: Json) => `${ref.kind}(${ref.resourceSelector.matchLabels['payments-dr.io/region'] ?? 'global'}${ref.resourceSelector.matchLabels['payments-dr.io/purpose']?.replace(/^/, ':') ?? ''})`;
+  const node = (ref: Json) =>
+    `${ref.kind}(${ref.resourceSelector.matchLabels['payments-dr.io/region'] ?? 'global'}${ref.resourceSelector.matchLabels['payments-dr.io/purpose']?.replace(/^/, ':') ?? ''})`;
   const graph = new Map<string, Set<string>>();
   const edge = (from: string, to: string) => graph.set(from, (graph.get(from) ?? new Set()).add(to));
   for (const usage of usages) edge(node(usage.spec.of), node(usage.spec.by));
@@ -107,26 +111,45 @@ describe('tear-down completes in every role', () => {
   test('the check finds the deadlock a "secondary before primary" Usage causes once usw2 is the writer', () => {
     const secondaryBeforePrimary = {
       spec: {
-        of: { kind: 'Cluster', resourceSelector: { matchLabels: { 'payments-dr.io/region': 'use1', 'payments-dr.io/purpose': 'cluster' } } },
-        by: { kind: 'Cluster', resourceSelector: { matchLabels: { 'payments-dr.io/region': 'usw2', 'payments-dr.io/purpose': 'cluster' } } },
+        of: {
+          kind: 'Cluster',
+          resourceSelector: { matchLabels: { 'payments-dr.io/region': 'use1', 'payments-dr.io/purpose': 'cluster' } },
+        },
+        by: {
+          kind: 'Cluster',
+          resourceSelector: { matchLabels: { 'payments-dr.io/region': 'usw2', 'payments-dr.io/purpose': 'cluster' } },
+        },
       },
     };
     const usages = [...ofKind(global, 'Usage'), secondaryBeforePrimary];
     expect(findCycle(deletionGraph(usages, 'use1'))).toBeUndefined();
-    expect(findCycle(deletionGraph(usages, 'usw2'))).toEqual(['Cluster(use1:cluster)', 'Cluster(usw2:cluster)', 'ClusterInstance(usw2:instance-1)', 'Cluster(use1:cluster)']);
+    expect(findCycle(deletionGraph(usages, 'usw2'))).toEqual([
+      'Cluster(use1:cluster)',
+      'Cluster(usw2:cluster)',
+      'ClusterInstance(usw2:instance-1)',
+      'Cluster(use1:cluster)',
+    ]);
   });
 
   test('each regional KMS key outlives every global table and replicated secret (their replicas use the us-west-2 key)', () => {
     const held = (kind: string, purpose: string, region: string) =>
       ofKind(global, 'Usage').filter(
-        (u) => u.spec.by.kind === kind && u.spec.by.resourceSelector.matchLabels['payments-dr.io/purpose'] === purpose && u.spec.of.kind === 'Key' && u.spec.of.resourceSelector.matchLabels['payments-dr.io/region'] === region,
+        (u) =>
+          u.spec.by.kind === kind &&
+          u.spec.by.resourceSelector.matchLabels['payments-dr.io/purpose'] === purpose &&
+          u.spec.of.kind === 'Key' &&
+          u.spec.of.resourceSelector.matchLabels['payments-dr.io/region'] === region,
       );
     const encrypted = [...ofKind(global, 'Table'), ...ofKind(global, 'Secret')];
     expect(encrypted).toHaveLength(6);
     for (const resource of encrypted) {
       for (const region of ['use1', 'usw2']) {
         const [usage] = held(resource.kind, label(resource, 'purpose'), region);
-        expect(usage.spec.of.resourceSelector.matchLabels).toEqual({ 'payments-dr.io/region': region, 'payments-dr.io/component': 'kms', 'payments-dr.io/environment': 'dev' });
+        expect(usage.spec.of.resourceSelector.matchLabels).toEqual({
+          'payments-dr.io/region': region,
+          'payments-dr.io/component': 'kms',
+          'payments-dr.io/environment': 'dev',
+        });
         expect(usage.spec.by.resourceSelector.matchControllerRef).toBe(true);
       }
     }
@@ -146,17 +169,34 @@ describe('secrets rotate', () => {
 
   test('raising a version composes a NEW SecretVersion (the next slot) instead of updating one in place', async () => {
     const rotated = composedOf(await renderEnvironments([devWith({ 'secretVersions.dbCredentials': 2 })]), GLOBAL);
-    const names = (resources: Json[]) => versions(resources).map((v) => `${v.metadata.annotations['crossplane.io/composition-resource-name']}@${forProvider(v).secretStringWoVersion}`);
-    expect(names(global).sort()).toEqual(['secret-version-db-app-credentials-odd@1', 'secret-version-db-credentials-odd@1', 'secret-version-webhook-signing-odd@1']);
-    expect(names(rotated).sort()).toEqual(['secret-version-db-app-credentials-odd@1', 'secret-version-db-credentials-even@2', 'secret-version-webhook-signing-odd@1']);
-    expect(versions(rotated).find((v) => forProvider(v).secretStringWoVersion === 2)!.metadata.name).toBe('db-credentials-version-even-use1-dev');
+    const names = (resources: Json[]) =>
+      versions(resources).map(
+        (v) => `${v.metadata.annotations['crossplane.io/composition-resource-name']}@${forProvider(v).secretStringWoVersion}`,
+      );
+    expect(names(global).sort()).toEqual([
+      'secret-version-db-app-credentials-odd@1',
+      'secret-version-db-credentials-odd@1',
+      'secret-version-webhook-signing-odd@1',
+    ]);
+    expect(names(rotated).sort()).toEqual([
+      'secret-version-db-app-credentials-odd@1',
+      'secret-version-db-credentials-even@2',
+      'secret-version-webhook-signing-odd@1',
+    ]);
+    expect(versions(rotated).find((v) => forProvider(v).secretStringWoVersion === 2)!.metadata.name).toBe(
+      'db-credentials-version-even-use1-dev',
+    );
   });
 });
 
 describe('stable names and an issued certificate', () => {
   test('KMS alias external names carry no alias/ prefix (the provider strips it and adds it back)', () => {
     const aliases = [...ofKind(use1, 'Alias'), ...ofKind(usw2, 'Alias'), ...ofKind(global, 'Alias')];
-    expect(aliases.map((a) => a.metadata.annotations['crossplane.io/external-name']).sort()).toEqual(['payments-use1-dev', 'payments-usw2-dev', 'payments-usw2-dev']);
+    expect(aliases.map((a) => a.metadata.annotations['crossplane.io/external-name']).sort()).toEqual([
+      'payments-use1-dev',
+      'payments-usw2-dev',
+      'payments-usw2-dev',
+    ]);
   });
 
   test('custom domains take the certificate ARN the CertificateValidation reports, never a selector on the bare Certificate', () => {
@@ -170,7 +210,9 @@ describe('stable names and an issued certificate', () => {
   test('the certificate ARN reaches the XR only from the CertificateValidation, and a domain waits for it', () => {
     const composition = dev.objects.find((o) => o.doc.kind === 'Composition' && o.doc.metadata.name === 'paymentregion-aws')!.doc;
     const resources: Json[] = composition.spec.pipeline[0].input.resources;
-    const writers = resources.filter((r) => r.patches.some((p: Json) => p.type === 'ToCompositeFieldPath' && p.toFieldPath === 'status.issuedCertificateArn'));
+    const writers = resources.filter((r) =>
+      r.patches.some((p: Json) => p.type === 'ToCompositeFieldPath' && p.toFieldPath === 'status.issuedCertificateArn'),
+    );
     expect(writers.map((r) => r.name)).toEqual(['certificate-validation']);
     for (const domain of resources.filter((r) => r.base.kind === 'DomainName')) {
       const patch = domain.patches.find((p: Json) => p.toFieldPath === 'spec.forProvider.domainNameConfiguration.certificateArn');
@@ -186,17 +228,29 @@ describe('stable names and an issued certificate', () => {
 });
 
 describe('lag alarms watch metrics that exist', () => {
-  test.each(['aurora-rpo-lag', 'aurora-replication-lag'])('%s queries the metric by cluster, whatever other dimensions it carries', (name) => {
-    for (const [resources, suffix] of [[use1, 'use1'], [usw2, 'usw2']] as const) {
-      const alarm = forProvider(byName(resources, `alarm-${name}`));
-      expect(alarm).not.toHaveProperty('dimensions');
-      expect(alarm).not.toHaveProperty('metricName');
-      const metric = name === 'aurora-rpo-lag' ? 'AuroraGlobalDBRPOLag' : 'AuroraGlobalDBReplicationLag';
-      expect(alarm.metricQuery).toEqual([
-        { id: 'q1', label: metric, period: 60, returnData: true, expression: `SELECT MAX(${metric}) FROM "AWS/RDS" WHERE DBClusterIdentifier = 'aurora-${suffix}-dev'` },
-      ]);
-    }
-  });
+  test.each(['aurora-rpo-lag', 'aurora-replication-lag'])(
+    '%s queries the metric by cluster, whatever other dimensions it carries',
+    (name) => {
+      for (const [resources, suffix] of [
+        [use1, 'use1'],
+        [usw2, 'usw2'],
+      ] as const) {
+        const alarm = forProvider(byName(resources, `alarm-${name}`));
+        expect(alarm).not.toHaveProperty('dimensions');
+        expect(alarm).not.toHaveProperty('metricName');
+        const metric = name === 'aurora-rpo-lag' ? 'AuroraGlobalDBRPOLag' : 'AuroraGlobalDBReplicationLag';
+        expect(alarm.metricQuery).toEqual([
+          {
+            id: 'q1',
+            label: metric,
+            period: 60,
+            returnData: true,
+            expression: `SELECT MAX(${metric}) FROM "AWS/RDS" WHERE DBClusterIdentifier = 'aurora-${suffix}-dev'`,
+          },
+        ]);
+      }
+    },
+  );
 });
 
 /** The IAM actions functions/README.md lists for the failover controller (its "failover controller" bullet). */
@@ -213,7 +267,10 @@ describe('the failover controller is deployed', () => {
     expect(east.s3Key).toBe(west.s3Key);
     expect(east.sourceCodeHash).toBe(west.sourceCodeHash);
     expect(east.s3Key).toMatch(/^functions\/failover-controller\/[0-9a-f]{64}\.zip$/);
-    for (const [fn, region, suffix, peer] of [[east, 'us-east-1', 'use1', 'usw2'], [west, 'us-west-2', 'usw2', 'use1']] as const) {
+    for (const [fn, region, suffix, peer] of [
+      [east, 'us-east-1', 'use1', 'usw2'],
+      [west, 'us-west-2', 'usw2', 'use1'],
+    ] as const) {
       expect(fn).toMatchObject({ region, memorySize: 1024, handler: 'index.handler', timeout: 60 });
       expect(fn).not.toHaveProperty('vpcConfig');
       expect(fn.environment.variables).toMatchObject({
@@ -230,7 +287,7 @@ describe('the failover controller is deployed', () => {
     }
   });
 
-  test('its role has exactly the actions functions/README.md lists (plus its log group), on its own region\'s resources', () => {
+  test("its role has exactly the actions functions/README.md lists (plus its log group), on its own region's resources", () => {
     const statements: Json[] = JSON.parse(forProvider(byName(usw2, 'role-policy-failover-controller')).policy).Statement;
     const actions = [...new Set(statements.flatMap((s) => s.Action))].filter((a) => !a.startsWith('logs:')).sort();
     expect(actions).toEqual(documentedControllerActions());
@@ -238,14 +295,24 @@ describe('the failover controller is deployed', () => {
     expect(arns.filter((arn: string) => /us-east-1/.test(arn))).toEqual([]);
   });
 
-  test('a schedule every minute in its own region, invoking only this region\'s controller through its own role', () => {
-    for (const [resources, region, suffix] of [[use1, 'us-east-1', 'use1'], [usw2, 'us-west-2', 'usw2']] as const) {
+  test("a schedule every minute in its own region, invoking only this region's controller through its own role", () => {
+    for (const [resources, region, suffix] of [
+      [use1, 'us-east-1', 'use1'],
+      [usw2, 'us-west-2', 'usw2'],
+    ] as const) {
       const schedule = forProvider(byName(resources, 'schedule-failover-controller'));
       const controllerArn = `arn:aws:lambda:${region}:111122223333:function:failover-controller-${suffix}-dev`;
-      expect(schedule).toMatchObject({ region, scheduleExpression: 'rate(1 minute)', flexibleTimeWindow: { mode: 'OFF' }, target: { arn: controllerArn } });
+      expect(schedule).toMatchObject({
+        region,
+        scheduleExpression: 'rate(1 minute)',
+        flexibleTimeWindow: { mode: 'OFF' },
+        target: { arn: controllerArn },
+      });
       expect(schedule.target.roleArnSelector).toEqual({ matchControllerRef: true, matchLabels: { 'payments-dr.io/purpose': 'scheduler' } });
       const invoke = JSON.parse(forProvider(byName(resources, 'role-policy-scheduler')).policy).Statement;
-      expect(invoke).toEqual([{ Sid: 'InvokeFailoverController', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [controllerArn] }]);
+      expect(invoke).toEqual([
+        { Sid: 'InvokeFailoverController', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [controllerArn] },
+      ]);
     }
   });
 

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { ENVIRONMENTS } from '../../charts/config/environments';
-import { EnvironmentConfig } from '../../charts/config/types';
+import type { EnvironmentConfig } from '../../charts/config/types';
 import { drReport, formatReport } from '../../conformance/dr-report';
 import { modelFromDocuments } from '../../conformance/model';
 import { devWith } from '../support/env-fixture';
@@ -8,7 +8,12 @@ import { renderEnvironments } from '../support/rendered';
 
 async function reportFor(environments: readonly EnvironmentConfig[]) {
   const { objects } = await renderEnvironments(environments);
-  return drReport(modelFromDocuments(objects, objects.map((o) => ({ file: o.file, text: stringify(o.doc) }))));
+  return drReport(
+    modelFromDocuments(
+      objects,
+      objects.map((o) => ({ file: o.file, text: stringify(o.doc) })),
+    ),
+  );
 }
 const row = (report: Awaited<ReturnType<typeof reportFor>>[number], step: string) => report.rows.find((r) => r.step.includes(step))!;
 

@@ -4,9 +4,9 @@
  * slot the Compositions gate with `policy.fromFieldPath: Required`, and that a taken port is one
  * clear error. The e2e itself (`npm run e2e`) needs the built engines and takes minutes.
  */
-import * as fs from 'fs';
-import * as net from 'net';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
 import { crdDir, REPO_ROOT } from '../../engines/crds';
 import { claimsOf } from '../../e2e/claims';
 import { E2eError } from '../../e2e/log';
@@ -36,17 +36,24 @@ describe('npm run e2e: its plan from dist/', () => {
     platform = readPlatform(REPO_ROOT, path.join(REPO_ROOT, 'dist'));
   });
 
-  test('units come in the root Application\'s wave order: the platform, then the regions, then the global units', () => {
+  test("units come in the root Application's wave order: the platform, then the regions, then the global units", () => {
     const waves = platform.units.map((u) => u.wave);
     expect(waves).toEqual([...waves].sort((a, b) => a - b));
     expect(platform.units[0].folder).toBe('dist/platform');
-    const claimKinds = platform.units.slice(1).map((u) => u.manifests.filter((o) => groupOf(o.apiVersion) === 'payments-dr.io').map((o) => o.kind));
+    const claimKinds = platform.units
+      .slice(1)
+      .map((u) => u.manifests.filter((o) => groupOf(o.apiVersion) === 'payments-dr.io').map((o) => o.kind));
     const firstGlobal = claimKinds.findIndex((kinds) => kinds.includes('PaymentGlobal'));
     expect(claimKinds.slice(0, firstGlobal).every((kinds) => kinds.every((k) => k === 'PaymentRegion'))).toBe(true);
   });
 
   test('the functions the Compositions call are the Functions the platform installs, and every managed kind has a vendored CRD', () => {
-    const refs = new Set(platform.units.flatMap((u) => u.manifests).filter((o) => o.kind === 'Composition').flatMap((c) => c.spec.pipeline.map((s: Json) => s.functionRef.name)));
+    const refs = new Set(
+      platform.units
+        .flatMap((u) => u.manifests)
+        .filter((o) => o.kind === 'Composition')
+        .flatMap((c) => c.spec.pipeline.map((s: Json) => s.functionRef.name)),
+    );
     expect([...refs].sort()).toEqual(platform.functions.map((f) => f.name).sort());
     const vendored = new Set(fs.readdirSync(path.join(crdDir(), 'provider-aws')).map((f) => f.split('_')[0]));
     for (const { apiVersion } of platform.managedKinds) expect(vendored).toContain(apiVersion.split('/')[0]);
@@ -76,7 +83,9 @@ describe('npm run e2e: its plan from dist/', () => {
     try {
       // kube-apiserver is the third port from the base (the two before it are normally free).
       await expect(allocatePorts(port - 2)).rejects.toThrow(E2eError);
-      await expect(allocatePorts(port - 2)).rejects.toThrow(/^port \d+ \((etcd|etcd-peer|kube-apiserver)\) is already in use: stop whatever listens there/);
+      await expect(allocatePorts(port - 2)).rejects.toThrow(
+        /^port \d+ \((etcd|etcd-peer|kube-apiserver)\) is already in use: stop whatever listens there/,
+      );
     } finally {
       busy.close();
     }
@@ -89,7 +98,10 @@ describe('npm run e2e: its plan from dist/', () => {
       spec: { forProvider },
     });
     const vpc = mr('vpc', { zone: 'a' }, 'xr1');
-    const subnet = mr('subnet', {}, 'xr1', { vpcIdSelector: { matchControllerRef: true }, routes: [{ gatewayIdSelector: { matchLabels: { zone: 'b' } } }] });
+    const subnet = mr('subnet', {}, 'xr1', {
+      vpcIdSelector: { matchControllerRef: true },
+      routes: [{ gatewayIdSelector: { matchLabels: { zone: 'b' } } }],
+    });
     const other = mr('other', {}, 'xr2', { vpcIdSelector: { matchControllerRef: true, matchLabels: { zone: 'a' } } });
     expect(unmatchedSelectors([subnet, other], [vpc, subnet, other]).map((p) => `${p.resource} ${p.field}`)).toEqual([
       'X/subnet spec.forProvider.routes[0].gatewayIdSelector',

@@ -1,6 +1,6 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { checksumMismatches, crdDir, loadCrdFiles } from '../../engines/crds';
 
 describe('vendored CRDs', () => {
@@ -14,7 +14,9 @@ describe('vendored CRDs', () => {
     const file = path.join(copy, 'function-patch-and-transform', 'pt.fn.crossplane.io_resources.yaml');
     fs.chmodSync(file, 0o644);
     fs.appendFileSync(file, '\n# edited\n');
-    expect(checksumMismatches(copy)).toEqual([expect.stringMatching(/pt\.fn\.crossplane\.io_resources\.yaml: sha256 [0-9a-f]{64} does not match SHA256SUMS [0-9a-f]{64}/)]);
+    expect(checksumMismatches(copy)).toEqual([
+      expect.stringMatching(/pt\.fn\.crossplane\.io_resources\.yaml: sha256 [0-9a-f]{64} does not match SHA256SUMS [0-9a-f]{64}/),
+    ]);
   });
 
   test('imports/ holds one module per API group exporting a class for every kind of the group', () => {

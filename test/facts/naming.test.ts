@@ -8,7 +8,9 @@ describe('awsName', () => {
 
   test('home-region resources (global cluster, global tables, replicated secrets) carry use1', () => {
     const names = plannedNames({ environmentSuffix: 'dev', organisationPrefix: 'examplepay', domain: 'example.com' }).map((n) => n.name);
-    expect(names).toEqual(expect.arrayContaining(['aurora-global-use1-dev', 'sessions-use1-dev', 'idempotency-use1-dev', 'db-credentials-use1-dev']));
+    expect(names).toEqual(
+      expect.arrayContaining(['aurora-global-use1-dev', 'sessions-use1-dev', 'idempotency-use1-dev', 'db-credentials-use1-dev']),
+    );
     expect(names).not.toContain('sessions-usw2-dev');
   });
 
@@ -31,9 +33,9 @@ describe('AWS name length limits', () => {
     ['log-group', 512],
   ] as const)('%s accepts %i characters and refuses one more', (service, max) => {
     const prefix = service === 'log-group' ? '/aws/lambda/' : '';
-    const fits = prefix + 'a'.repeat(max - prefix.length - 1) + '1';
+    const fits = `${prefix + 'a'.repeat(max - prefix.length - 1)}1`;
     expect(nameViolations(service, fits)).toEqual([]);
-    expect(nameViolations(service, fits + '1')).toEqual([expect.stringContaining(`length ${max + 1} is outside`)]);
+    expect(nameViolations(service, `${fits}1`)).toEqual([expect.stringContaining(`length ${max + 1} is outside`)]);
   });
 
   test('DynamoDB table names need at least 3 characters, S3 buckets too', () => {

@@ -20,7 +20,9 @@ const GUARD_MS = LAMBDA_TIMEOUT_MS + 2000;
 
 async function timed<T>(run: () => Promise<T>): Promise<{ value: T; elapsedMs: number }> {
   const started = performance.now();
-  const guard = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still waiting after ${GUARD_MS} ms: a hung call was not bounded`)), GUARD_MS).unref());
+  const guard = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`still waiting after ${GUARD_MS} ms: a hung call was not bounded`)), GUARD_MS).unref(),
+  );
   const value = await Promise.race([run(), guard]);
   return { value, elapsedMs: performance.now() - started };
 }
@@ -50,11 +52,15 @@ describe('nothing hangs: a SIGSTOPped dynalite (the port accepts connections, no
   test(`the webhook answers 503 dependency_unavailable well inside its ${LAMBDA_TIMEOUT_MS / 1000} s Lambda timeout`, async () => {
     const webhook = createWebhook(stackConfig(stack), { secretsManager });
     opened.push(webhook);
-    expect((await webhook.handle(signedWebhookRequest(JSON.stringify(samplePaymentEvent()), stack.signingSecrets), invocation())).statusCode).toBe(200);
+    expect(
+      (await webhook.handle(signedWebhookRequest(JSON.stringify(samplePaymentEvent()), stack.signingSecrets), invocation())).statusCode,
+    ).toBe(200);
 
     await stack.dynamodb.pause();
     try {
-      const { value: response, elapsedMs } = await timed(() => webhook.handle(signedWebhookRequest(JSON.stringify(samplePaymentEvent()), stack.signingSecrets), invocation()));
+      const { value: response, elapsedMs } = await timed(() =>
+        webhook.handle(signedWebhookRequest(JSON.stringify(samplePaymentEvent()), stack.signingSecrets), invocation()),
+      );
       expect(response.statusCode).toBe(503);
       expect(errorCode(response)).toBe('dependency_unavailable');
       expect(elapsedMs).toBeLessThan(LAMBDA_TIMEOUT_MS / 2);
@@ -63,12 +69,14 @@ describe('nothing hangs: a SIGSTOPped dynalite (the port accepts connections, no
     }
   });
 
-  test('health answers 503 within Route 53\'s 2 s', async () => {
+  test("health answers 503 within Route 53's 2 s", async () => {
     const health = createHealth(stackConfig(stack), { secretsManager });
     opened.push(health);
     await stack.dynamodb.pause();
     try {
-      const { value: response, elapsedMs } = await timed(() => health.handle(apiGatewayEvent({ method: 'GET', path: '/health' }), invocation(3000)));
+      const { value: response, elapsedMs } = await timed(() =>
+        health.handle(apiGatewayEvent({ method: 'GET', path: '/health' }), invocation(3000)),
+      );
       expect(response.statusCode).toBe(503);
       expect(elapsedMs).toBeLessThan(2000);
     } finally {

@@ -5,7 +5,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Artifact } from '../../functions/build';
-import { bundle, bundleFunctions, FAILOVER_CONTROLLER, FUNCTION_NAMES, LAMBDA_HANDLER, LAMBDA_RUNTIME, MAX_ZIP_BYTES, MIGRATE } from '../../functions/build';
+import {
+  bundle,
+  bundleFunctions,
+  FAILOVER_CONTROLLER,
+  FUNCTION_NAMES,
+  LAMBDA_HANDLER,
+  LAMBDA_RUNTIME,
+  MAX_ZIP_BYTES,
+  MIGRATE,
+} from '../../functions/build';
 import { EXAMPLE_ENVIRONMENT } from '../../functions/local/example-environment';
 import { readMigrationSet } from '../../functions/migrate/migration-set';
 import { CONTROLLER_ENVIRONMENT } from '../support/functions/controller-environment';
@@ -24,7 +33,10 @@ const MIGRATE_ENVIRONMENT: Record<string, string> = {
   DB_APP_SECRET_ID: 'db-app-credentials-use1-dev',
   DB_APP_USERNAME: 'payments_app',
 };
-const ENVIRONMENT_OF: Record<string, Record<string, string>> = { [FAILOVER_CONTROLLER]: CONTROLLER_ENVIRONMENT, [MIGRATE]: MIGRATE_ENVIRONMENT };
+const ENVIRONMENT_OF: Record<string, Record<string, string>> = {
+  [FAILOVER_CONTROLLER]: CONTROLLER_ENVIRONMENT,
+  [MIGRATE]: MIGRATE_ENVIRONMENT,
+};
 
 describe('function bundles', () => {
   let first: Artifact[];
@@ -79,18 +91,24 @@ describe('function bundles', () => {
     const set = readMigrationSet();
     expect(set.length).toBeGreaterThan(0);
     // esbuild writes a multi-line string as a template literal: each line of SQL appears as it is in its file
-    const missing = set.flatMap(({ name, sql, checksum }) => [JSON.stringify(name), checksum, ...sql.split('\n').filter((line) => line.trim())].filter((piece) => !code.includes(piece)));
+    const missing = set.flatMap(({ name, sql, checksum }) =>
+      [JSON.stringify(name), checksum, ...sql.split('\n').filter((line) => line.trim())].filter((piece) => !code.includes(piece)),
+    );
     expect(missing).toEqual([]);
   });
 
   describe('loading a bundle the way Lambda does (cold start in a fresh node process)', () => {
     let directory: string;
     const load = (name: string, env: Record<string, string>) =>
-      execFileSync(process.execPath, ['-e', `console.log(typeof require(${JSON.stringify(path.join(directory, name, 'index.js'))}).handler)`], {
-        env: { PATH: process.env.PATH ?? '', ...env },
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      execFileSync(
+        process.execPath,
+        ['-e', `console.log(typeof require(${JSON.stringify(path.join(directory, name, 'index.js'))}).handler)`],
+        {
+          env: { PATH: process.env.PATH ?? '', ...env },
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
 
     beforeAll(() => {
       directory = mkdtempSync(path.join(tmpdir(), 'payments-dr-bundle-'));

@@ -43,8 +43,14 @@ describe('configuration from environment variables', () => {
     expect(problemsOf({ ...VALID, [variable]: undefined })).toContain(`${variable} is required`);
   });
 
-  test('in AWS the cluster ids replace fixed endpoints: writer from the global cluster, local from this region\'s cluster', () => {
-    const config = loadConfig({ ...VALID, DB_WRITER_ENDPOINT: undefined, DB_LOCAL_ENDPOINT: undefined, GLOBAL_CLUSTER_ID: 'aurora-global-use1-dev', LOCAL_CLUSTER_ID: 'aurora-usw2-dev' });
+  test("in AWS the cluster ids replace fixed endpoints: writer from the global cluster, local from this region's cluster", () => {
+    const config = loadConfig({
+      ...VALID,
+      DB_WRITER_ENDPOINT: undefined,
+      DB_LOCAL_ENDPOINT: undefined,
+      GLOBAL_CLUSTER_ID: 'aurora-global-use1-dev',
+      LOCAL_CLUSTER_ID: 'aurora-usw2-dev',
+    });
     expect(config.dbWriter).toEqual({ kind: 'global-writer', globalClusterId: 'aurora-global-use1-dev' });
     expect(config.dbLocal).toEqual({ kind: 'regional-reader', clusterId: 'aurora-usw2-dev' });
   });
@@ -72,8 +78,20 @@ describe('configuration from environment variables', () => {
   });
 
   test('local-only overrides are accepted locally and refused inside Lambda', () => {
-    const local = { ...VALID, SECRETS_FILE: '/tmp/secrets.json', DYNAMODB_ENDPOINT: 'http://127.0.0.1:4567', DB_TLS: 'disable', DB_TLS_CA_FILE: '/tmp/ca.pem', DB_CONNECT_ADDRESS: '127.0.0.1' };
-    expect(loadConfig(local)).toMatchObject({ secretsFile: '/tmp/secrets.json', dbTls: false, dbTlsCaFile: '/tmp/ca.pem', dbConnectAddress: '127.0.0.1' });
+    const local = {
+      ...VALID,
+      SECRETS_FILE: '/tmp/secrets.json',
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:4567',
+      DB_TLS: 'disable',
+      DB_TLS_CA_FILE: '/tmp/ca.pem',
+      DB_CONNECT_ADDRESS: '127.0.0.1',
+    };
+    expect(loadConfig(local)).toMatchObject({
+      secretsFile: '/tmp/secrets.json',
+      dbTls: false,
+      dbTlsCaFile: '/tmp/ca.pem',
+      dbConnectAddress: '127.0.0.1',
+    });
 
     const message = problemsOf({ ...local, AWS_LAMBDA_FUNCTION_NAME: 'lambda-webhook-usw2-dev' });
     for (const variable of ['SECRETS_FILE', 'DYNAMODB_ENDPOINT', 'DB_TLS', 'DB_TLS_CA_FILE', 'DB_CONNECT_ADDRESS']) {
@@ -114,30 +132,54 @@ describe('failover controller configuration', () => {
   });
 
   test('the flag and thresholds are parsed strictly', () => {
-    expect(loadControllerConfig({ ...CONTROLLER, AUTO_FAILOVER_ENABLED: 'TRUE', FAILED_MINUTES_BEFORE_PROMOTION: '5', REPLICATION_LAG_THRESHOLD_MS: '2500' })).toMatchObject({
+    expect(
+      loadControllerConfig({
+        ...CONTROLLER,
+        AUTO_FAILOVER_ENABLED: 'TRUE',
+        FAILED_MINUTES_BEFORE_PROMOTION: '5',
+        REPLICATION_LAG_THRESHOLD_MS: '2500',
+      }),
+    ).toMatchObject({
       autoFailoverEnabled: true,
       failedMinutesBeforePromotion: 5,
       replicationLagThresholdMs: 2500,
     });
-    const message = controllerProblems({ ...CONTROLLER, AUTO_FAILOVER_ENABLED: 'yes', FAILED_MINUTES_BEFORE_PROMOTION: '0', REPLICATION_LAG_THRESHOLD_MS: 'fast' });
+    const message = controllerProblems({
+      ...CONTROLLER,
+      AUTO_FAILOVER_ENABLED: 'yes',
+      FAILED_MINUTES_BEFORE_PROMOTION: '0',
+      REPLICATION_LAG_THRESHOLD_MS: 'fast',
+    });
     expect(message).toContain('AUTO_FAILOVER_ENABLED must be one of true, false (got "yes")');
     expect(message).toContain('FAILED_MINUTES_BEFORE_PROMOTION must be an integer from 1 to 60');
     expect(message).toContain('REPLICATION_LAG_THRESHOLD_MS must be an integer');
   });
 
   test('nothing may point at the other region: the alert topic, the local cluster', () => {
-    expect(controllerProblems({ ...CONTROLLER, ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:alerts-use1-dev' })).toContain('ALERT_TOPIC_ARN is a topic in us-east-1, not in us-west-2');
-    expect(controllerProblems({ ...CONTROLLER, LOCAL_CLUSTER_ID: 'aurora-use1-dev' })).toContain("LOCAL_CLUSTER_ID must be this region's cluster");
+    expect(controllerProblems({ ...CONTROLLER, ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:alerts-use1-dev' })).toContain(
+      'ALERT_TOPIC_ARN is a topic in us-east-1, not in us-west-2',
+    );
+    expect(controllerProblems({ ...CONTROLLER, LOCAL_CLUSTER_ID: 'aurora-use1-dev' })).toContain(
+      "LOCAL_CLUSTER_ID must be this region's cluster",
+    );
     expect(controllerProblems({ ...CONTROLLER, ALERT_TOPIC_ARN: 'alerts-usw2-dev' })).toContain('ALERT_TOPIC_ARN must be an SNS topic ARN');
   });
 
   test('health URLs are https (plain http only locally) and the peer is not this region', () => {
-    expect(loadControllerConfig({ ...CONTROLLER, PEER_HEALTH_URL: 'http://127.0.0.1:3001/health' }).peerHealthUrl).toBe('http://127.0.0.1:3001/health');
+    expect(loadControllerConfig({ ...CONTROLLER, PEER_HEALTH_URL: 'http://127.0.0.1:3001/health' }).peerHealthUrl).toBe(
+      'http://127.0.0.1:3001/health',
+    );
     const inLambda = { ...CONTROLLER, AWS_LAMBDA_FUNCTION_NAME: 'failover-controller-usw2-dev' };
-    expect(controllerProblems({ ...inLambda, PEER_HEALTH_URL: 'http://api-use1-dev.example.com/health' })).toContain('PEER_HEALTH_URL must be an https:// URL');
-    expect(controllerProblems({ ...inLambda, DYNAMODB_ENDPOINT: 'http://127.0.0.1:4567' })).toContain('DYNAMODB_ENDPOINT is for local use only');
+    expect(controllerProblems({ ...inLambda, PEER_HEALTH_URL: 'http://api-use1-dev.example.com/health' })).toContain(
+      'PEER_HEALTH_URL must be an https:// URL',
+    );
+    expect(controllerProblems({ ...inLambda, DYNAMODB_ENDPOINT: 'http://127.0.0.1:4567' })).toContain(
+      'DYNAMODB_ENDPOINT is for local use only',
+    );
     expect(controllerProblems({ ...CONTROLLER, PEER_HEALTH_URL: 'not a url' })).toContain('PEER_HEALTH_URL must be an absolute URL');
-    expect(controllerProblems({ ...CONTROLLER, PEER_HEALTH_URL: CONTROLLER.OWN_HEALTH_URL })).toContain('PEER_HEALTH_URL must differ from OWN_HEALTH_URL');
+    expect(controllerProblems({ ...CONTROLLER, PEER_HEALTH_URL: CONTROLLER.OWN_HEALTH_URL })).toContain(
+      'PEER_HEALTH_URL must differ from OWN_HEALTH_URL',
+    );
   });
 });
 

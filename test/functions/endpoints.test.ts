@@ -1,4 +1,4 @@
-import { CreateDBClusterCommand, RDSClient } from '@aws-sdk/client-rds';
+import { CreateDBClusterCommand, type RDSClient } from '@aws-sdk/client-rds';
 import type { RdsApi } from '../../functions/shared/endpoints';
 import { endpointResolver } from '../../functions/shared/endpoints';
 import type { Moto } from '../support/functions/moto';
@@ -41,7 +41,7 @@ describe('database endpoint discovery against moto (RDS DescribeGlobalClusters /
     expect(calls).toEqual([]);
   });
 
-  test('the webhook in us-west-2 writes to the global writer endpoint; its certificate may name it or the writer cluster, looked up in the writer\'s region', async () => {
+  test("the webhook in us-west-2 writes to the global writer endpoint; its certificate may name it or the writer cluster, looked up in the writer's region", async () => {
     const resolver = endpointResolver({ kind: 'global-writer', globalClusterId: aurora.globalClusterId }, rds, 'us-west-2');
     const target = await resolver.resolve();
 
@@ -60,7 +60,7 @@ describe('database endpoint discovery against moto (RDS DescribeGlobalClusters /
     expect(calls).toHaveLength(4);
   });
 
-  test('health uses this region\'s cluster reader endpoint (answers in both roles), verified against the cluster\'s names', async () => {
+  test("health uses this region's cluster reader endpoint (answers in both roles), verified against the cluster's names", async () => {
     const resolver = endpointResolver({ kind: 'regional-reader', clusterId: 'aurora-usw2-dev' }, rds, 'us-west-2');
     const names = aurora.clusterEndpoints['us-west-2'];
     expect(await resolver.resolve()).toEqual({ host: names.reader, tlsNames: [names.reader, names.writer] });
@@ -70,7 +70,14 @@ describe('database endpoint discovery against moto (RDS DescribeGlobalClusters /
   test('a failed lookup (the cluster does not exist yet) is not remembered: the next call retries', async () => {
     const resolver = endpointResolver({ kind: 'regional-reader', clusterId: 'aurora-usw2-later' }, rds, 'us-west-2');
     await expect(resolver.resolve()).rejects.toMatchObject({ name: 'DBClusterNotFoundFault' });
-    await aurora.rds('us-west-2').send(new CreateDBClusterCommand({ DBClusterIdentifier: 'aurora-usw2-later', Engine: 'aurora-postgresql', MasterUsername: 'u', MasterUserPassword: 'password-password' }));
+    await aurora.rds('us-west-2').send(
+      new CreateDBClusterCommand({
+        DBClusterIdentifier: 'aurora-usw2-later',
+        Engine: 'aurora-postgresql',
+        MasterUsername: 'u',
+        MasterUserPassword: 'password-password',
+      }),
+    );
     expect((await resolver.resolve()).host).toMatch(/^aurora-usw2-later\.cluster-ro-/);
   });
 });

@@ -45,13 +45,25 @@ describe('failover controller on dynalite, CloudWatch and SNS on moto (mock RDS 
    * topic in moto and a mock of the RDS failover control plane. `run()` advances the clock a minute
    * per call; `peerBeats` says what us-east-1's heartbeat is before each run.
    */
-  async function standby(env: Environment = {}, options: { dynamodb?: (real: DynamoDbItemApi) => DynamoDbItemApi; peerBeats?: 'stale' | 'fresh-ready' | 'fresh-not-ready' | 'none' } = {}) {
+  async function standby(
+    env: Environment = {},
+    options: {
+      dynamodb?: (real: DynamoDbItemApi) => DynamoDbItemApi;
+      peerBeats?: 'stale' | 'fresh-ready' | 'fresh-not-ready' | 'none';
+    } = {},
+  ) {
     const table = `dr-state-use1-controller${(tables += 1)}`;
     // Each standby lives in its own hour: moto's Metrics Insights ignores the query's WHERE clause
     // and sums every datapoint of a period, so lag datapoints of different tests must not share one.
     const start = START + tables * 3_600_000;
     await createDrStateTable(dynamo.endpoint, table);
-    await initialiseActiveRegion(documents, table, { activeRegion: 'us-east-1', epoch: 1, reason: 'initial', decidedBy: 'jest', updatedAt: new Date(start - 86_400_000) });
+    await initialiseActiveRegion(documents, table, {
+      activeRegion: 'us-east-1',
+      epoch: 1,
+      reason: 'initial',
+      decidedBy: 'jest',
+      updatedAt: new Date(start - 86_400_000),
+    });
     const topic = await motoTopic(moto, 'us-west-2', `alerts-usw2-dev-${tables}`);
     const config: ControllerConfig = loadControllerConfig({
       ...CONTROLLER_ENVIRONMENT,
@@ -66,18 +78,35 @@ describe('failover controller on dynalite, CloudWatch and SNS on moto (mock RDS 
     const aurora = FakeAuroraGlobal.standard();
     const cloudwatch = new CloudWatchClient(moto.client('us-west-2'));
     const sns = new SNSClient(moto.client('us-west-2'));
-    closers.push(() => cloudwatch.destroy(), () => sns.destroy(), () => topic.close());
+    closers.push(
+      () => cloudwatch.destroy(),
+      () => sns.destroy(),
+      () => topic.close(),
+    );
     let minute = 0;
     let now = new Date(start);
     const dynamodb = options.dynamodb?.(documents);
-    const controller = createController(config, { rds: aurora.rds(config.region), cloudwatch, sns, probe: (url) => probeHealth(url, FAST_PROBE), now: () => now, ...(dynamodb && { dynamodb }) });
+    const controller = createController(config, {
+      rds: aurora.rds(config.region),
+      cloudwatch,
+      sns,
+      probe: (url) => probeHealth(url, FAST_PROBE),
+      now: () => now,
+      ...(dynamodb && { dynamodb }),
+    });
     opened.push(controller);
     const peerBeats = options.peerBeats ?? 'stale';
     const run = async () => {
       now = new Date(start + 60_000 * minute++);
       if (peerBeats !== 'none') {
         const beatAt = peerBeats === 'stale' ? new Date(start - 600_000) : new Date(now.getTime() - 20_000);
-        await writeHeartbeat(documents, table, { region: 'us-east-1', beatAt: beatAt.toISOString(), ready: peerBeats === 'fresh-ready', activeRegion: 'us-east-1', epoch: 1 });
+        await writeHeartbeat(documents, table, {
+          region: 'us-east-1',
+          beatAt: beatAt.toISOString(),
+          ready: peerBeats === 'fresh-ready',
+          activeRegion: 'us-east-1',
+          epoch: 1,
+        });
       }
       return controller.run();
     };
@@ -109,14 +138,18 @@ describe('failover controller on dynalite, CloudWatch and SNS on moto (mock RDS 
 
   test('primary down 3 minutes (no /health, heartbeat stale): records us-west-2 at epoch 2 FIRST, then FailoverGlobalCluster (AllowDataLoss), alerts on SNS, then stands down', async () => {
     const journal: string[] = [];
-    const { aurora, topic, run, table } = await standby({}, {
-      dynamodb: (real) => ({
-        send: async (command, options) => {
-          if (command instanceof PutItemCommand && command.input.Item?.id?.S === ACTIVE_REGION_ID) journal.push('dynamodb PutItem active-region');
-          return real.send(command, options);
-        },
-      }),
-    });
+    const { aurora, topic, run, table } = await standby(
+      {},
+      {
+        dynamodb: (real) => ({
+          send: async (command, options) => {
+            if (command instanceof PutItemCommand && command.input.Item?.id?.S === ACTIVE_REGION_ID)
+              journal.push('dynamodb PutItem active-region');
+            return real.send(command, options);
+          },
+        }),
+      },
+    );
     aurora.journal = journal;
     peer.answer(503);
 
@@ -136,11 +169,15 @@ describe('failover controller on dynalite, CloudWatch and SNS on moto (mock RDS 
       'rds DescribeGlobalClustersCommand us-west-2',
       'rds FailoverGlobalClusterCommand us-west-2',
     ]);
-    expect(aurora.callsOf('FailoverGlobalClusterCommand')[0].input).toEqual({ GlobalClusterIdentifier: 'aurora-global-use1-dev', TargetDbClusterIdentifier: targetArn, AllowDataLoss: true });
+    expect(aurora.callsOf('FailoverGlobalClusterCommand')[0].input).toEqual({
+      GlobalClusterIdentifier: 'aurora-global-use1-dev',
+      TargetDbClusterIdentifier: targetArn,
+      AllowDataLoss: true,
+    });
     expect(runs[2].promotion).toEqual({ outcome: 'promoted', epoch: 2, targetArn, failover: 'requested' });
     const fence = await readActiveRegion(documents, table);
     expect(fence).toMatchObject({ activeRegion: 'us-west-2', epoch: 2, decidedBy: 'failover-controller@us-west-2' });
-    expect(fence.reason).toContain("heartbeat is stale");
+    expect(fence.reason).toContain('heartbeat is stale');
     const published = await topic.messages();
     expect(published).toHaveLength(1);
     expect(published[0]).toMatchObject({ Subject: '[payments-dr dev] us-west-2 promoted (epoch 2)' });
@@ -155,19 +192,38 @@ describe('failover controller on dynalite, CloudWatch and SNS on moto (mock RDS 
     expect(aurora.callsOf('FailoverGlobalClusterCommand')).toHaveLength(1);
   });
 
-  test('every run writes this region\'s heartbeat (both roles) with its own readiness; the probe state holds the count and the last evidence', async () => {
+  test("every run writes this region's heartbeat (both roles) with its own readiness; the probe state holds the count and the last evidence", async () => {
     const { run, table, now } = await standby();
     peer.answer(503);
     await run();
     own.answer(503);
     await run();
 
-    const beat = (await documents.send(new GetItemCommand({ TableName: table, Key: { id: { S: heartbeatId('us-west-2') } }, ConsistentRead: true }))).Item;
-    expect(beat).toMatchObject({ region: { S: 'us-west-2' }, beatAt: { S: now().toISOString() }, ready: { BOOL: false }, activeRegion: { S: 'us-east-1' }, epoch: { N: '1' } });
+    const beat = (
+      await documents.send(new GetItemCommand({ TableName: table, Key: { id: { S: heartbeatId('us-west-2') } }, ConsistentRead: true }))
+    ).Item;
+    expect(beat).toMatchObject({
+      region: { S: 'us-west-2' },
+      beatAt: { S: now().toISOString() },
+      ready: { BOOL: false },
+      activeRegion: { S: 'us-east-1' },
+      epoch: { N: '1' },
+    });
     const lines = decisionLines().slice(-2);
-    expect(lines[0]).toMatchObject({ level: 'INFO', region: 'us-west-2', environment: 'dev', act: false, reason: 'counting', consecutiveFailedMinutes: 1, activeRegion: 'us-east-1', epoch: 1 });
+    expect(lines[0]).toMatchObject({
+      level: 'INFO',
+      region: 'us-west-2',
+      environment: 'dev',
+      act: false,
+      reason: 'counting',
+      consecutiveFailedMinutes: 1,
+      activeRegion: 'us-east-1',
+      epoch: 1,
+    });
     expect(lines[1]).toMatchObject({ reason: 'both_unhealthy' });
-    const item = (await documents.send(new GetItemCommand({ TableName: table, Key: { id: { S: probeStateId('us-west-2') } }, ConsistentRead: true }))).Item;
+    const item = (
+      await documents.send(new GetItemCommand({ TableName: table, Key: { id: { S: probeStateId('us-west-2') } }, ConsistentRead: true }))
+    ).Item;
     expect(item?.consecutiveFailedMinutes).toEqual({ N: '0' });
     expect(JSON.parse(item?.lastEvidence?.S ?? '{}')).toMatchObject({ peer: { ok: false }, own: { ready: false } });
   });
@@ -259,11 +315,19 @@ describe('failover controller on dynalite, CloudWatch and SNS on moto (mock RDS 
   test('(mock RDS control plane) a refused FailoverGlobalCluster after the fence moved: alerts; the next run (now the active region) requests it again and completes', async () => {
     const { aurora, topic, run, table } = await standby({ FAILED_MINUTES_BEFORE_PROMOTION: '1' });
     peer.answer(503);
-    aurora.failNext.set('FailoverGlobalClusterCommand', awsError('InvalidGlobalClusterStateFault', 'Global cluster aurora-global-use1-dev is in modifying state.'));
+    aurora.failNext.set(
+      'FailoverGlobalClusterCommand',
+      awsError('InvalidGlobalClusterStateFault', 'Global cluster aurora-global-use1-dev is in modifying state.'),
+    );
 
     const failed = await run();
 
-    expect(failed.promotion).toEqual({ outcome: 'failed', step: 'failover', epoch: 2, error: 'InvalidGlobalClusterStateFault: Global cluster aurora-global-use1-dev is in modifying state.' });
+    expect(failed.promotion).toEqual({
+      outcome: 'failed',
+      step: 'failover',
+      epoch: 2,
+      error: 'InvalidGlobalClusterStateFault: Global cluster aurora-global-use1-dev is in modifying state.',
+    });
     expect(await readActiveRegion(documents, table)).toMatchObject({ activeRegion: 'us-west-2', epoch: 2 });
     expect((await topic.messages())[0].Subject).toBe('[payments-dr dev] promotion of us-west-2 FAILED at failover');
     expect(output.lines().some((line) => line.message === 'promotion failed' && line.level === 'ERROR')).toBe(true);
@@ -276,17 +340,26 @@ describe('failover controller on dynalite, CloudWatch and SNS on moto (mock RDS 
   });
 
   test('(mock RDS control plane) an epoch recorded by someone else first (the CLI) is not overwritten, and the database is not touched', async () => {
-    const { aurora, run, table } = await standby({ FAILED_MINUTES_BEFORE_PROMOTION: '1' }, {
-      // between this run's read (epoch 1) and its record, an operator records epoch 2
-      dynamodb: (real) => ({
-        send: async (command, options) => {
-          if (command instanceof PutItemCommand && command.input.Item?.id?.S === ACTIVE_REGION_ID) {
-            await recordActiveRegion(real, command.input.TableName as string, { activeRegion: 'us-west-2', epoch: 2, reason: 'operator', decidedBy: 'dr-cli', updatedAt: new Date() });
-          }
-          return real.send(command, options);
-        },
-      }),
-    });
+    const { aurora, run, table } = await standby(
+      { FAILED_MINUTES_BEFORE_PROMOTION: '1' },
+      {
+        // between this run's read (epoch 1) and its record, an operator records epoch 2
+        dynamodb: (real) => ({
+          send: async (command, options) => {
+            if (command instanceof PutItemCommand && command.input.Item?.id?.S === ACTIVE_REGION_ID) {
+              await recordActiveRegion(real, command.input.TableName as string, {
+                activeRegion: 'us-west-2',
+                epoch: 2,
+                reason: 'operator',
+                decidedBy: 'dr-cli',
+                updatedAt: new Date(),
+              });
+            }
+            return real.send(command, options);
+          },
+        }),
+      },
+    );
     peer.answer(503);
 
     const result = await run();
@@ -301,20 +374,40 @@ describe('failover controller on dynalite, CloudWatch and SNS on moto (mock RDS 
     peer.answer(503);
     const cloudwatch = new CloudWatchClient(moto.client('us-west-2'));
     const sns = new SNSClient(moto.client('us-west-2'));
-    closers.push(() => cloudwatch.destroy(), () => sns.destroy());
-    const twin = createController(setup.config, { rds: setup.aurora.rds('us-west-2'), cloudwatch, sns, probe: (url) => probeHealth(url, FAST_PROBE), now: setup.now });
+    closers.push(
+      () => cloudwatch.destroy(),
+      () => sns.destroy(),
+    );
+    const twin = createController(setup.config, {
+      rds: setup.aurora.rds('us-west-2'),
+      cloudwatch,
+      sns,
+      probe: (url) => probeHealth(url, FAST_PROBE),
+      now: setup.now,
+    });
     opened.push(twin);
-    await writeHeartbeat(documents, setup.table, { region: 'us-east-1', beatAt: new Date(setup.start - 600_000).toISOString(), ready: true });
+    await writeHeartbeat(documents, setup.table, {
+      region: 'us-east-1',
+      beatAt: new Date(setup.start - 600_000).toISOString(),
+      ready: true,
+    });
 
     const [first, second] = await Promise.all([setup.run(), twin.run()]);
 
     expect([first.skipped, second.skipped].sort()).toEqual(['concurrent_run', undefined]);
-    const item = (await documents.send(new GetItemCommand({ TableName: setup.table, Key: { id: { S: probeStateId('us-west-2') } }, ConsistentRead: true }))).Item;
+    const item = (
+      await documents.send(
+        new GetItemCommand({ TableName: setup.table, Key: { id: { S: probeStateId('us-west-2') } }, ConsistentRead: true }),
+      )
+    ).Item;
     expect(item?.consecutiveFailedMinutes).toEqual({ N: '1' });
   });
 
   test('an SNS failure (moto: the topic does not exist) is logged and does not undo the promotion', async () => {
-    const { run, table } = await standby({ FAILED_MINUTES_BEFORE_PROMOTION: '1', ALERT_TOPIC_ARN: `arn:aws:sns:us-west-2:${ACCOUNT_ID}:alerts-usw2-nowhere` });
+    const { run, table } = await standby({
+      FAILED_MINUTES_BEFORE_PROMOTION: '1',
+      ALERT_TOPIC_ARN: `arn:aws:sns:us-west-2:${ACCOUNT_ID}:alerts-usw2-nowhere`,
+    });
     peer.answer(503);
 
     const result = await run();
@@ -337,10 +430,16 @@ describe('failover controller without its quorum', () => {
   test('a run that cannot reach the DR state table at all (connection refused) fails the invocation and logs why (mock RDS control plane: never called)', async () => {
     const output = captureOutput();
     const aurora = FakeAuroraGlobal.standard();
-    const controller = createController(loadControllerConfig({ ...CONTROLLER_ENVIRONMENT, DYNAMODB_ENDPOINT: await closedPortUrl() }), { rds: aurora.rds('us-west-2') });
+    const controller = createController(loadControllerConfig({ ...CONTROLLER_ENVIRONMENT, DYNAMODB_ENDPOINT: await closedPortUrl() }), {
+      rds: aurora.rds('us-west-2'),
+    });
     try {
       await expect(controller.run()).rejects.toThrow('cannot read the fence');
-      expect(output.lines().find((line) => line.message === 'failover decision')).toMatchObject({ level: 'ERROR', region: 'us-west-2', reason: 'no_quorum' });
+      expect(output.lines().find((line) => line.message === 'failover decision')).toMatchObject({
+        level: 'ERROR',
+        region: 'us-west-2',
+        reason: 'no_quorum',
+      });
       expect(aurora.calls).toEqual([]);
     } finally {
       output.restore();
@@ -352,7 +451,10 @@ describe('failover controller without its quorum', () => {
     const output = captureOutput();
     const aurora = FakeAuroraGlobal.standard();
     await createDrStateTable(dynamo.endpoint, CONTROLLER_ENVIRONMENT.DR_STATE_TABLE);
-    const controller = createController(loadControllerConfig({ ...CONTROLLER_ENVIRONMENT, DYNAMODB_ENDPOINT: dynamo.endpoint, AUTO_FAILOVER_ENABLED: 'true' }), { rds: aurora.rds('us-west-2') });
+    const controller = createController(
+      loadControllerConfig({ ...CONTROLLER_ENVIRONMENT, DYNAMODB_ENDPOINT: dynamo.endpoint, AUTO_FAILOVER_ENABLED: 'true' }),
+      { rds: aurora.rds('us-west-2') },
+    );
     await dynamo.pause();
     try {
       const started = performance.now();
@@ -385,12 +487,25 @@ describe('failover controller evidence', () => {
     server.answer(503, 200);
     expect(await probeHealth(server.url, FAST_PROBE)).toMatchObject({ ok: true, ready: true, status: 200, attempts: 2 });
     server.answer(503);
-    expect(await probeHealth(server.url, FAST_PROBE)).toMatchObject({ ok: false, ready: false, status: 503, failure: 'status', detail: 'failing database', attempts: 2 });
+    expect(await probeHealth(server.url, FAST_PROBE)).toMatchObject({
+      ok: false,
+      ready: false,
+      status: 503,
+      failure: 'status',
+      detail: 'failing database',
+      attempts: 2,
+    });
   });
 
   test('a ready standby of the PRIMARY record (503, body ready: true) is ready: out of rotation, but able to serve', async () => {
     server.answer('ready-standby');
-    expect(await probeHealth(server.url, FAST_PROBE)).toMatchObject({ ok: false, ready: true, status: 503, attempts: 1, detail: 'failing active_region' });
+    expect(await probeHealth(server.url, FAST_PROBE)).toMatchObject({
+      ok: false,
+      ready: true,
+      status: 503,
+      attempts: 1,
+      detail: 'failing active_region',
+    });
   });
 
   test('a region that never answers fails within the bounded timeout', async () => {

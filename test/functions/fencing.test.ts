@@ -36,7 +36,14 @@ let tables = 0;
 async function freshTable(initial?: { region: Region; epoch: number }): Promise<string> {
   const name = `${LOCAL_DR_STATE_TABLE}-${(tables += 1)}`;
   await createDrStateTable(stack.dynamodb.endpoint, name);
-  if (initial) await initialiseActiveRegion(dynamodb, name, { activeRegion: initial.region, epoch: initial.epoch, reason: 'initial', decidedBy: 'jest', updatedAt: new Date() });
+  if (initial)
+    await initialiseActiveRegion(dynamodb, name, {
+      activeRegion: initial.region,
+      epoch: initial.epoch,
+      reason: 'initial',
+      decidedBy: 'jest',
+      updatedAt: new Date(),
+    });
   return name;
 }
 
@@ -63,12 +70,23 @@ describe('the fence record on dynalite (one dynalite stands for the MRSC table: 
   test('a change is recorded only on top of the epoch it was decided on (compare-and-set): stale and skipping decisions are superseded', async () => {
     const name = await freshTable({ region: 'us-east-1', epoch: 1 });
 
-    expect(await recordActiveRegion(dynamodb, name, { ...change('us-west-2', 2), reason: 'automatic failover', decidedBy: 'failover-controller@us-west-2' })).toBe('recorded');
+    expect(
+      await recordActiveRegion(dynamodb, name, {
+        ...change('us-west-2', 2),
+        reason: 'automatic failover',
+        decidedBy: 'failover-controller@us-west-2',
+      }),
+    ).toBe('recorded');
     expect(await recordActiveRegion(dynamodb, name, change('us-east-1', 2))).toBe('superseded');
     expect(await recordActiveRegion(dynamodb, name, change('us-east-1', 4))).toBe('superseded');
     expect(await recordActiveRegion(dynamodb, name, change('us-east-1', 3))).toBe('recorded');
 
-    expect(await readActiveRegion(dynamodb, name)).toMatchObject({ activeRegion: 'us-east-1', epoch: 3, reason: 'test', decidedBy: 'jest' });
+    expect(await readActiveRegion(dynamodb, name)).toMatchObject({
+      activeRegion: 'us-east-1',
+      epoch: 3,
+      reason: 'test',
+      decidedBy: 'jest',
+    });
   });
 
   test('a change cannot create a missing record (only `dr init` does, where there is none)', async () => {
@@ -82,7 +100,10 @@ describe('the fence record on dynalite (one dynalite stands for the MRSC table: 
   test('two deciders racing from the same epoch: exactly one records it', async () => {
     const name = await freshTable({ region: 'us-east-1', epoch: 1 });
 
-    const outcomes = await Promise.all([recordActiveRegion(dynamodb, name, change('us-west-2', 2)), recordActiveRegion(dynamodb, name, change('us-east-1', 2))]);
+    const outcomes = await Promise.all([
+      recordActiveRegion(dynamodb, name, change('us-west-2', 2)),
+      recordActiveRegion(dynamodb, name, change('us-east-1', 2)),
+    ]);
 
     expect(outcomes.sort()).toEqual(['recorded', 'superseded']);
     expect((await readActiveRegion(dynamodb, name)).epoch).toBe(2);
@@ -93,7 +114,10 @@ describe('the fence record on dynalite (one dynalite stands for the MRSC table: 
     let conflicts = 2;
     const conflicting: DynamoDbItemApi = {
       send: async (command, options) => {
-        if (command instanceof PutItemCommand && conflicts-- > 0) throw Object.assign(new Error('one or more items are being modified by a request in another Region'), { name: 'ReplicatedWriteConflictException' });
+        if (command instanceof PutItemCommand && conflicts-- > 0)
+          throw Object.assign(new Error('one or more items are being modified by a request in another Region'), {
+            name: 'ReplicatedWriteConflictException',
+          });
         return dynamodb.send(command as never, options);
       },
     };
@@ -103,7 +127,9 @@ describe('the fence record on dynalite (one dynalite stands for the MRSC table: 
 
   test('a malformed record is an error, never a guess (the webhook then fails closed)', async () => {
     const name = await freshTable();
-    await dynamodb.send(new PutItemCommand({ TableName: name, Item: { id: { S: ACTIVE_REGION_ID }, activeRegion: { S: 'eu-west-1' }, epoch: { N: '2' } } }));
+    await dynamodb.send(
+      new PutItemCommand({ TableName: name, Item: { id: { S: ACTIVE_REGION_ID }, activeRegion: { S: 'eu-west-1' }, epoch: { N: '2' } } }),
+    );
     await expect(readActiveRegion(dynamodb, name)).rejects.toThrow(DrStateError);
     await expect(readActiveRegion(dynamodb, name)).rejects.toThrow('activeRegion "eu-west-1"');
   });
@@ -115,9 +141,13 @@ describe('the fence record on dynalite (one dynalite stands for the MRSC table: 
     expect(await reader.read()).toMatchObject({ activeRegion: 'us-west-2', epoch: 2 });
 
     // e.g. a point-in-time restore of the table, or a hand-written item
-    await dynamodb.send(new PutItemCommand({ TableName: name, Item: { id: { S: ACTIVE_REGION_ID }, activeRegion: { S: 'us-east-1' }, epoch: { N: '1' } } }));
+    await dynamodb.send(
+      new PutItemCommand({ TableName: name, Item: { id: { S: ACTIVE_REGION_ID }, activeRegion: { S: 'us-east-1' }, epoch: { N: '1' } } }),
+    );
     await expect(reader.read()).rejects.toThrow(FenceRegressedError);
-    await dynamodb.send(new PutItemCommand({ TableName: name, Item: { id: { S: ACTIVE_REGION_ID }, activeRegion: { S: 'us-east-1' }, epoch: { N: '2' } } }));
+    await dynamodb.send(
+      new PutItemCommand({ TableName: name, Item: { id: { S: ACTIVE_REGION_ID }, activeRegion: { S: 'us-east-1' }, epoch: { N: '2' } } }),
+    );
     await expect(reader.read()).rejects.toThrow(FenceRegressedError);
   });
 });
@@ -206,7 +236,15 @@ describe('fencing in the webhook on dynalite + embedded PostgreSQL 14, Secrets M
     expect((await engines.paymentEventRows(promoted.id))[0]).toMatchObject({ received_region: 'us-west-2' });
 
     const line = output.lines().find((entry) => entry.eventId === stale.id);
-    expect(line).toMatchObject({ level: 'WARN', region: 'us-east-1', outcome: 'fenced', statusCode: 503, errorCode: 'region_not_active', activeRegion: 'us-west-2', epoch: 2 });
+    expect(line).toMatchObject({
+      level: 'WARN',
+      region: 'us-east-1',
+      outcome: 'fenced',
+      statusCode: 503,
+      errorCode: 'region_not_active',
+      activeRegion: 'us-west-2',
+      epoch: 2,
+    });
   });
 
   test('a duplicate of an event the old primary applied is refused there too; the promoted region answers it from the shared record', async () => {
@@ -240,7 +278,9 @@ describe('fencing in the webhook on dynalite + embedded PostgreSQL 14, Secrets M
     const east = webhookIn('us-east-1', name);
     expect((await deliver(east, JSON.stringify(samplePaymentEvent()))).statusCode).toBe(200);
 
-    await dynamodb.send(new PutItemCommand({ TableName: name, Item: { id: { S: ACTIVE_REGION_ID }, activeRegion: { S: 'us-east-1' }, epoch: { N: '2' } } }));
+    await dynamodb.send(
+      new PutItemCommand({ TableName: name, Item: { id: { S: ACTIVE_REGION_ID }, activeRegion: { S: 'us-east-1' }, epoch: { N: '2' } } }),
+    );
     const event = samplePaymentEvent();
     const response = await deliver(east, JSON.stringify(event));
 
@@ -264,7 +304,9 @@ describe('fencing in the webhook on dynalite + embedded PostgreSQL 14, Secrets M
 
   test('a malformed record fails closed: 503 dependency_unavailable, nothing stored', async () => {
     const name = await freshTable();
-    await dynamodb.send(new PutItemCommand({ TableName: name, Item: { id: { S: ACTIVE_REGION_ID }, activeRegion: { S: 'us-east-1' }, epoch: { N: '-1' } } }));
+    await dynamodb.send(
+      new PutItemCommand({ TableName: name, Item: { id: { S: ACTIVE_REGION_ID }, activeRegion: { S: 'us-east-1' }, epoch: { N: '-1' } } }),
+    );
     const event = samplePaymentEvent();
 
     const response = await deliver(webhookIn('us-east-1', name), JSON.stringify(event));
@@ -308,7 +350,8 @@ describe('fencing in the webhook on dynalite + embedded PostgreSQL 14, Secrets M
     let reads = 0;
     const movesAfterCommit: DynamoDbItemApi = {
       send: async (command, options) => {
-        if (command instanceof GetItemCommand && (reads += 1) === 2) await recordActiveRegion(dynamodb, name, change('us-west-2', 2, 'failover during the write'));
+        if (command instanceof GetItemCommand && (reads += 1) === 2)
+          await recordActiveRegion(dynamodb, name, change('us-west-2', 2, 'failover during the write'));
         return dynamodb.send(command as never, options);
       },
     };
@@ -318,10 +361,16 @@ describe('fencing in the webhook on dynalite + embedded PostgreSQL 14, Secrets M
 
     expect(response.statusCode).toBe(503);
     expect(errorCode(response)).toBe('region_not_active');
-    expect(JSON.parse(response.body).error.message).toContain('changed from us-east-1 (epoch 1) to us-west-2 (epoch 2) while the event was being stored');
+    expect(JSON.parse(response.body).error.message).toContain(
+      'changed from us-east-1 (epoch 1) to us-west-2 (epoch 2) while the event was being stored',
+    );
     expect(await engines.paymentEventRows(event.id)).toHaveLength(1);
     expect(await engines.idempotencyRecord(event.id)).toBeUndefined();
-    expect(output.lines().find((entry) => entry.eventId === event.id)).toMatchObject({ outcome: 'fenced_after_store', activeRegionNow: 'us-west-2', epochNow: 2 });
+    expect(output.lines().find((entry) => entry.eventId === event.id)).toMatchObject({
+      outcome: 'fenced_after_store',
+      activeRegionNow: 'us-west-2',
+      epochNow: 2,
+    });
 
     const redelivered = await deliver(webhookIn('us-west-2', name), JSON.stringify(event));
     expect(redelivered.statusCode).toBe(200);
@@ -363,10 +412,17 @@ describe('fencing in the webhook on dynalite + embedded PostgreSQL 14, Secrets M
       const answers = await runConcurrently(events, ENVIRONMENTS, async (event, index, worker) => {
         if (index === moveAt) {
           movedAt = performance.now();
-          mover = recordActiveRegion(dynamodb, name, change('us-west-2', (epoch += 1), `round ${round}`)).then((outcome) => expect(outcome).toBe('recorded'));
+          mover = recordActiveRegion(dynamodb, name, change('us-west-2', (epoch += 1), `round ${round}`)).then((outcome) =>
+            expect(outcome).toBe('recorded'),
+          );
         }
         const response = await deliver(east[worker], JSON.stringify(event));
-        return { event, status: response.statusCode, code: response.statusCode === 200 ? 'ok' : errorCode(response), at: performance.now() };
+        return {
+          event,
+          status: response.statusCode,
+          code: response.statusCode === 200 ? 'ok' : errorCode(response),
+          at: performance.now(),
+        };
       });
       await mover;
       deliveries += answers.length;

@@ -61,8 +61,21 @@ describe('health on dynalite + embedded PostgreSQL 14, Secrets Manager on moto',
   const fenceAt = async (region: Region, epoch = 1) => {
     const name = `${LOCAL_DR_STATE_TABLE}-health-${(tables += 1)}`;
     await createDrStateTable(stack.dynamodb.endpoint, name);
-    await initialiseActiveRegion(dynamodb, name, { activeRegion: 'us-east-1', epoch: 1, reason: 'initial', decidedBy: 'jest', updatedAt: new Date() });
-    if (region !== 'us-east-1' || epoch > 1) await recordActiveRegion(dynamodb, name, { activeRegion: region, epoch: Math.max(epoch, 2), reason: 'failover', decidedBy: 'jest', updatedAt: new Date() });
+    await initialiseActiveRegion(dynamodb, name, {
+      activeRegion: 'us-east-1',
+      epoch: 1,
+      reason: 'initial',
+      decidedBy: 'jest',
+      updatedAt: new Date(),
+    });
+    if (region !== 'us-east-1' || epoch > 1)
+      await recordActiveRegion(dynamodb, name, {
+        activeRegion: region,
+        epoch: Math.max(epoch, 2),
+        reason: 'failover',
+        decidedBy: 'jest',
+        updatedAt: new Date(),
+      });
     return name;
   };
 
@@ -88,7 +101,15 @@ describe('health on dynalite + embedded PostgreSQL 14, Secrets Manager on moto',
     const { response, body } = await probe(health);
 
     expect(response.statusCode).toBe(200);
-    expect(body).toMatchObject({ status: 'ok', region: 'us-east-1', role: 'active', activeRegion: 'us-east-1', epoch: 1, ready: true, failing: [] });
+    expect(body).toMatchObject({
+      status: 'ok',
+      region: 'us-east-1',
+      role: 'active',
+      activeRegion: 'us-east-1',
+      epoch: 1,
+      ready: true,
+      failing: [],
+    });
     expect(body.checks.map((check) => check.name).sort()).toEqual(ALL_CHECKS);
     for (const check of body.checks) {
       expect(check.ok).toBe(true);
@@ -107,7 +128,14 @@ describe('health on dynalite + embedded PostgreSQL 14, Secrets Manager on moto',
       const drStateTable = await fenceAt('us-west-2', 2);
       const { response, body } = await probe(healthOf({ drStateTable }, 'us-east-1'));
       expect(response.statusCode).toBe(503);
-      expect(body).toMatchObject({ status: 'standby', role: 'standby', activeRegion: 'us-west-2', epoch: 2, ready: true, failing: ['active_region'] });
+      expect(body).toMatchObject({
+        status: 'standby',
+        role: 'standby',
+        activeRegion: 'us-west-2',
+        epoch: 2,
+        ready: true,
+        failing: ['active_region'],
+      });
       // the promoted region is in rotation
       expect((await probe(healthOf({ drStateTable }, 'us-west-2'))).response.statusCode).toBe(200);
     });
@@ -124,7 +152,9 @@ describe('health on dynalite + embedded PostgreSQL 14, Secrets Manager on moto',
         ['usw2', 1, 2],
       ]);
       for (const line of published) {
-        expect(line._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'PaymentsDR', Dimensions: [['Environment', 'RegionSuffix']] }] });
+        expect(line._aws).toMatchObject({
+          CloudWatchMetrics: [{ Namespace: 'PaymentsDR', Dimensions: [['Environment', 'RegionSuffix']] }],
+        });
         expect(line.Environment).toBe(config.environmentSuffix);
       }
       const unreadable = `${LOCAL_DR_STATE_TABLE}-health-unreadable`;
@@ -138,7 +168,13 @@ describe('health on dynalite + embedded PostgreSQL 14, Secrets Manager on moto',
       const drStateTable = await fenceAt('us-west-2', 2);
       const east = healthOf({ drStateTable }, 'us-east-1');
       expect((await probe(east)).response.statusCode).toBe(503);
-      await recordActiveRegion(dynamodb, drStateTable, { activeRegion: 'us-east-1', epoch: 3, reason: 'failback', decidedBy: 'jest', updatedAt: new Date() });
+      await recordActiveRegion(dynamodb, drStateTable, {
+        activeRegion: 'us-east-1',
+        epoch: 3,
+        reason: 'failback',
+        decidedBy: 'jest',
+        updatedAt: new Date(),
+      });
       expect((await probe(east)).body).toMatchObject({ status: 'ok', role: 'active', epoch: 3 });
     });
 
@@ -155,7 +191,7 @@ describe('health on dynalite + embedded PostgreSQL 14, Secrets Manager on moto',
     describe('a region cut off from its quorum (modelled: its DR-state client points at a SIGSTOPped dynalite)', () => {
       const isolated = isolatedDrState();
 
-      test.each(['us-east-1', 'us-west-2'] as const)('%s answers 503 naming the fence, within Route 53\'s 2 s', async (region) => {
+      test.each(['us-east-1', 'us-west-2'] as const)("%s answers 503 naming the fence, within Route 53's 2 s", async (region) => {
         const fn = healthOf({ drStateTable: LOCAL_DR_STATE_TABLE }, region, isolated.client);
         await isolated.dynalite.pause();
         try {
@@ -183,13 +219,23 @@ describe('health on dynalite + embedded PostgreSQL 14, Secrets Manager on moto',
         await store?.put(stack.env.SIGNING_SECRET_ID, 'whsec_not_a_json_list');
         const webhookAfterRotation = createWebhook(config, { secretsManager: store });
         opened.push(webhookAfterRotation);
-        const broken = await webhookAfterRotation.handle(signedWebhookRequest(JSON.stringify(samplePaymentEvent()), stack.signingSecrets), invocation());
+        const broken = await webhookAfterRotation.handle(
+          signedWebhookRequest(JSON.stringify(samplePaymentEvent()), stack.signingSecrets),
+          invocation(),
+        );
         expect(broken.statusCode).toBe(503);
         expect(errorCode(broken)).toBe('dependency_unavailable');
         expect((await probe(health)).body.failing).toEqual(['signing_secret']);
 
         await store?.put(stack.env.SIGNING_SECRET_ID, good);
-        expect((await webhookAfterRotation.handle(signedWebhookRequest(JSON.stringify(samplePaymentEvent()), stack.signingSecrets), invocation())).statusCode).toBe(200);
+        expect(
+          (
+            await webhookAfterRotation.handle(
+              signedWebhookRequest(JSON.stringify(samplePaymentEvent()), stack.signingSecrets),
+              invocation(),
+            )
+          ).statusCode,
+        ).toBe(200);
         expect((await probe(health)).response.statusCode).toBe(200);
       } finally {
         await store?.put(stack.env.SIGNING_SECRET_ID, good);
@@ -224,7 +270,12 @@ describe('health on dynalite + embedded PostgreSQL 14, Secrets Manager on moto',
     for (let trial = 0; trial < TRIALS; trial++) {
       expect((await probe(health)).response.statusCode).toBe(200); // a pooled connection is open when the engine goes
       const down = await withStopped(stack.postgres, () => probe(health));
-      trials.push({ status: down.response.statusCode, failing: down.body.failing, elapsedMs: down.elapsedMs, recovered: (await probe(health)).response.statusCode });
+      trials.push({
+        status: down.response.statusCode,
+        failing: down.body.failing,
+        elapsedMs: down.elapsedMs,
+        recovered: (await probe(health)).response.statusCode,
+      });
     }
 
     expect(trials.map((trial) => trial.status)).toEqual(Array(TRIALS).fill(503));
@@ -265,7 +316,10 @@ describe('health on dynalite + embedded PostgreSQL 14, Secrets Manager on moto',
 
   test('the failing check and its cause are logged as a warning', async () => {
     const { body } = await probe(healthOf({ idempotencyTable: 'idempotency-use1-missing' }));
-    const line = output.lines().reverse().find((entry) => entry.message === 'health check failed');
+    const line = output
+      .lines()
+      .reverse()
+      .find((entry) => entry.message === 'health check failed');
     expect(line).toMatchObject({ level: 'WARN', region: 'us-east-1', failing: body.failing });
   });
 

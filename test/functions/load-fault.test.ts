@@ -36,7 +36,13 @@ interface Answer {
 }
 
 describe(`load + faults on dynalite + embedded PostgreSQL 14, Secrets Manager on moto: ${DELIVERIES} deliveries, ${DUPLICATE_SHARE * 100}% duplicates, ${CONCURRENCY} concurrent, DynamoDB stopped and restarted, PostgreSQL restarted`, () => {
-  const plan = loadPlan({ seed: SEED, deliveries: DELIVERIES, duplicateShare: DUPLICATE_SHARE, eventsPerSession: 5, nearWindow: CONCURRENCY });
+  const plan = loadPlan({
+    seed: SEED,
+    deliveries: DELIVERIES,
+    duplicateShare: DUPLICATE_SHARE,
+    eventsPerSession: 5,
+    nearWindow: CONCURRENCY,
+  });
   const eventsById = new Map(plan.events.map((event) => [event.id, event]));
   let stack: LocalStack;
   let moto: Moto;
@@ -104,14 +110,18 @@ describe(`load + faults on dynalite + embedded PostgreSQL 14, Secrets Manager on
     expect([...acknowledged].filter((eventId) => rowsAfterRun.get(eventId) !== 1)).toEqual([]);
     expect([...rowsAfterRun.values()].filter((rows) => rows !== 1)).toEqual([]);
     const sessionsAfterRun = await sessionsById();
-    const notOnSession = [...acknowledged].filter((eventId) => !recordedOnSession(eventsById.get(eventId) as PaymentEvent, sessionsAfterRun));
+    const notOnSession = [...acknowledged].filter(
+      (eventId) => !recordedOnSession(eventsById.get(eventId) as PaymentEvent, sessionsAfterRun),
+    );
     expect(notOnSession).toEqual([]);
 
     // --- the sender redelivers every event that got a non-2xx, after its retry delay: by then every
     // IN_PROGRESS lock left behind by an invocation that lost DynamoDB has expired with that invocation
     const waitMs = Math.max(0, dynamodbBackAt + INVOCATION_TIMEOUT_MS - Date.now());
     await sleep(waitMs);
-    const toRedeliver = [...new Set(failed.map((answer) => answer.eventId))].map((eventId) => ({ body: JSON.stringify(eventsById.get(eventId)) }));
+    const toRedeliver = [...new Set(failed.map((answer) => answer.eventId))].map((eventId) => ({
+      body: JSON.stringify(eventsById.get(eventId)),
+    }));
     const redelivered = await runConcurrently(toRedeliver, CONCURRENCY, (delivery, _index, worker) => deliver(delivery, worker));
     expect(redelivered.filter((response) => response.statusCode !== 200).map((response) => response.body)).toEqual([]);
     const firstApplications = redelivered.filter((response) => JSON.parse(response.body).duplicate === false).length;
@@ -162,7 +172,8 @@ function inconsistentSessions(events: PaymentEvent[], sessions: Map<string, Reco
     const applied = (session?.appliedEventIds ?? new Set()) as Set<string>;
     const ownIds = new Set(own.map((event) => event.id));
     if (!session) problems.push(`${sessionId}: no session item`);
-    else if (session.appliedEventCount !== applied.size) problems.push(`${sessionId}: ${session.appliedEventCount} updates for ${applied.size} events`);
+    else if (session.appliedEventCount !== applied.size)
+      problems.push(`${sessionId}: ${session.appliedEventCount} updates for ${applied.size} events`);
     else if ([...applied].some((eventId) => !ownIds.has(eventId))) problems.push(`${sessionId}: holds another session's event`);
     else if (session.lastEventId !== newest.id || session.lastEventCreated !== newest.created || !applied.has(newest.id)) {
       problems.push(`${sessionId}: last event ${String(session.lastEventId)}, newest is ${newest.id}`);

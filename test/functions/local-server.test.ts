@@ -124,18 +124,28 @@ describe('local engines whose process is killed', () => {
 
   test('npm run local shuts down cleanly when a child engine is killed: it says which, stops the rest, leaves no process behind, exits 1', async () => {
     const port = await freePort();
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'cli/local.ts'], { cwd: REPOSITORY, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'cli/local.ts'], {
+      cwd: REPOSITORY,
+      env: { ...process.env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     try {
-      for (const deadline = Date.now() + 60_000; !stdout.includes('Ctrl-C stops everything') && Date.now() < deadline && child.exitCode === null; ) await sleep(100);
+      for (
+        const deadline = Date.now() + 60_000;
+        !stdout.includes('Ctrl-C stops everything') && Date.now() < deadline && child.exitCode === null;
+      )
+        await sleep(100);
       expect(stdout).toContain('Ctrl-C stops everything');
       const engines = childrenOf(child.pid as number).filter((pid) => /dynalite-process|postgres-process/.test(commandLine(pid)));
       expect(engines).toHaveLength(2);
       const postgresEngine = engines.find((pid) => commandLine(pid).includes('postgres-process')) as number;
-      const dataDir = commandLine(postgresEngine).split(' ').find((arg) => arg.endsWith('/data')) as string;
+      const dataDir = commandLine(postgresEngine)
+        .split(' ')
+        .find((arg) => arg.endsWith('/data')) as string;
       const postgresServer = serverPid(dataDir) as number;
       const dynalite = engines.find((pid) => commandLine(pid).includes('dynalite-process')) as number;
 
@@ -143,7 +153,9 @@ describe('local engines whose process is killed', () => {
       const [code] = (await Promise.race([once(child, 'exit'), sleep(20_000).then(() => ['timeout'])])) as [number | string];
 
       expect(code).toBe(1);
-      expect(stderr).toMatch(/dynalite \(pid \d+\) exited \(SIGKILL\) unexpectedly: stopping the server, PostgreSQL and dynalite, removing their data/);
+      expect(stderr).toMatch(
+        /dynalite \(pid \d+\) exited \(SIGKILL\) unexpectedly: stopping the server, PostgreSQL and dynalite, removing their data/,
+      );
       expect(stderr).toContain('stopped');
       expect([postgresEngine, postgresServer].filter(alive)).toEqual([]);
       expect(existsSync(path.dirname(dataDir))).toBe(false);

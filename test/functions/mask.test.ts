@@ -27,10 +27,15 @@ describe('card number masking', () => {
 
   // Each of these was altered by the previous masker (it masked any Luhn-valid 13-19 digit window,
   // so 0.2 % of random v4 UUIDs — Lambda request ids — lost digits in the logs).
-  test.each(['14487230-4911-4956-9d11-1c816fb95bb8', '00000000-0000-0000-0000-000000000000', '12345678-1234-5678-1234-567812345678'])('the UUID %s survives intact', (uuid) => {
-    expect(maskCardNumbers(uuid)).toBe(uuid);
-    expect(maskCardNumbers(`{"requestId":"${uuid}","note":"card 4111111111111111"}`)).toBe(`{"requestId":"${uuid}","note":"card ************1111"}`);
-  });
+  test.each(['14487230-4911-4956-9d11-1c816fb95bb8', '00000000-0000-0000-0000-000000000000', '12345678-1234-5678-1234-567812345678'])(
+    'the UUID %s survives intact',
+    (uuid) => {
+      expect(maskCardNumbers(uuid)).toBe(uuid);
+      expect(maskCardNumbers(`{"requestId":"${uuid}","note":"card 4111111111111111"}`)).toBe(
+        `{"requestId":"${uuid}","note":"card ************1111"}`,
+      );
+    },
+  );
 
   test('an identifier is stored as itself unless it carries a card-number-like run; then as its hash, stable across deliveries', () => {
     expect(storableIdentifier('evt_1Px2abc')).toBe('evt_1Px2abc');

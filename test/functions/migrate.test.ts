@@ -6,7 +6,12 @@ import type { LocalPostgres } from '../../functions/local/postgres';
 import { startPostgres } from '../../functions/local/postgres';
 import { samplePaymentEvent } from '../../functions/local/sample-event';
 import { setRolePassword } from '../../functions/migrate/app-role-password';
-import { ChecksumMismatchError, MigrationFailedError, UnknownAppliedMigrationError, applyMigrations } from '../../functions/migrate/apply-migrations';
+import {
+  ChecksumMismatchError,
+  MigrationFailedError,
+  UnknownAppliedMigrationError,
+  applyMigrations,
+} from '../../functions/migrate/apply-migrations';
 import { loadMigrateConfig } from '../../functions/migrate/config';
 import { createMigrator } from '../../functions/migrate/create-migrator';
 import type { Migration } from '../../functions/migrate/migration-set';
@@ -41,7 +46,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const connection = (database: string, user = postgres.user, password = postgres.password) => ({ host: postgres.host, port: postgres.port, user, password, database });
+const connection = (database: string, user = postgres.user, password = postgres.password) => ({
+  host: postgres.host,
+  port: postgres.port,
+  user,
+  password,
+  database,
+});
 
 /** A new empty database (each test starts from nothing; the app role is cluster-wide and created idempotently). */
 async function freshDatabase(): Promise<string> {
@@ -65,14 +76,27 @@ const apply = (database: string, set: readonly Migration[]) => withClient(databa
 /** Tables, columns, constraints, grants and the migration history: what "the schema did not change" compares. */
 async function schemaSnapshot(database: string) {
   return withClient(database, async (client) => ({
-    columns: (await client.query(`SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2, 3`)).rows,
-    constraints: (await client.query(`SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1`)).rows,
-    grants: (await client.query(`SELECT table_name, privilege_type FROM information_schema.role_table_grants WHERE grantee = $1 ORDER BY 1, 2`, [APP_ROLE])).rows,
+    columns: (
+      await client.query(
+        `SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2, 3`,
+      )
+    ).rows,
+    constraints: (
+      await client.query(
+        `SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1`,
+      )
+    ).rows,
+    grants: (
+      await client.query(`SELECT table_name, privilege_type FROM information_schema.role_table_grants WHERE grantee = $1 ORDER BY 1, 2`, [
+        APP_ROLE,
+      ])
+    ).rows,
     history: (await client.query('SELECT name, checksum FROM schema_migrations ORDER BY name')).rows,
   }));
 }
 
-const tableExists = (database: string, table: string) => withClient(database, async (client) => (await client.query('SELECT to_regclass($1) AS found', [table])).rows[0].found !== null);
+const tableExists = (database: string, table: string) =>
+  withClient(database, async (client) => (await client.query('SELECT to_regclass($1) AS found', [table])).rows[0].found !== null);
 
 describe('the migration set', () => {
   test('the repository holds 001 and 002, in name order, each with the SHA-256 of its SQL', () => {
@@ -111,17 +135,29 @@ describe('the migration set', () => {
 describe('applying migrations on PostgreSQL 14', () => {
   test('a fresh database gets every migration; applying the same set again applies nothing and changes nothing', async () => {
     const database = await freshDatabase();
-    expect(await apply(database, REPOSITORY_SET)).toEqual({ applied: ['001_payment_events.sql', '002_payments_app_role.sql'], alreadyApplied: [] });
+    expect(await apply(database, REPOSITORY_SET)).toEqual({
+      applied: ['001_payment_events.sql', '002_payments_app_role.sql'],
+      alreadyApplied: [],
+    });
     const before = await schemaSnapshot(database);
     expect(before.history).toEqual(REPOSITORY_SET.map(({ name, checksum }) => ({ name, checksum })));
-    expect(await apply(database, REPOSITORY_SET)).toEqual({ applied: [], alreadyApplied: ['001_payment_events.sql', '002_payments_app_role.sql'] });
+    expect(await apply(database, REPOSITORY_SET)).toEqual({
+      applied: [],
+      alreadyApplied: ['001_payment_events.sql', '002_payments_app_role.sql'],
+    });
     expect(await schemaSnapshot(database)).toEqual(before);
   });
 
   test.each([
     ['a syntax error', 'CREATE TABLE refunds (id bigint PRIMARY KEY);\nCREATE TABL oops ();'],
-    ['a runtime error after DDL succeeded', 'CREATE TABLE refunds (id bigint PRIMARY KEY);\nALTER TABLE payment_events ADD COLUMN refunded boolean;\nSELECT 1 / 0;'],
-    ['a constraint the existing rows break', "INSERT INTO payment_events (event_id, event_type, payment_id, session_id, amount_minor, currency, event_created_at, received_region) VALUES ('e', 't', 'p', 's', 1, 'USD', now(), 'us-east-1');\nCREATE TABLE refunds (id bigint PRIMARY KEY);\nALTER TABLE payment_events ADD CONSTRAINT no_rows CHECK (amount_minor < 0);"],
+    [
+      'a runtime error after DDL succeeded',
+      'CREATE TABLE refunds (id bigint PRIMARY KEY);\nALTER TABLE payment_events ADD COLUMN refunded boolean;\nSELECT 1 / 0;',
+    ],
+    [
+      'a constraint the existing rows break',
+      "INSERT INTO payment_events (event_id, event_type, payment_id, session_id, amount_minor, currency, event_created_at, received_region) VALUES ('e', 't', 'p', 's', 1, 'USD', now(), 'us-east-1');\nCREATE TABLE refunds (id bigint PRIMARY KEY);\nALTER TABLE payment_events ADD CONSTRAINT no_rows CHECK (amount_minor < 0);",
+    ],
   ])('a migration with %s is rolled back whole: the previous schema and history stay as they were', async (_kind, sql) => {
     const database = await freshDatabase();
     await apply(database, REPOSITORY_SET);
@@ -137,9 +173,18 @@ describe('applying migrations on PostgreSQL 14', () => {
 
   test('the migrations before a failing one stay applied and recorded; the failing one and those after it do not', async () => {
     const database = await freshDatabase();
-    const set = [...REPOSITORY_SET, migration('003_refunds.sql', 'CREATE TABLE refunds (id bigint PRIMARY KEY);'), migration('004_broken.sql', 'SELECT no_such_function();'), migration('005_later.sql', 'CREATE TABLE later (id int);')];
+    const set = [
+      ...REPOSITORY_SET,
+      migration('003_refunds.sql', 'CREATE TABLE refunds (id bigint PRIMARY KEY);'),
+      migration('004_broken.sql', 'SELECT no_such_function();'),
+      migration('005_later.sql', 'CREATE TABLE later (id int);'),
+    ];
     await expect(apply(database, set)).rejects.toThrow(/migration 004_broken\.sql failed/);
-    expect((await schemaSnapshot(database)).history.map((row) => row.name)).toEqual(['001_payment_events.sql', '002_payments_app_role.sql', '003_refunds.sql']);
+    expect((await schemaSnapshot(database)).history.map((row) => row.name)).toEqual([
+      '001_payment_events.sql',
+      '002_payments_app_role.sql',
+      '003_refunds.sql',
+    ]);
     expect(await tableExists(database, 'refunds')).toBe(true);
     expect(await tableExists(database, 'later')).toBe(false);
   });
@@ -148,10 +193,18 @@ describe('applying migrations on PostgreSQL 14', () => {
     const database = await freshDatabase();
     await apply(database, REPOSITORY_SET);
     const [first, ...rest] = REPOSITORY_SET;
-    const edited = [migration(first.name, `${first.sql}\nALTER TABLE payment_events ADD COLUMN note text;`), ...rest, migration('003_refunds.sql', 'CREATE TABLE refunds (id int);')];
+    const edited = [
+      migration(first.name, `${first.sql}\nALTER TABLE payment_events ADD COLUMN note text;`),
+      ...rest,
+      migration('003_refunds.sql', 'CREATE TABLE refunds (id int);'),
+    ];
     const refusal = apply(database, edited);
     await expect(refusal).rejects.toThrow(ChecksumMismatchError);
-    await expect(refusal).rejects.toThrow(new RegExp(`migration 001_payment_events\\.sql was applied with checksum ${first.checksum} but its file now has ${edited[0].checksum}`));
+    await expect(refusal).rejects.toThrow(
+      new RegExp(
+        `migration 001_payment_events\\.sql was applied with checksum ${first.checksum} but its file now has ${edited[0].checksum}`,
+      ),
+    );
     expect(await tableExists(database, 'refunds')).toBe(false);
   });
 
@@ -164,7 +217,10 @@ describe('applying migrations on PostgreSQL 14', () => {
   test('concurrent runs apply each migration once: the second waits for the advisory lock, then finds nothing to do', async () => {
     const database = await freshDatabase();
     // the slow step keeps the first run inside the lock while the others arrive
-    const set = [...REPOSITORY_SET, migration('003_slow_counter.sql', 'CREATE TABLE apply_count (n int);\nINSERT INTO apply_count VALUES (1);\nSELECT pg_sleep(0.5);')];
+    const set = [
+      ...REPOSITORY_SET,
+      migration('003_slow_counter.sql', 'CREATE TABLE apply_count (n int);\nINSERT INTO apply_count VALUES (1);\nSELECT pg_sleep(0.5);'),
+    ];
     const outcomes = await Promise.all([1, 2, 3].map(() => apply(database, set)));
     const appliedAll = outcomes.flatMap((o) => o.applied).sort();
     expect(appliedAll).toEqual(set.map((m) => m.name));
@@ -190,7 +246,7 @@ describe('the app role (least privilege for the webhook and health)', () => {
   });
   afterAll(() => app?.end());
 
-  test('the webhook\'s own statements work as the app role: insert, duplicate, read back', async () => {
+  test("the webhook's own statements work as the app role: insert, duplicate, read back", async () => {
     const event = samplePaymentEvent();
     expect(await insertPaymentEvent(app, event, 'us-east-1')).toBe('inserted');
     expect(await insertPaymentEvent(app, event, 'us-east-1')).toBe('duplicate');
@@ -271,19 +327,35 @@ describe('the migrate function (runMigration with the wiring of the Lambda: conf
       await migrator.close();
     }
   }
-  const request = (set: readonly Migration[], extra: Record<string, unknown> = {}) => ({ migrationSetHash: migrationSetHash(set), appCredentialsVersionId: 'v-1', ...extra });
+  const request = (set: readonly Migration[], extra: Record<string, unknown> = {}) => ({
+    migrationSetHash: migrationSetHash(set),
+    appCredentialsVersionId: 'v-1',
+    ...extra,
+  });
 
   test('create, then an update with the same set: everything applied once, the app role can log in', async () => {
     const database = await freshDatabase();
-    expect(await invoke(database, REPOSITORY_SET, request(REPOSITORY_SET))).toMatchObject({ action: 'create', applied: REPOSITORY_SET.map((m) => m.name), appRolePasswordSet: true });
-    expect(await invoke(database, REPOSITORY_SET, request(REPOSITORY_SET, { tf: { action: 'update', prev_input: {} } }))).toMatchObject({ action: 'update', applied: [], alreadyApplied: REPOSITORY_SET.map((m) => m.name) });
-    expect((await withClient(database, (c) => c.query('SELECT current_user AS who'), APP_ROLE, APP_PASSWORD)).rows).toEqual([{ who: APP_ROLE }]);
+    expect(await invoke(database, REPOSITORY_SET, request(REPOSITORY_SET))).toMatchObject({
+      action: 'create',
+      applied: REPOSITORY_SET.map((m) => m.name),
+      appRolePasswordSet: true,
+    });
+    expect(await invoke(database, REPOSITORY_SET, request(REPOSITORY_SET, { tf: { action: 'update', prev_input: {} } }))).toMatchObject({
+      action: 'update',
+      applied: [],
+      alreadyApplied: REPOSITORY_SET.map((m) => m.name),
+    });
+    expect((await withClient(database, (c) => c.query('SELECT current_user AS who'), APP_ROLE, APP_PASSWORD)).rows).toEqual([
+      { who: APP_ROLE },
+    ]);
   });
 
   test('a failing migration makes the function throw (Lambda reports a function error: the Invocation is not Synced)', async () => {
     const database = await freshDatabase();
     const broken = [...REPOSITORY_SET, migration('003_broken.sql', 'CREATE TABLE refunds (id int);\nSELECT 1 / 0;')];
-    await expect(invoke(database, broken, request(broken))).rejects.toThrow(/migration 003_broken\.sql failed and was rolled back: division by zero/);
+    await expect(invoke(database, broken, request(broken))).rejects.toThrow(
+      /migration 003_broken\.sql failed and was rolled back: division by zero/,
+    );
     expect((await schemaSnapshot(database)).history.map((row) => row.name)).toEqual(REPOSITORY_SET.map((m) => m.name));
     expect(await tableExists(database, 'refunds')).toBe(false);
   });
@@ -291,13 +363,18 @@ describe('the migrate function (runMigration with the wiring of the Lambda: conf
   test('an input naming another set than the one the function carries is refused before touching the database', async () => {
     const database = await freshDatabase();
     const newer = [...REPOSITORY_SET, migration('003_refunds.sql', 'CREATE TABLE refunds (id int);')];
-    await expect(invoke(database, REPOSITORY_SET, request(newer))).rejects.toThrow(`input.migrationSetHash ${migrationSetHash(newer)} is not the set this function carries (${migrationSetHash(REPOSITORY_SET)})`);
+    await expect(invoke(database, REPOSITORY_SET, request(newer))).rejects.toThrow(
+      `input.migrationSetHash ${migrationSetHash(newer)} is not the set this function carries (${migrationSetHash(REPOSITORY_SET)})`,
+    );
     expect(await tableExists(database, 'schema_migrations')).toBe(false);
   });
 
   test('a delete (the Invocation going away, lifecycleScope CRUD) changes nothing', async () => {
     const database = await freshDatabase();
-    expect(await invoke(database, REPOSITORY_SET, request(REPOSITORY_SET, { tf: { action: 'delete', prev_input: {} } }))).toMatchObject({ action: 'delete', applied: [] });
+    expect(await invoke(database, REPOSITORY_SET, request(REPOSITORY_SET, { tf: { action: 'delete', prev_input: {} } }))).toMatchObject({
+      action: 'delete',
+      applied: [],
+    });
     expect(await tableExists(database, 'schema_migrations')).toBe(false);
   });
 
@@ -305,7 +382,10 @@ describe('the migrate function (runMigration with the wiring of the Lambda: conf
     [{ appCredentialsVersionId: 'v-1' }, 'input.migrationSetHash must be a 64-character lowercase hex SHA-256'],
     [{ migrationSetHash: 'ABC', appCredentialsVersionId: 'v-1' }, 'input.migrationSetHash must be a 64-character lowercase hex SHA-256'],
     [{ migrationSetHash: 'a'.repeat(64) }, 'input.appCredentialsVersionId must be a non-empty string'],
-    [{ migrationSetHash: 'a'.repeat(64), appCredentialsVersionId: 'v', tf: { action: 'read' } }, 'input.tf.action must be create, update or delete (got "read")'],
+    [
+      { migrationSetHash: 'a'.repeat(64), appCredentialsVersionId: 'v', tf: { action: 'read' } },
+      'input.tf.action must be create, update or delete (got "read")',
+    ],
   ])('input %j is refused: %s', async (event, message) => {
     await expect(invoke('postgres', REPOSITORY_SET, event)).rejects.toThrow(message);
   });
@@ -319,6 +399,8 @@ describe('the migrate function (runMigration with the wiring of the Lambda: conf
   });
 
   test('the app role must not be the master user', () => {
-    expect(() => loadMigrateConfig({ ...env('payments'), DB_APP_USERNAME: postgres.user })).toThrow('DB_APP_USERNAME must differ from DB_MASTER_USERNAME');
+    expect(() => loadMigrateConfig({ ...env('payments'), DB_APP_USERNAME: postgres.user })).toThrow(
+      'DB_APP_USERNAME must differ from DB_MASTER_USERNAME',
+    );
   });
 });

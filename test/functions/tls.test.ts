@@ -26,7 +26,7 @@ import { testCa } from '../support/functions/tls-certs';
  * document. The names come from moto's RDS (DescribeGlobalClusters / DescribeDBClusters); the TCP
  * connection goes to 127.0.0.1 (DB_CONNECT_ADDRESS, local only) since those names are not in DNS.
  */
-describe('TLS to Aurora, verified against the writer cluster\'s names (embedded PostgreSQL 14 with TLS, RDS on moto)', () => {
+describe("TLS to Aurora, verified against the writer cluster's names (embedded PostgreSQL 14 with TLS, RDS on moto)", () => {
   let moto: Moto;
   let aurora: MotoAurora;
   let ca: TestCa;
@@ -74,7 +74,8 @@ describe('TLS to Aurora, verified against the writer cluster\'s names (embedded 
     opened.push(fn);
     return fn;
   };
-  const deliver = (fn: HttpFunction, event = samplePaymentEvent()) => fn.handle(signedWebhookRequest(JSON.stringify(event), stack.signingSecrets), invocation());
+  const deliver = (fn: HttpFunction, event = samplePaymentEvent()) =>
+    fn.handle(signedWebhookRequest(JSON.stringify(event), stack.signingSecrets), invocation());
 
   test('the webhook connects through the global writer endpoint over verified TLS: the certificate names the writer cluster, not the global endpoint', async () => {
     expect(certificateNames).not.toContain(aurora.globalEndpoint);
@@ -85,12 +86,14 @@ describe('TLS to Aurora, verified against the writer cluster\'s names (embedded 
     expect(response.statusCode).toBe(200);
     expect(await engines.paymentEventRows(event.id)).toHaveLength(1);
     // the server saw an encrypted session from the webhook's pool
-    const sessions = await engines.query("SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.application_name = 'payments-webhook-use1'");
+    const sessions = await engines.query(
+      "SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.application_name = 'payments-webhook-use1'",
+    );
     expect(sessions.length).toBeGreaterThan(0);
     expect(sessions.every((session) => session.ssl === true)).toBe(true);
   });
 
-  test('health connects to this region\'s cluster reader endpoint over verified TLS', async () => {
+  test("health connects to this region's cluster reader endpoint over verified TLS", async () => {
     const health = createHealth(config, { secretsManager, rds: (region) => aurora.rds(region) });
     opened.push(health);
     const response = await health.handle(apiGatewayEvent({ method: 'GET', path: '/health' }), invocation(3000));
@@ -102,7 +105,10 @@ describe('TLS to Aurora, verified against the writer cluster\'s names (embedded 
 
     expect(response.statusCode).toBe(503);
     expect(errorCode(response)).toBe('dependency_unavailable');
-    const line = output.lines().reverse().find((entry) => entry.message === 'webhook failed');
+    const line = output
+      .lines()
+      .reverse()
+      .find((entry) => entry.message === 'webhook failed');
     expect(JSON.stringify(line?.error)).toContain('is valid for none of payments.attacker.example');
   });
 
@@ -111,7 +117,14 @@ describe('TLS to Aurora, verified against the writer cluster\'s names (embedded 
     try {
       const response = await deliver(webhookWith({ dbTlsCaFile: stranger.caFile }));
       expect(response.statusCode).toBe(503);
-      expect(JSON.stringify(output.lines().reverse().find((entry) => entry.message === 'webhook failed')?.error)).toMatch(/self[- ]signed|unable to (get|verify)|UNABLE_TO_VERIFY/i);
+      expect(
+        JSON.stringify(
+          output
+            .lines()
+            .reverse()
+            .find((entry) => entry.message === 'webhook failed')?.error,
+        ),
+      ).toMatch(/self[- ]signed|unable to (get|verify)|UNABLE_TO_VERIFY/i);
     } finally {
       stranger.close();
     }
@@ -127,9 +140,26 @@ describe('TLS to Aurora, verified against the writer cluster\'s names (embedded 
       send: async (command) => {
         describes.push(`${region} ${command.constructor.name}`);
         if (command instanceof DescribeGlobalClustersCommand) {
-          return { GlobalClusters: [{ Endpoint: aurora.globalEndpoint, GlobalClusterMembers: [{ DBClusterArn: east.arn, IsWriter: writer === 'us-east-1' }, { DBClusterArn: west.arn, IsWriter: writer === 'us-west-2' }] }] };
+          return {
+            GlobalClusters: [
+              {
+                Endpoint: aurora.globalEndpoint,
+                GlobalClusterMembers: [
+                  { DBClusterArn: east.arn, IsWriter: writer === 'us-east-1' },
+                  { DBClusterArn: west.arn, IsWriter: writer === 'us-west-2' },
+                ],
+              },
+            ],
+          };
         }
-        if (command instanceof DescribeDBClustersCommand) return { DBClusters: [region === 'us-east-1' ? { Endpoint: east.writer, ReaderEndpoint: east.reader } : { Endpoint: west.writer, ReaderEndpoint: west.reader }] };
+        if (command instanceof DescribeDBClustersCommand)
+          return {
+            DBClusters: [
+              region === 'us-east-1'
+                ? { Endpoint: east.writer, ReaderEndpoint: east.reader }
+                : { Endpoint: west.writer, ReaderEndpoint: west.reader },
+            ],
+          };
         throw new Error('unexpected command');
       },
     });
@@ -138,12 +168,24 @@ describe('TLS to Aurora, verified against the writer cluster\'s names (embedded 
     expect((await deliver(fn)).statusCode).toBe(503);
     writer = 'us-east-1';
     expect((await deliver(fn)).statusCode).toBe(200);
-    expect(describes).toEqual(['us-east-1 DescribeGlobalClustersCommand', 'us-west-2 DescribeDBClustersCommand', 'us-east-1 DescribeGlobalClustersCommand', 'us-east-1 DescribeDBClustersCommand']);
+    expect(describes).toEqual([
+      'us-east-1 DescribeGlobalClustersCommand',
+      'us-west-2 DescribeDBClustersCommand',
+      'us-east-1 DescribeGlobalClustersCommand',
+      'us-east-1 DescribeDBClustersCommand',
+    ]);
   });
 
-  test('the operator\'s check works as documented: openssl s_client -starttls postgres verifies the cluster endpoint name, and shows whether the global name is covered', () => {
+  test("the operator's check works as documented: openssl s_client -starttls postgres verifies the cluster endpoint name, and shows whether the global name is covered", () => {
     const check = (name: string) =>
-      execFileSync('sh', ['-c', `openssl s_client -starttls postgres -connect 127.0.0.1:${stack.postgres.port} -servername ${name} -verify_hostname ${name} -CAfile ${ca.caFile} </dev/null 2>&1; true`], { encoding: 'utf8', timeout: 10_000 });
+      execFileSync(
+        'sh',
+        [
+          '-c',
+          `openssl s_client -starttls postgres -connect 127.0.0.1:${stack.postgres.port} -servername ${name} -verify_hostname ${name} -CAfile ${ca.caFile} </dev/null 2>&1; true`,
+        ],
+        { encoding: 'utf8', timeout: 10_000 },
+      );
     const cluster = check(aurora.clusterEndpoints['us-east-1'].writer);
     expect(cluster).toContain('Verify return code: 0 (ok)');
     const global = check(aurora.globalEndpoint);

@@ -1,5 +1,5 @@
 import { ENVIRONMENTS } from '../../charts/config/environments';
-import { EnvironmentConfig } from '../../charts/config/types';
+import type { EnvironmentConfig } from '../../charts/config/types';
 
 /** A deep copy of the default environment with `changes` applied at dotted paths (for negative tests). */
 export function devWith(changes: Record<string, unknown> = {}): EnvironmentConfig {

@@ -1,5 +1,5 @@
 import { ENVIRONMENTS } from '../../charts/config/environments';
-import { EnvironmentConfig } from '../../charts/config/types';
+import type { EnvironmentConfig } from '../../charts/config/types';
 import { devWith } from './env-fixture';
 
 /** A second environment added the way the README's "Adding an environment" says: dev's entry, its own suffix, DNS and CIDRs. */

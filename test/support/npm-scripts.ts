@@ -1,5 +1,5 @@
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const TSX = path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs');

@@ -1,6 +1,6 @@
 import { PLATFORM } from '../../charts/config/platform';
-import { EnvironmentConfig } from '../../charts/config/types';
-import { ManifestCheck, checkManifestsAsync } from '../../engines/check-manifests';
+import type { EnvironmentConfig } from '../../charts/config/types';
+import { type ManifestCheck, checkManifestsAsync } from '../../engines/check-manifests';
 import { EngineSession } from '../../engines/session';
 import { synthesizedManifests } from './synthesized';
 

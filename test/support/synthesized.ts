@@ -1,12 +1,12 @@
 import { buildApp, chartsOf } from '../../synth/app';
 import { PLATFORM } from '../../charts/config/platform';
-import { PlatformConfig } from '../../charts/config/platform-types';
+import type { PlatformConfig } from '../../charts/config/platform-types';
 import { ENVIRONMENTS } from '../../charts/config/environments';
-import { EnvironmentConfig } from '../../charts/config/types';
+import type { EnvironmentConfig } from '../../charts/config/types';
 import { validateEnvironments } from '../../charts/config/validate';
 import { validatePlatform } from '../../charts/config/validate-platform';
 import { assertValidManifests } from '../../synth/synth';
-import { Artifact, bundleFunctions } from '../../functions/build';
+import { type Artifact, bundleFunctions } from '../../functions/build';
 
 type Json = Record<string, any>;
 
@@ -22,7 +22,10 @@ let artifacts: Promise<Artifact[]> | undefined;
  * What `npm run synth` writes for these configs (default: the committed ones), in memory, after
  * the same config validation and patch-path check the synth does.
  */
-export async function synthesizedManifests(platform: PlatformConfig = PLATFORM, environments: readonly EnvironmentConfig[] = ENVIRONMENTS): Promise<Manifest[]> {
+export async function synthesizedManifests(
+  platform: PlatformConfig = PLATFORM,
+  environments: readonly EnvironmentConfig[] = ENVIRONMENTS,
+): Promise<Manifest[]> {
   validateEnvironments(environments);
   validatePlatform(platform, environments);
   artifacts ??= bundleFunctions();
@@ -33,13 +36,16 @@ export async function synthesizedManifests(platform: PlatformConfig = PLATFORM, 
 }
 
 /** The objects written to one dist-relative file. */
-export const objectsIn = (manifests: readonly Manifest[], file: string): Json[] => manifests.filter((m) => m.file === file).map((m) => m.object);
+export const objectsIn = (manifests: readonly Manifest[], file: string): Json[] =>
+  manifests.filter((m) => m.file === file).map((m) => m.object);
 
 /** The objects of one kind. */
-export const objectsOfKind = (manifests: readonly Manifest[], kind: string): Json[] => manifests.filter((m) => m.object.kind === kind).map((m) => m.object);
+export const objectsOfKind = (manifests: readonly Manifest[], kind: string): Json[] =>
+  manifests.filter((m) => m.object.kind === kind).map((m) => m.object);
 
 /** The dist-relative folders that hold at least one file. */
-export const foldersOf = (manifests: readonly Manifest[]): Set<string> => new Set(manifests.map((m) => m.file.slice(0, m.file.lastIndexOf('/'))));
+export const foldersOf = (manifests: readonly Manifest[]): Set<string> =>
+  new Set(manifests.map((m) => m.file.slice(0, m.file.lastIndexOf('/'))));
 
 /** API group of an apiVersion ("" for the core group). */
 export const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');

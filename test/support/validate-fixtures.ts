@@ -98,7 +98,10 @@ export function networkResourcesInput(): Record<string, any> {
             toFieldPath: 'spec.forProvider.tags[Name]',
             transforms: [{ type: 'string', string: { type: 'Format', fmt: 'vpc-%s' } }],
           },
-          { fromFieldPath: 'metadata.labels[crossplane.io/claim-name]', toFieldPath: 'metadata.annotations["crossplane.io/external-name"]' },
+          {
+            fromFieldPath: 'metadata.labels[crossplane.io/claim-name]',
+            toFieldPath: 'metadata.annotations["crossplane.io/external-name"]',
+          },
           {
             type: 'CombineFromComposite',
             combine: {

@@ -8,7 +8,7 @@ import { ARGOCD_UNIT, DIST_PATH } from '../../argocd/charts';
 import { drReport } from '../../conformance/dr-report';
 import { runChecks } from '../../conformance/index';
 import { modelFromDocuments } from '../../conformance/model';
-import { RenderedEnvironments, renderEnvironments } from '../support/rendered';
+import { type RenderedEnvironments, renderEnvironments } from '../support/rendered';
 import { WITH_STAGING } from '../support/environments';
 
 let both: RenderedEnvironments;
@@ -31,14 +31,22 @@ test('each environment gets its three units, and Argo CD one Application per uni
 
 test('every claim of both environments renders, and the claims and what they compose validate', () => {
   expect(both.problems).toEqual([]);
-  expect(both.rendered.map((r) => r.file).sort()).toEqual(SUFFIXES.flatMap((env) => ['global/paymentglobal', 'use1/paymentregion', 'usw2/paymentregion'].map((f) => `dist/${env}/${f}.yaml`)).sort());
+  expect(both.rendered.map((r) => r.file).sort()).toEqual(
+    SUFFIXES.flatMap((env) =>
+      ['global/paymentglobal', 'use1/paymentregion', 'usw2/paymentregion'].map((f) => `dist/${env}/${f}.yaml`),
+    ).sort(),
+  );
   const staging = both.rendered.filter((r) => r.file.startsWith('dist/staging/')).flatMap((r) => r.resources);
   expect(staging.length).toBeGreaterThan(100);
-  for (const resource of staging) expect(resource.metadata.name).toMatch(/-(use1|usw2)-staging$|^examplepay-artifacts-(use1|usw2)-staging$/);
+  for (const resource of staging)
+    expect(resource.metadata.name).toMatch(/-(use1|usw2)-staging$|^examplepay-artifacts-(use1|usw2)-staging$/);
 });
 
 test('every conformance check passes for both environments, and each gets its failover timeline', () => {
-  const model = modelFromDocuments(both.objects, both.objects.map((o) => ({ file: o.file, text: stringify(o.doc) })));
+  const model = modelFromDocuments(
+    both.objects,
+    both.objects.map((o) => ({ file: o.file, text: stringify(o.doc) })),
+  );
   expect(model.environments.map((e) => e.environment).sort()).toEqual([...SUFFIXES].sort());
   const failing = runChecks(model).filter((r) => r.findings.length);
   expect(failing.map((r) => `${r.check.id}: ${r.findings.map((f) => f.message).join('; ')}`)).toEqual([]);

@@ -1,7 +1,7 @@
-import { execFileSync, spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { runSynth } from '../../synth/cli';
 import { ENVIRONMENTS } from '../../charts/config/environments';
@@ -67,9 +67,13 @@ describe('synth output', () => {
     expect(namespace?.object.metadata.name).toBe('payments-dr');
   });
 
-  test('every object carries the project label set (except the argocd-cm patch, which keeps Argo CD\'s own labels)', () => {
+  test("every object carries the project label set (except the argocd-cm patch, which keeps Argo CD's own labels)", () => {
     for (const { object } of objects.filter(({ file }) => file !== 'argocd/argocd-cm-health.yaml')) {
-      expect(object.metadata.labels).toMatchObject({ 'app.kubernetes.io/part-of': 'payments-dr', 'app.kubernetes.io/managed-by': 'cdk8s', 'payments-dr.io/component': expect.any(String) });
+      expect(object.metadata.labels).toMatchObject({
+        'app.kubernetes.io/part-of': 'payments-dr',
+        'app.kubernetes.io/managed-by': 'cdk8s',
+        'payments-dr.io/component': expect.any(String),
+      });
     }
   });
 
@@ -96,7 +100,7 @@ describe('atomic replace of the output directory', () => {
     );
     await expect(synthesize({ environments: [devWith({ lambdaMemoryMb: 2048 })], outDir: out })).rejects.toThrow(ConfigError);
     expect(snapshotTree(out)).toEqual(before);
-    expect(fs.readdirSync(path.dirname(out)).filter((name) => name.startsWith(path.basename(out) + '.'))).toEqual([]);
+    expect(fs.readdirSync(path.dirname(out)).filter((name) => name.startsWith(`${path.basename(out)}.`))).toEqual([]);
   });
 
   test('runSynth returns exit code 1 and reports on stderr when config is invalid', async () => {
@@ -131,7 +135,11 @@ describe('atomic replace of the output directory', () => {
 describe('cdk8s CLI', () => {
   test('`npx cdk8s synth` runs the same app: DIST_DIR gets a fresh render, the CLI folder a copy', async () => {
     const dist = path.join(tempDir(), 'dist');
-    execFileSync(path.join(REPO, 'node_modules/.bin/cdk8s'), ['synth', '--no-check-upgrade'], { cwd: REPO, stdio: 'pipe', env: { ...process.env, DIST_DIR: dist } });
+    execFileSync(path.join(REPO, 'node_modules/.bin/cdk8s'), ['synth', '--no-check-upgrade'], {
+      cwd: REPO,
+      stdio: 'pipe',
+      env: { ...process.env, DIST_DIR: dist },
+    });
     const expected = Object.fromEntries((await renderFiles(ENVIRONMENTS)).files);
     expect(snapshotTree(dist)).toEqual(expected);
     expect(snapshotTree(path.join(REPO, '.build', 'cdk8s.out'))).toEqual(expected);

@@ -9,7 +9,13 @@ import type { LocalDynamoDb } from '../../../functions/local/dynamodb';
 import { worstCaseCallMs } from '../../../functions/shared/aws-clients';
 import type { Region } from '../../../functions/shared/config';
 import type { DynamoDbItemApi } from '../../../functions/shared/fencing';
-import { ACTIVE_REGION_ID, initialiseActiveRegion, readActiveRegion, readActiveRegionRecord, recordActiveRegion } from '../../../functions/shared/fencing';
+import {
+  ACTIVE_REGION_ID,
+  initialiseActiveRegion,
+  readActiveRegion,
+  readActiveRegionRecord,
+  recordActiveRegion,
+} from '../../../functions/shared/fencing';
 import { parseArgs, UsageError } from '../../../cli/dr/args';
 import type { DrAws } from '../../../cli/dr/aws';
 import { sdkClients } from '../../../cli/dr/aws';
@@ -51,13 +57,29 @@ afterAll(async () => {
  * dynalite (one table stands for both replicas of the MRSC table; the fence starts at us-east-1,
  * epoch 1, unless `fence: 'missing'`); /health answers and stdin answers are given.
  */
-async function harness(options: { lagMs?: number; engineVersions?: [string, string]; health?: Partial<Record<Region, HealthProbe>>; dynamodb?: (real: DynamoDbItemApi) => DynamoDbItemApi; fence?: 'missing' } = {}) {
+async function harness(
+  options: {
+    lagMs?: number;
+    engineVersions?: [string, string];
+    health?: Partial<Record<Region, HealthProbe>>;
+    dynamodb?: (real: DynamoDbItemApi) => DynamoDbItemApi;
+    fence?: 'missing';
+  } = {},
+) {
   await moto.reset();
   const table = `dr-state-use1-cli${(tables += 1)}`;
   await createDrStateTable(dynamo.endpoint, table);
-  if (options.fence !== 'missing') await initialiseActiveRegion(documents, table, { activeRegion: 'us-east-1', epoch: 1, reason: 'initial', decidedBy: 'jest', updatedAt: new Date('2025-05-01T00:00:00Z') });
+  if (options.fence !== 'missing')
+    await initialiseActiveRegion(documents, table, {
+      activeRegion: 'us-east-1',
+      epoch: 1,
+      reason: 'initial',
+      decidedBy: 'jest',
+      updatedAt: new Date('2025-05-01T00:00:00Z'),
+    });
   const aurora = FakeAuroraGlobal.standard('dev', options.engineVersions);
-  if (options.lagMs !== undefined) await putReplicationLag(moto, 'us-west-2', 'aurora-usw2-dev', options.lagMs, new Date(Date.now() - 30_000));
+  if (options.lagMs !== undefined)
+    await putReplicationLag(moto, 'us-west-2', 'aurora-usw2-dev', options.lagMs, new Date(Date.now() - 30_000));
   const cloudwatchRegions: string[] = [];
   const cloudwatchClients = new Map<string, CloudWatchClient>();
   closers.push(() => cloudwatchClients.forEach((client) => client.destroy()));
@@ -78,7 +100,10 @@ async function harness(options: { lagMs?: number; engineVersions?: [string, stri
     cloudwatch,
     dynamodb: (region) => {
       dynamodbRegions.push(region);
-      if (aurora.unreachable.has(region)) return { send: async () => Promise.reject(Object.assign(new Error('connect ETIMEDOUT'), { name: 'TimeoutError', code: 'ETIMEDOUT' })) };
+      if (aurora.unreachable.has(region))
+        return {
+          send: async () => Promise.reject(Object.assign(new Error('connect ETIMEDOUT'), { name: 'TimeoutError', code: 'ETIMEDOUT' })),
+        };
       return replica as DrAws['dynamodb'] extends (region: Region) => infer T ? T : never;
     },
   };
@@ -124,7 +149,14 @@ async function harness(options: { lagMs?: number; engineVersions?: [string, stri
       documents.send(
         new PutItemCommand({
           TableName: table,
-          Item: { id: { S: ACTIVE_REGION_ID }, activeRegion: { S: activeRegion }, epoch: { N: String(epoch) }, updatedAt: { S: '2025-05-01T00:00:00.000Z' }, reason: { S: 'earlier' }, decidedBy: { S: 'jest' } },
+          Item: {
+            id: { S: ACTIVE_REGION_ID },
+            activeRegion: { S: activeRegion },
+            epoch: { N: String(epoch) },
+            updatedAt: { S: '2025-05-01T00:00:00.000Z' },
+            reason: { S: 'earlier' },
+            decidedBy: { S: 'jest' },
+          },
         }),
       ),
     active: () => readActiveRegion(documents, table),
@@ -138,9 +170,20 @@ async function harness(options: { lagMs?: number; engineVersions?: [string, stri
 }
 
 describe('dr status (mock RDS control plane; CloudWatch on moto; DR state on dynalite)', () => {
-  test('shows both clusters\' roles from DescribeGlobalClusters, the lag from CloudWatch in us-west-2, /health of both regional hostnames, and the active region + epoch', async () => {
-    const h = await harness({ lagMs: 120, health: { 'us-east-1': { ok: false, ready: false, status: 503, failure: 'status', detail: 'failing database', latencyMs: 80, attempts: 1 } } });
-    await writeHeartbeat(documents, h.table, { region: 'us-east-1', beatAt: new Date(Date.now() - 20_000).toISOString(), ready: false, activeRegion: 'us-east-1', epoch: 1 });
+  test("shows both clusters' roles from DescribeGlobalClusters, the lag from CloudWatch in us-west-2, /health of both regional hostnames, and the active region + epoch", async () => {
+    const h = await harness({
+      lagMs: 120,
+      health: {
+        'us-east-1': { ok: false, ready: false, status: 503, failure: 'status', detail: 'failing database', latencyMs: 80, attempts: 1 },
+      },
+    });
+    await writeHeartbeat(documents, h.table, {
+      region: 'us-east-1',
+      beatAt: new Date(Date.now() - 20_000).toISOString(),
+      ready: false,
+      activeRegion: 'us-east-1',
+      epoch: 1,
+    });
 
     const code = await h.run('status', '--env', 'dev');
 
@@ -148,13 +191,18 @@ describe('dr status (mock RDS control plane; CloudWatch on moto; DR state on dyn
     const output = h.output();
     expect(output).toContain('Database (aurora-global-use1-dev, read in us-west-2): available');
     expect(output).toContain('us-east-1  aurora-use1-dev  WRITER  engine 14.15  available  connected');
-    expect(output).toMatch(/us-west-2 {2}aurora-usw2-dev {2}reader {2}engine 14\.15 {2}available {2}connected {2}replication lag 120 ms at \d{4}-\d\d-\d\dT/);
+    expect(output).toMatch(
+      /us-west-2 {2}aurora-usw2-dev {2}reader {2}engine 14\.15 {2}available {2}connected {2}replication lag 120 ms at \d{4}-\d\d-\d\dT/,
+    );
     expect(output).toContain('us-east-1  UNHEALTHY  HTTP 503 (failing database)  https://api-use1-dev.dev.payments.example.com/health');
     expect(output).toContain('us-west-2  healthy  HTTP 200 in 42 ms  https://api-usw2-dev.dev.payments.example.com/health');
     expect(output).toContain('us-east-1 at epoch 1, since 2025-05-01T00:00:00.000Z by jest: initial');
     expect(output).toContain('us-east-1  fresh (20 s ago, not ready)');
     expect(output).toContain('us-west-2  none (its controller has not run)');
-    expect(h.probes.sort()).toEqual(['https://api-use1-dev.dev.payments.example.com/health', 'https://api-usw2-dev.dev.payments.example.com/health']);
+    expect(h.probes.sort()).toEqual([
+      'https://api-use1-dev.dev.payments.example.com/health',
+      'https://api-usw2-dev.dev.payments.example.com/health',
+    ]);
     expect(h.cloudwatchRegions).toEqual(['us-west-2']);
     expect(h.aurora.calls[0]).toMatchObject({ region: 'us-west-2', command: 'DescribeGlobalClustersCommand' });
     expect(h.mutations()).toEqual([]);
@@ -167,7 +215,9 @@ describe('dr status (mock RDS control plane; CloudWatch on moto; DR state on dyn
 
     expect(await h.run('status', '--env', 'dev')).toBe(0);
 
-    expect(h.output()).toContain('us-east-1  aurora-use1-dev  WRITER  unreachable: could not reach AWS in us-east-1 for rds:DescribeDBClusters (ETIMEDOUT)');
+    expect(h.output()).toContain(
+      'us-east-1  aurora-use1-dev  WRITER  unreachable: could not reach AWS in us-east-1 for rds:DescribeDBClusters (ETIMEDOUT)',
+    );
     expect(h.output()).toContain('us-west-2 at epoch 2, since 2025-05-01T00:00:00.000Z by jest: earlier');
   });
 
@@ -177,18 +227,24 @@ describe('dr status (mock RDS control plane; CloudWatch on moto; DR state on dyn
 
     await h.run('status', '--env', 'dev');
 
-    expect(h.output()).toContain('! the active-region record says us-west-2 but the Aurora writer is in us-east-1: webhooks in us-east-1 refuse writes');
+    expect(h.output()).toContain(
+      '! the active-region record says us-west-2 but the Aurora writer is in us-east-1: webhooks in us-east-1 refuse writes',
+    );
   });
 });
 
-describe('dr status against moto\'s RDS (the describe calls moto implements)', () => {
-  test('roles, engine versions and states come from DescribeGlobalClusters / DescribeDBClusters in each member\'s region', async () => {
+describe("dr status against moto's RDS (the describe calls moto implements)", () => {
+  test("roles, engine versions and states come from DescribeGlobalClusters / DescribeDBClusters in each member's region", async () => {
     const h = await harness({ lagMs: 120 });
     const aurora = await motoAurora(moto);
     try {
       const lines: string[] = [];
       const code = await runCli(['status', '--env', 'dev'], {
-        aws: { rds: (region) => aurora.rds(region), cloudwatch: (region) => new CloudWatchClient(moto.client(region)), dynamodb: () => documents },
+        aws: {
+          rds: (region) => aurora.rds(region),
+          cloudwatch: (region) => new CloudWatchClient(moto.client(region)),
+          dynamodb: () => documents,
+        },
         io: { print: (line = '') => lines.push(line), ask: async () => '' },
         probe: async () => ({ ok: true, ready: true, status: 200, latencyMs: 1, attempts: 1 }),
         names: (env) => ({ ...drNames(env), drStateTable: h.table }),
@@ -210,7 +266,9 @@ describe('dr status without a fence record', () => {
     expect(await h.run('status', '--env', 'dev')).toBe(1);
     expect(h.output()).toContain('Active region (dr-state-use1-cli');
     expect(h.output()).toContain('NO RECORD');
-    expect(h.output()).toContain('! the active-region record is missing: every region refuses payments. Record it: npm run dr -- init --env dev');
+    expect(h.output()).toContain(
+      '! the active-region record is missing: every region refuses payments. Record it: npm run dr -- init --env dev',
+    );
   });
 });
 
@@ -222,13 +280,19 @@ describe('dr switchover (mock RDS control plane; CloudWatch on moto; DR state on
 
     expect(code).toBe(0);
     const output = h.output();
-    expect(output).toContain('Switchover of aurora-global-use1-dev to us-west-2: planned, waits for replication to catch up, no data loss (RPO 0)');
+    expect(output).toContain(
+      'Switchover of aurora-global-use1-dev to us-west-2: planned, waits for replication to catch up, no data loss (RPO 0)',
+    );
     expect(output).toContain('ok    replication lag of aurora-usw2-dev 120 ms (threshold 1000 ms)');
     expect(output).toContain('ok    engine versions match: aurora-use1-dev 14.15, aurora-usw2-dev 14.15');
     // fence first, then the database
     expect(output).toContain('1. record the active region us-west-2 at epoch 2 in dr-state-use1-cli');
-    expect(output).toContain('(us-west-2 replica), only if it still holds epoch 1; currently us-east-1 at epoch 1, since 2025-05-01T00:00:00.000Z by jest: initial');
-    expect(output).toContain(`2. rds:SwitchoverGlobalCluster in us-west-2: GlobalClusterIdentifier=aurora-global-use1-dev TargetDbClusterIdentifier=${USW2_ARN}`);
+    expect(output).toContain(
+      '(us-west-2 replica), only if it still holds epoch 1; currently us-east-1 at epoch 1, since 2025-05-01T00:00:00.000Z by jest: initial',
+    );
+    expect(output).toContain(
+      `2. rds:SwitchoverGlobalCluster in us-west-2: GlobalClusterIdentifier=aurora-global-use1-dev TargetDbClusterIdentifier=${USW2_ARN}`,
+    );
     expect(output).toContain('dry run: nothing was changed');
     expect(h.questions).toEqual([]);
     await h.expectNothingChanged();
@@ -237,8 +301,16 @@ describe('dr switchover (mock RDS control plane; CloudWatch on moto; DR state on
 
   test.each([
     ['replication lag above the threshold', { lagMs: 4000 }, 'replication lag of aurora-usw2-dev 4000 ms (threshold 1000 ms)'],
-    ['replication lag unknown (no datapoint)', {}, 'replication lag of aurora-usw2-dev is unknown (unknown, no datapoint in the last 3 minutes)'],
-    ['engine versions that differ', { lagMs: 120, engineVersions: ['14.15', '14.12'] as [string, string] }, 'engine versions differ: aurora-use1-dev 14.15, aurora-usw2-dev 14.12'],
+    [
+      'replication lag unknown (no datapoint)',
+      {},
+      'replication lag of aurora-usw2-dev is unknown (unknown, no datapoint in the last 3 minutes)',
+    ],
+    [
+      'engine versions that differ',
+      { lagMs: 120, engineVersions: ['14.15', '14.12'] as [string, string] },
+      'engine versions differ: aurora-use1-dev 14.15, aurora-usw2-dev 14.12',
+    ],
   ])('refuses with %s (exit 2), even with --yes, and changes nothing', async (_case, options, reason) => {
     const h = await harness(options);
 
@@ -276,7 +348,8 @@ describe('dr switchover (mock RDS control plane; CloudWatch on moto; DR state on
       lagMs: 120,
       dynamodb: (real) => ({
         send: async (command, options) => {
-          if (command instanceof PutItemCommand && command.input.Item?.id?.S === ACTIVE_REGION_ID) journal.push('dynamodb PutItem active-region');
+          if (command instanceof PutItemCommand && command.input.Item?.id?.S === ACTIVE_REGION_ID)
+            journal.push('dynamodb PutItem active-region');
           return real.send(command, options);
         },
       }),
@@ -287,9 +360,18 @@ describe('dr switchover (mock RDS control plane; CloudWatch on moto; DR state on
     const code = await h.run('switchover', '--env', 'dev', '--to', 'us-west-2', '--yes');
 
     expect(code).toBe(0);
-    expect(journal.filter((entry) => entry.startsWith('dynamodb') || entry.includes('Switchover'))).toEqual(['dynamodb PutItem active-region', 'rds SwitchoverGlobalClusterCommand us-west-2']);
+    expect(journal.filter((entry) => entry.startsWith('dynamodb') || entry.includes('Switchover'))).toEqual([
+      'dynamodb PutItem active-region',
+      'rds SwitchoverGlobalClusterCommand us-west-2',
+    ]);
     expect(h.questions).toEqual([]);
-    expect(h.mutations()).toEqual([{ region: 'us-west-2', command: 'SwitchoverGlobalClusterCommand', input: { GlobalClusterIdentifier: 'aurora-global-use1-dev', TargetDbClusterIdentifier: USW2_ARN } }]);
+    expect(h.mutations()).toEqual([
+      {
+        region: 'us-west-2',
+        command: 'SwitchoverGlobalClusterCommand',
+        input: { GlobalClusterIdentifier: 'aurora-global-use1-dev', TargetDbClusterIdentifier: USW2_ARN },
+      },
+    ]);
     expect(h.aurora.writer()?.region).toBe('us-west-2');
     expect(await h.active()).toMatchObject({ activeRegion: 'us-west-2', epoch: 4, decidedBy: OPERATOR, reason: 'switchover to us-west-2' });
     expect(h.output()).toContain('recorded: us-west-2 is the active region at epoch 4');
@@ -321,7 +403,11 @@ describe('dr switchover (mock RDS control plane; CloudWatch on moto; DR state on
     expect(await h.run('switchover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(0);
 
     expect(h.mutations()).toEqual([]);
-    expect(await h.active()).toMatchObject({ activeRegion: 'us-west-2', epoch: 2, reason: 'switchover to us-west-2: the writer was already there' });
+    expect(await h.active()).toMatchObject({
+      activeRegion: 'us-west-2',
+      epoch: 2,
+      reason: 'switchover to us-west-2: the writer was already there',
+    });
     // and again: nothing to do
     expect(await h.run('switchover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(0);
     expect(h.output()).toContain('nothing to do: aurora-usw2-dev is already the writer and us-west-2 the recorded active region (epoch 2)');
@@ -333,7 +419,9 @@ describe('dr switchover (mock RDS control plane; CloudWatch on moto; DR state on
 
     expect(await h.run('switchover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(0);
 
-    expect(h.output()).toContain('us-west-2 is already the recorded active region (epoch 2), but the writer is still elsewhere: only the database is moved.');
+    expect(h.output()).toContain(
+      'us-west-2 is already the recorded active region (epoch 2), but the writer is still elsewhere: only the database is moved.',
+    );
     expect(h.mutations()).toHaveLength(1);
     expect(await h.active()).toMatchObject({ activeRegion: 'us-west-2', epoch: 2, reason: 'earlier' });
   });
@@ -357,11 +445,22 @@ describe('dr failover (mock RDS control plane; CloudWatch on moto; DR state on d
     expect(code).toBe(0);
     expect(h.output()).toContain('ALLOWING DATA LOSS');
     expect(h.output()).toContain('replication lag of aurora-usw2-dev: unknown, no datapoint in the last 3 minutes');
-    expect(h.mutations()).toEqual([{ region: 'us-west-2', command: 'FailoverGlobalClusterCommand', input: { GlobalClusterIdentifier: 'aurora-global-use1-dev', TargetDbClusterIdentifier: USW2_ARN, AllowDataLoss: true } }]);
+    expect(h.mutations()).toEqual([
+      {
+        region: 'us-west-2',
+        command: 'FailoverGlobalClusterCommand',
+        input: { GlobalClusterIdentifier: 'aurora-global-use1-dev', TargetDbClusterIdentifier: USW2_ARN, AllowDataLoss: true },
+      },
+    ]);
     expect(h.aurora.calls.every((call) => call.region === 'us-west-2')).toBe(true);
     expect(h.cloudwatchRegions.every((region) => region === 'us-west-2')).toBe(true);
     expect(new Set(h.dynamodbRegions)).toEqual(new Set(['us-west-2']));
-    expect(await h.active()).toMatchObject({ activeRegion: 'us-west-2', epoch: 2, reason: 'failover-allow-data-loss to us-west-2 allowing data loss', decidedBy: OPERATOR });
+    expect(await h.active()).toMatchObject({
+      activeRegion: 'us-west-2',
+      epoch: 2,
+      reason: 'failover-allow-data-loss to us-west-2 allowing data loss',
+      decidedBy: OPERATOR,
+    });
   });
 
   test('--allow-data-loss refuses a target that is resynchronizing (pending-resync), even with --yes, and changes nothing', async () => {
@@ -372,7 +471,7 @@ describe('dr failover (mock RDS control plane; CloudWatch on moto; DR state on d
 
     expect(await h.run('failover', '--env', 'dev', '--to', 'us-west-2', '--allow-data-loss', '--yes')).toBe(2);
 
-    expect(h.output()).toContain('FAIL  aurora-usw2-dev is resynchronizing (pending-resync): it does not hold the writer\'s data yet');
+    expect(h.output()).toContain("FAIL  aurora-usw2-dev is resynchronizing (pending-resync): it does not hold the writer's data yet");
     await h.expectNothingChanged();
   });
 
@@ -381,7 +480,13 @@ describe('dr failover (mock RDS control plane; CloudWatch on moto; DR state on d
 
     expect(await h.run('failover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(0);
 
-    expect(h.mutations()).toEqual([{ region: 'us-west-2', command: 'FailoverGlobalClusterCommand', input: { GlobalClusterIdentifier: 'aurora-global-use1-dev', TargetDbClusterIdentifier: USW2_ARN, Switchover: true } }]);
+    expect(h.mutations()).toEqual([
+      {
+        region: 'us-west-2',
+        command: 'FailoverGlobalClusterCommand',
+        input: { GlobalClusterIdentifier: 'aurora-global-use1-dev', TargetDbClusterIdentifier: USW2_ARN, Switchover: true },
+      },
+    ]);
     expect(h.output()).toContain('engine versions match');
   });
 
@@ -401,7 +506,9 @@ describe('dr failover (mock RDS control plane; CloudWatch on moto; DR state on d
 
     expect(await h.run('failover', '--env', 'dev', '--to', 'us-west-2', '--allow-data-loss', '--dry-run')).toBe(0);
 
-    expect(h.output()).toContain(`2. rds:FailoverGlobalCluster in us-west-2: GlobalClusterIdentifier=aurora-global-use1-dev TargetDbClusterIdentifier=${USW2_ARN} AllowDataLoss=true`);
+    expect(h.output()).toContain(
+      `2. rds:FailoverGlobalCluster in us-west-2: GlobalClusterIdentifier=aurora-global-use1-dev TargetDbClusterIdentifier=${USW2_ARN} AllowDataLoss=true`,
+    );
     await h.expectNothingChanged();
   });
 });
@@ -409,11 +516,16 @@ describe('dr failover (mock RDS control plane; CloudWatch on moto; DR state on d
 describe('dr: AWS errors in plain words (mock RDS control plane)', () => {
   test('a busy global cluster (InvalidGlobalClusterStateFault) after the fence moved: says the database did not move and how to finish; the re-run only moves it', async () => {
     const h = await harness({ lagMs: 120 });
-    h.aurora.failNext.set('SwitchoverGlobalClusterCommand', awsError('InvalidGlobalClusterStateFault', 'Global cluster is in modifying state.'));
+    h.aurora.failNext.set(
+      'SwitchoverGlobalClusterCommand',
+      awsError('InvalidGlobalClusterStateFault', 'Global cluster is in modifying state.'),
+    );
 
     expect(await h.run('switchover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(1);
 
-    expect(h.output()).toContain('error: the global cluster is busy (another switchover/failover?); run status and retry when it is available');
+    expect(h.output()).toContain(
+      'error: the global cluster is busy (another switchover/failover?); run status and retry when it is available',
+    );
     expect(h.output()).toContain('the database was NOT moved, but us-west-2 is the recorded active region');
     expect(await h.active()).toMatchObject({ activeRegion: 'us-west-2', epoch: 2 });
 
@@ -424,11 +536,19 @@ describe('dr: AWS errors in plain words (mock RDS control plane)', () => {
 
   test('access denied names the permission, the resource and the region', async () => {
     const h = await harness();
-    h.aurora.failNext.set('FailoverGlobalClusterCommand', awsError('AccessDenied', 'User: arn:aws:sts::111122223333:assumed-role/ops/me is not authorized to perform: rds:FailoverGlobalCluster'));
+    h.aurora.failNext.set(
+      'FailoverGlobalClusterCommand',
+      awsError(
+        'AccessDenied',
+        'User: arn:aws:sts::111122223333:assumed-role/ops/me is not authorized to perform: rds:FailoverGlobalCluster',
+      ),
+    );
 
     expect(await h.run('failover', '--env', 'dev', '--to', 'us-west-2', '--allow-data-loss', '--yes')).toBe(1);
 
-    expect(h.output()).toContain('error: access denied: your credentials may not call rds:FailoverGlobalCluster on aurora-global-use1-dev in us-west-2');
+    expect(h.output()).toContain(
+      'error: access denied: your credentials may not call rds:FailoverGlobalCluster on aurora-global-use1-dev in us-west-2',
+    );
   });
 
   test('throttling while reading the global cluster', async () => {
@@ -446,7 +566,13 @@ describe('dr: AWS errors in plain words (mock RDS control plane)', () => {
       dynamodb: (real) => ({
         send: async (command, options) => {
           if (command instanceof PutItemCommand && command.input.Item?.id?.S === ACTIVE_REGION_ID) {
-            await recordActiveRegion(real, command.input.TableName as string, { activeRegion: 'us-west-2', epoch: 2, reason: 'controller', decidedBy: 'failover-controller@us-west-2', updatedAt: new Date() });
+            await recordActiveRegion(real, command.input.TableName as string, {
+              activeRegion: 'us-west-2',
+              epoch: 2,
+              reason: 'controller',
+              decidedBy: 'failover-controller@us-west-2',
+              updatedAt: new Date(),
+            });
           }
           return real.send(command, options);
         },
@@ -455,7 +581,9 @@ describe('dr: AWS errors in plain words (mock RDS control plane)', () => {
 
     expect(await h.run('switchover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(1);
 
-    expect(h.output()).toContain('not recorded: the active-region record no longer holds epoch 1 (someone else decided meanwhile, or it is missing); run status');
+    expect(h.output()).toContain(
+      'not recorded: the active-region record no longer holds epoch 1 (someone else decided meanwhile, or it is missing); run status',
+    );
     expect(h.output()).toContain('the database was not moved');
     expect(h.mutations()).toEqual([]);
     expect(await h.active()).toMatchObject({ decidedBy: 'failover-controller@us-west-2' });
@@ -477,7 +605,7 @@ describe('dr: AWS errors in plain words (mock RDS control plane)', () => {
     // fence first: a record that fails moves nothing
     expect(h.aurora.writer()?.region).toBe('us-east-1');
     expect(h.mutations()).toEqual([]);
-    expect(h.output()).toContain('the active region was NOT recorded (nothing changed in us-west-2\'s role)');
+    expect(h.output()).toContain("the active region was NOT recorded (nothing changed in us-west-2's role)");
     expect(h.output()).toContain('error: AWS is throttling dynamodb:PutItem in us-west-2');
   });
 
@@ -489,7 +617,13 @@ describe('dr: AWS errors in plain words (mock RDS control plane)', () => {
     ['ResourceNotFoundException', 'was not found in us-west-2: the DR state global table must exist'],
     ['SomethingNew', 'rds:SwitchoverGlobalCluster on aurora-global-use1-dev in us-west-2 failed: SomethingNew: details'],
   ])('%s is explained', (name, expected) => {
-    expect(explainAwsError(awsError(name, 'details'), { action: 'rds:SwitchoverGlobalCluster', resource: 'aurora-global-use1-dev', region: 'us-west-2' })).toContain(expected);
+    expect(
+      explainAwsError(awsError(name, 'details'), {
+        action: 'rds:SwitchoverGlobalCluster',
+        resource: 'aurora-global-use1-dev',
+        region: 'us-west-2',
+      }),
+    ).toContain(expected);
   });
 });
 
@@ -502,7 +636,10 @@ describe('dr: arguments and names', () => {
       clusterIds: { 'us-east-1': 'aurora-use1-dev', 'us-west-2': 'aurora-usw2-dev' },
       drStateTable: 'dr-state-use1-dev',
       idempotencyTable: 'idempotency-use1-dev',
-      healthUrls: { 'us-east-1': 'https://api-use1-dev.dev.payments.example.com/health', 'us-west-2': 'https://api-usw2-dev.dev.payments.example.com/health' },
+      healthUrls: {
+        'us-east-1': 'https://api-use1-dev.dev.payments.example.com/health',
+        'us-west-2': 'https://api-usw2-dev.dev.payments.example.com/health',
+      },
       replicationLagThresholdMs: 1000,
       auroraInstancesPerRegion: 1,
     });
@@ -514,12 +651,18 @@ describe('dr: arguments and names', () => {
     [['status'], '--env is required'],
     [['switchover', '--env', 'dev'], 'switchover needs --to <us-east-1|us-west-2>'],
     [['failover', '--env', 'dev', '--to', 'eu-west-1'], '--to must be one of us-east-1, us-west-2 (got "eu-west-1")'],
-    [['switchover', '--env', 'dev', '--to', 'us-west-2', '--allow-data-loss'], 'a switchover never loses data: use failover --allow-data-loss'],
+    [
+      ['switchover', '--env', 'dev', '--to', 'us-west-2', '--allow-data-loss'],
+      'a switchover never loses data: use failover --allow-data-loss',
+    ],
     [['status', '--env', 'dev', '--force'], 'unknown option "--force"'],
     [['status', '--env'], '--env needs a value'],
     [['status', 'extra', '--env', 'dev'], 'unexpected argument "extra"'],
     [['reconcile', '--env', 'dev'], 'reconcile needs --since <ISO time> (e.g. a few minutes before the failover)'],
-    [['reconcile', '--env', 'dev', '--since', 'yesterday'], '--since must be an ISO 8601 time such as 2025-06-01T12:00:00Z (got "yesterday")'],
+    [
+      ['reconcile', '--env', 'dev', '--since', 'yesterday'],
+      '--since must be an ISO 8601 time such as 2025-06-01T12:00:00Z (got "yesterday")',
+    ],
     [['reconcile', '--env', 'dev', '--since', '2025-06-01T12:00:00Z', '--until', '2025-06-01T11:00:00Z'], '--until must be after --since'],
     [['init', '--env', 'dev', '--region', 'eu-west-1'], '--region must be one of us-east-1, us-west-2 (got "eu-west-1")'],
     [['status', '--env', 'dev', '--region', 'us-east-1'], '--region is for init and reconcile'],
@@ -530,20 +673,37 @@ describe('dr: arguments and names', () => {
   test('--help prints the usage and exits 0, whatever else is given', async () => {
     for (const argv of [['--help'], ['status', '--help'], ['failover', '--env', 'dev', '--help']]) {
       const lines: string[] = [];
-      const aws = { rds: () => ({ send: async () => ({}) }), cloudwatch: () => ({ send: async () => ({ $metadata: {} }) }), dynamodb: () => ({ send: async () => ({}) }) } as DrAws;
+      const aws = {
+        rds: () => ({ send: async () => ({}) }),
+        cloudwatch: () => ({ send: async () => ({ $metadata: {} }) }),
+        dynamodb: () => ({ send: async () => ({}) }),
+      } as DrAws;
       expect(await runCli(argv, { aws, io: { print: (line = '') => lines.push(line), ask: async () => '' } })).toBe(0);
       expect(lines.join('\n')).toContain('usage: npm run dr -- <command> --env <env> [options]');
     }
   });
 
   test('--key=value works too; usage errors and unknown environments exit 64', async () => {
-    expect(parseArgs(['failover', '--env=dev', '--to=us-west-2', '--allow-data-loss', '--dry-run'])).toEqual({ command: 'failover', env: 'dev', to: 'us-west-2', allowDataLoss: true, dryRun: true, yes: false });
+    expect(parseArgs(['failover', '--env=dev', '--to=us-west-2', '--allow-data-loss', '--dry-run'])).toEqual({
+      command: 'failover',
+      env: 'dev',
+      to: 'us-west-2',
+      allowDataLoss: true,
+      dryRun: true,
+      yes: false,
+    });
     const h = await harness();
     expect(await h.run('status')).toBe(64);
     expect(h.output()).toContain('usage: npm run dr -- <command> --env <env> [options]');
     const lines: string[] = [];
-    const aws = { rds: () => ({ send: async () => ({}) }), cloudwatch: () => ({ send: async () => ({ $metadata: {} }) }), dynamodb: () => ({ send: async () => ({}) }) } as DrAws;
-    expect(await runCli(['status', '--env', 'prod'], { aws, io: { print: (line = '') => lines.push(line), ask: async () => '' } })).toBe(64);
+    const aws = {
+      rds: () => ({ send: async () => ({}) }),
+      cloudwatch: () => ({ send: async () => ({ $metadata: {} }) }),
+      dynamodb: () => ({ send: async () => ({}) }),
+    } as DrAws;
+    expect(await runCli(['status', '--env', 'prod'], { aws, io: { print: (line = '') => lines.push(line), ask: async () => '' } })).toBe(
+      64,
+    );
     expect(lines[0]).toContain('unknown environment "prod"; charts/config/environments.ts declares: dev');
   });
 });
@@ -558,7 +718,12 @@ describe('dr init (DR state on dynalite)', () => {
     expect(await readActiveRegionRecord(documents, h.table)).toBeUndefined();
 
     expect(await h.run('init', '--env', 'dev', '--yes')).toBe(0);
-    expect(await h.active()).toMatchObject({ activeRegion: 'us-east-1', epoch: 1, decidedBy: OPERATOR, reason: 'initial record (dr init)' });
+    expect(await h.active()).toMatchObject({
+      activeRegion: 'us-east-1',
+      epoch: 1,
+      decidedBy: OPERATOR,
+      reason: 'initial record (dr init)',
+    });
 
     expect(await h.run('init', '--env', 'dev', '--yes')).toBe(0);
     expect(h.output()).toContain('nothing to do: the record exists: us-east-1 at epoch 1');
@@ -566,8 +731,20 @@ describe('dr init (DR state on dynalite)', () => {
 
   test('after the record was lost: it starts above the highest epoch the heartbeats saw, so readers that saw it do not refuse it', async () => {
     const h = await harness({ fence: 'missing' });
-    await writeHeartbeat(documents, h.table, { region: 'us-west-2', beatAt: new Date().toISOString(), ready: true, activeRegion: 'us-west-2', epoch: 5 });
-    await writeHeartbeat(documents, h.table, { region: 'us-east-1', beatAt: new Date().toISOString(), ready: true, activeRegion: 'us-west-2', epoch: 4 });
+    await writeHeartbeat(documents, h.table, {
+      region: 'us-west-2',
+      beatAt: new Date().toISOString(),
+      ready: true,
+      activeRegion: 'us-west-2',
+      epoch: 5,
+    });
+    await writeHeartbeat(documents, h.table, {
+      region: 'us-east-1',
+      beatAt: new Date().toISOString(),
+      ready: true,
+      activeRegion: 'us-west-2',
+      epoch: 4,
+    });
 
     expect(await h.run('init', '--env', 'dev', '--region', 'us-west-2', '--yes')).toBe(0);
 
@@ -596,7 +773,13 @@ describe('dr reconcile after a failover with data loss (dynalite + embedded Post
     const secretsManager = await motoSecrets(moto, stack.secrets);
     secrets = secretsManager;
     webhook = createWebhook({ ...stackConfig(stack), logLevel: 'SILENT' }, { secretsManager });
-    client = new Client({ host: stack.postgres.host, port: stack.postgres.port, user: stack.postgres.user, password: stack.postgres.password, database: stack.env.DB_NAME });
+    client = new Client({
+      host: stack.postgres.host,
+      port: stack.postgres.port,
+      user: stack.postgres.user,
+      password: stack.postgres.password,
+      database: stack.env.DB_NAME,
+    });
     await client.connect();
   });
 
@@ -610,7 +793,8 @@ describe('dr reconcile after a failover with data loss (dynalite + embedded Post
   test('finds the records whose payment_events row was lost, --dry-run lists them, --yes removes them, and the redeliveries are applied again, once', async () => {
     const { samplePaymentEvent } = await import('../../../functions/local/sample-event');
     const { signedWebhookRequest, invocation } = await import('../../support/functions/requests');
-    const deliver = (event: ReturnType<typeof samplePaymentEvent>) => webhook.handle(signedWebhookRequest(JSON.stringify(event), stack.signingSecrets), invocation());
+    const deliver = (event: ReturnType<typeof samplePaymentEvent>) =>
+      webhook.handle(signedWebhookRequest(JSON.stringify(event), stack.signingSecrets), invocation());
     const since = new Date(Date.now() - 60_000);
     const events = Array.from({ length: 12 }, () => samplePaymentEvent());
     for (const event of events) expect((await deliver(event)).statusCode).toBe(200);
@@ -620,7 +804,11 @@ describe('dr reconcile after a failover with data loss (dynalite + embedded Post
 
     const lines: string[] = [];
     const dynamodb = localDynamoDb(stack.dynamodb.endpoint);
-    const aws: DrAws = { rds: () => FakeAuroraGlobal.standard().rds('us-east-1'), cloudwatch: () => ({ send: async () => ({ $metadata: {} }) }), dynamodb: () => dynamodb };
+    const aws: DrAws = {
+      rds: () => FakeAuroraGlobal.standard().rds('us-east-1'),
+      cloudwatch: () => ({ send: async () => ({ $metadata: {} }) }),
+      dynamodb: () => dynamodb,
+    };
     const reconcile = (...flags: string[]) =>
       runCli(['reconcile', '--env', 'dev', '--since', since.toISOString(), ...flags], {
         aws,
@@ -629,7 +817,13 @@ describe('dr reconcile after a failover with data loss (dynalite + embedded Post
         names: (env) => ({ ...drNames(env), drStateTable: stack.env.DR_STATE_TABLE, idempotencyTable: stack.env.IDEMPOTENCY_TABLE }),
         database: async () => {
           const { Client } = await import('pg');
-          const connection = new Client({ host: stack.postgres.host, port: stack.postgres.port, user: stack.postgres.user, password: stack.postgres.password, database: stack.env.DB_NAME });
+          const connection = new Client({
+            host: stack.postgres.host,
+            port: stack.postgres.port,
+            user: stack.postgres.user,
+            password: stack.postgres.password,
+            database: stack.env.DB_NAME,
+          });
           await connection.connect();
           return connection as never;
         },
@@ -651,7 +845,10 @@ describe('dr reconcile after a failover with data loss (dynalite + embedded Post
 
       for (const event of lost) expect(JSON.parse((await deliver(event)).body)).toMatchObject({ received: true, duplicate: false });
       expect(JSON.parse((await deliver(events[0])).body)).toMatchObject({ duplicate: true });
-      const rows = await client.query<{ event_id: string; n: number }>('SELECT event_id, count(*)::int AS n FROM payment_events WHERE event_id = ANY($1::text[]) GROUP BY event_id', [events.map((event) => event.id)]);
+      const rows = await client.query<{ event_id: string; n: number }>(
+        'SELECT event_id, count(*)::int AS n FROM payment_events WHERE event_id = ANY($1::text[]) GROUP BY event_id',
+        [events.map((event) => event.id)],
+      );
       expect(rows.rows.filter((row) => row.n === 1)).toHaveLength(12);
 
       lines.length = 0;
@@ -673,7 +870,11 @@ describe('dr: nothing hangs', () => {
     try {
       const started = performance.now();
       const code = await runCli(['status', '--env', 'dev'], {
-        aws: { rds: (region) => h.aurora.rds(region), cloudwatch: (region) => new CloudWatchClient(moto.client(region)), dynamodb: clients.dynamodb },
+        aws: {
+          rds: (region) => h.aurora.rds(region),
+          cloudwatch: (region) => new CloudWatchClient(moto.client(region)),
+          dynamodb: clients.dynamodb,
+        },
         io: { print: (line = '') => lines.push(line), ask: async () => '' },
         probe: async () => ({ ok: true, ready: true, status: 200, latencyMs: 1, attempts: 1 }),
         names: (env) => ({ ...drNames(env), drStateTable: h.table }),

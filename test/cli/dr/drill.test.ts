@@ -17,7 +17,14 @@ import { drNames } from '../../../cli/dr/names';
  */
 const T0 = new Date('2026-03-02T10:00:00Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
-const EXPECTED: EnvironmentReport = { environment: 'dev', rows: [], clientSwitchSeconds: 150, detectionSeconds: 90, pagedSeconds: 150, replicationLagThresholdMs: 1000 };
+const EXPECTED: EnvironmentReport = {
+  environment: 'dev',
+  rows: [],
+  clientSwitchSeconds: 150,
+  detectionSeconds: 90,
+  pagedSeconds: 150,
+  replicationLagThresholdMs: 1000,
+};
 const NOT_USED: DrAws = {
   rds: () => {
     throw new Error('drill must not call RDS');
@@ -30,14 +37,28 @@ const NOT_USED: DrAws = {
   },
 };
 
-const template = (scenario: string, id: string, env = 'dev') => ({ id, description: `template ${scenario}`, tags: { [DRILL_TAGS.scenario]: scenario, [DRILL_TAGS.environment]: env, [DRILL_TAGS.region]: 'use1' } });
-const TEMPLATES = [template('network-disruption', 'EXT1net'), template('aurora-writer-failover', 'EXT2rds'), template('network-disruption', 'EXT9prod', 'prod')];
+const template = (scenario: string, id: string, env = 'dev') => ({
+  id,
+  description: `template ${scenario}`,
+  tags: { [DRILL_TAGS.scenario]: scenario, [DRILL_TAGS.environment]: env, [DRILL_TAGS.region]: 'use1' },
+});
+const TEMPLATES = [
+  template('network-disruption', 'EXT1net'),
+  template('aurora-writer-failover', 'EXT2rds'),
+  template('network-disruption', 'EXT9prod', 'prod'),
+];
 
 /** A mocked FIS: the templates above, and an experiment that goes through `states` one GetExperiment at a time. */
 function mockedFis(states: ExperimentState[], reason?: string) {
   const calls: string[] = [];
   let polled = 0;
-  const experiment = (state: ExperimentState, end?: Date): ExperimentView => ({ id: 'EXPdrill1', state, startTime: T0, ...(end ? { endTime: end } : {}), ...(state === 'stopped' || state === 'failed' ? { reason } : {}) });
+  const experiment = (state: ExperimentState, end?: Date): ExperimentView => ({
+    id: 'EXPdrill1',
+    state,
+    startTime: T0,
+    ...(end ? { endTime: end } : {}),
+    ...(state === 'stopped' || state === 'failed' ? { reason } : {}),
+  });
   const fis: FisApi = {
     listExperimentTemplates: async () => {
       calls.push('ListExperimentTemplates');
@@ -56,18 +77,53 @@ function mockedFis(states: ExperimentState[], reason?: string) {
   return { fis, calls };
 }
 
-const history = (alarm: string, seconds: number, newState = 'ALARM') => ({ AlarmName: alarm, Timestamp: at(seconds), HistoryItemType: 'StateUpdate', HistoryData: JSON.stringify({ newState: { stateValue: newState } }) });
-const series = (id: string, points: Array<[number, number]>) => ({ Id: id, Timestamps: points.map(([s]) => at(s)), Values: points.map(([, v]) => v) });
+const history = (alarm: string, seconds: number, newState = 'ALARM') => ({
+  AlarmName: alarm,
+  Timestamp: at(seconds),
+  HistoryItemType: 'StateUpdate',
+  HistoryData: JSON.stringify({ newState: { stateValue: newState } }),
+});
+const series = (id: string, points: Array<[number, number]>) => ({
+  Id: id,
+  Timestamps: points.map(([s]) => at(s)),
+  Values: points.map(([, v]) => v),
+});
 
 /** What CloudWatch recorded in each region during a drill of us-east-1 whose standby was promoted at +300 s. */
 const RECORDED: Record<Region, { alarms: object[]; metrics: object[] }> = {
   'us-east-1': {
-    alarms: [history('alarm-healthcheck-use1-prod', 30), history('alarm-api-5xx-use1-dev', 10, 'OK'), history('alarm-healthcheck-use1-dev', 120), history('alarm-api-5xx-use1-dev', 200)],
-    metrics: [series('epoch', [[0, 4], [240, 4]])],
+    alarms: [
+      history('alarm-healthcheck-use1-prod', 30),
+      history('alarm-api-5xx-use1-dev', 10, 'OK'),
+      history('alarm-healthcheck-use1-dev', 120),
+      history('alarm-api-5xx-use1-dev', 200),
+    ],
+    metrics: [
+      series('epoch', [
+        [0, 4],
+        [240, 4],
+      ]),
+    ],
   },
   'us-west-2': {
     alarms: [history('alarm-aurora-rpo-lag-usw2-dev', 150)],
-    metrics: [series('epoch', [[0, 4], [300, 5]]), series('active', [[0, 0], [60, 0], [300, 1], [360, 1]]), series('rpo', [[0, 200], [60, 850], [120, 300]])],
+    metrics: [
+      series('epoch', [
+        [0, 4],
+        [300, 5],
+      ]),
+      series('active', [
+        [0, 0],
+        [60, 0],
+        [300, 1],
+        [360, 1],
+      ]),
+      series('rpo', [
+        [0, 200],
+        [60, 850],
+        [120, 300],
+      ]),
+    ],
   },
 };
 
@@ -119,7 +175,9 @@ describe('dr drill (mocked FIS, mocked CloudWatch)', () => {
     expect(calls).toEqual(['ListExperimentTemplates']);
     expect(run.output).toContain('template   EXT1net');
     expect(run.output).toContain('aws:network:disrupt-connectivity duration=PT10M scope=all');
-    expect(run.output).toContain('stops when alarm-healthcheck-usw2-dev, alarm-ddb-replication-sessions-use1-dev, alarm-ddb-replication-idempotency-use1-dev goes to ALARM');
+    expect(run.output).toContain(
+      'stops when alarm-healthcheck-usw2-dev, alarm-ddb-replication-sessions-use1-dev, alarm-ddb-replication-idempotency-use1-dev goes to ALARM',
+    );
     expect(run.output).toContain('Dry run: nothing started.');
     expect(run.cloudwatchCalls).toEqual([]);
   });
@@ -141,7 +199,15 @@ describe('dr drill (mocked FIS, mocked CloudWatch)', () => {
     expect(run.code).toBe(0);
     expect(calls).toEqual(['ListExperimentTemplates', 'StartExperiment EXT1net', 'GetExperiment', 'GetExperiment', 'GetExperiment']);
     const report = JSON.parse(run.files.get('drills/2026-q1.json')!) as DrillReport;
-    expect(report).toMatchObject({ environment: 'dev', scenario: 'network-disruption', templateId: 'EXT1net', experimentId: 'EXPdrill1', outcome: 'completed', startedAt: T0.toISOString(), endedAt: at(600).toISOString() });
+    expect(report).toMatchObject({
+      environment: 'dev',
+      scenario: 'network-disruption',
+      templateId: 'EXT1net',
+      experimentId: 'EXPdrill1',
+      outcome: 'completed',
+      startedAt: T0.toISOString(),
+      endedAt: at(600).toISOString(),
+    });
     expect(report.measurements).toEqual({
       detectionSeconds: 120,
       firstAlarm: 'alarm-healthcheck-use1-dev',
@@ -156,7 +222,11 @@ describe('dr drill (mocked FIS, mocked CloudWatch)', () => {
       ['traffic shift (target health-check alarm)', 120, 150, true],
       ['observed RPO (max AuroraGlobalDBRPOLag)', 850, 1000, true],
     ]);
-    expect(report.alarms.map((a) => a.alarm)).toEqual(['alarm-healthcheck-use1-dev', 'alarm-aurora-rpo-lag-usw2-dev', 'alarm-api-5xx-use1-dev']);
+    expect(report.alarms.map((a) => a.alarm)).toEqual([
+      'alarm-healthcheck-use1-dev',
+      'alarm-aurora-rpo-lag-usw2-dev',
+      'alarm-api-5xx-use1-dev',
+    ]);
     expect(run.files.get('drills/2026-q1.md')).toContain('| promotion (standby ActiveRegion 0 → 1) | 300 s |');
     expect(run.files.get('drills/2026-q1.md')).toContain('| fence epoch before → after | 4 → 5 |');
   });
@@ -184,19 +254,26 @@ describe('dr drill (mocked FIS, mocked CloudWatch)', () => {
 
   test('mocked FIS: the Aurora failover drill is refused (exit 2) where the cluster has no reader, and runs where it has one', async () => {
     const refused = mockedFis(['completed']);
-    const one = await runDrill(['drill', '--env', 'dev', '--scenario', 'aurora-writer-failover', '--yes'], refused.fis, { instancesPerRegion: 1 });
+    const one = await runDrill(['drill', '--env', 'dev', '--scenario', 'aurora-writer-failover', '--yes'], refused.fis, {
+      instancesPerRegion: 1,
+    });
     expect(one.code).toBe(2);
     expect(one.output).toContain('database.instancesPerRegion 1: raise it to 2 or more');
     expect(refused.calls).not.toContain('StartExperiment EXT2rds');
     const allowed = mockedFis(['completed']);
-    const two = await runDrill(['drill', '--env', 'dev', '--scenario', 'aurora-writer-failover', '--yes'], allowed.fis, { instancesPerRegion: 2 });
+    const two = await runDrill(['drill', '--env', 'dev', '--scenario', 'aurora-writer-failover', '--yes'], allowed.fis, {
+      instancesPerRegion: 2,
+    });
     expect(two.code).toBe(0);
     expect(allowed.calls).toContain('StartExperiment EXT2rds');
   });
 
   test('mocked FIS: no template for the environment is a plain error naming the tags and the kubectl check', async () => {
     const { fis } = mockedFis(['completed']);
-    const run = await runDrill(['drill', '--env', 'dev', '--scenario', 'network-disruption', '--dry-run'], { ...fis, listExperimentTemplates: async () => [] });
+    const run = await runDrill(['drill', '--env', 'dev', '--scenario', 'network-disruption', '--dry-run'], {
+      ...fis,
+      listExperimentTemplates: async () => [],
+    });
     expect(run.code).toBe(1);
     expect(run.output).toContain(`no FIS experiment template tagged ${DRILL_TAGS.scenario}=network-disruption`);
     expect(run.output).toContain('kubectl get experimenttemplates.fis.aws.upbound.io');
@@ -206,8 +283,14 @@ describe('dr drill (mocked FIS, mocked CloudWatch)', () => {
 describe('dr drill: bad flags (exit 64, the flag named)', () => {
   test.each([
     [['drill', '--env', 'dev'], 'drill needs --scenario <network-disruption|aurora-writer-failover>'],
-    [['drill', '--env', 'dev', '--scenario', 'flood'], '--scenario must be one of network-disruption, aurora-writer-failover (got "flood")'],
-    [['drill', '--env', 'dev', '--scenario', 'network-disruption', '--to', 'us-west-2'], 'drill takes only --env, --scenario, --report, --dry-run and --yes'],
+    [
+      ['drill', '--env', 'dev', '--scenario', 'flood'],
+      '--scenario must be one of network-disruption, aurora-writer-failover (got "flood")',
+    ],
+    [
+      ['drill', '--env', 'dev', '--scenario', 'network-disruption', '--to', 'us-west-2'],
+      'drill takes only --env, --scenario, --report, --dry-run and --yes',
+    ],
     [['drill', '--env', 'dev', '--scenario', 'network-disruption', '--report'], '--report needs a value'],
     [['drill', '--env', 'dev', '--scenario', 'network-disruption', '--report', ' '], '--report needs a file path'],
     [['status', '--env', 'dev', '--scenario', 'network-disruption'], '--scenario and --report are for drill'],

@@ -14,16 +14,27 @@ interface Seen {
   body: string;
 }
 
-async function withFis(answer: (seen: Seen) => { status: number; body: unknown; errorType?: string }, run: (client: ReturnType<typeof fisRestClient>, seen: Seen[]) => Promise<void>) {
+async function withFis(
+  answer: (seen: Seen) => { status: number; body: unknown; errorType?: string },
+  run: (client: ReturnType<typeof fisRestClient>, seen: Seen[]) => Promise<void>,
+) {
   const seen: Seen[] = [];
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
-      const call = { method: request.method ?? '', url: request.url ?? '', authorization: String(request.headers.authorization ?? ''), body };
+      const call = {
+        method: request.method ?? '',
+        url: request.url ?? '',
+        authorization: String(request.headers.authorization ?? ''),
+        body,
+      };
       seen.push(call);
       const { status, body: reply, errorType } = answer(call);
-      response.writeHead(status, { 'content-type': 'application/json', ...(errorType ? { 'x-amzn-errortype': `${errorType}:http://internal.amazon.com/` } : {}) });
+      response.writeHead(status, {
+        'content-type': 'application/json',
+        ...(errorType ? { 'x-amzn-errortype': `${errorType}:http://internal.amazon.com/` } : {}),
+      });
       response.end(JSON.stringify(reply));
     });
   });
@@ -47,8 +58,14 @@ test('ListExperimentTemplates follows nextToken; every request is SigV4-signed f
         { id: 'EXT1', description: 'one', tags: {} },
         { id: 'EXT2', description: undefined, tags: { a: 'b' } },
       ]);
-      expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(['GET /experimentTemplates?maxResults=100', 'GET /experimentTemplates?maxResults=100&nextToken=page2']);
-      for (const request of seen) expect(request.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDLOCAL\/\d{8}\/us-east-1\/fis\/aws4_request, SignedHeaders=.*host.*, Signature=[0-9a-f]{64}$/);
+      expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+        'GET /experimentTemplates?maxResults=100',
+        'GET /experimentTemplates?maxResults=100&nextToken=page2',
+      ]);
+      for (const request of seen)
+        expect(request.authorization).toMatch(
+          /^AWS4-HMAC-SHA256 Credential=AKIDLOCAL\/\d{8}\/us-east-1\/fis\/aws4_request, SignedHeaders=.*host.*, Signature=[0-9a-f]{64}$/,
+        );
     },
   );
 });
@@ -62,7 +79,13 @@ test('StartExperiment posts the template id, tags and a client token; GetExperim
       const body = JSON.parse(seen[0].body);
       expect(`${seen[0].method} ${seen[0].url}`).toBe('POST /experiments');
       expect(body).toEqual({ clientToken: expect.stringMatching(/^[0-9a-f-]{36}$/), experimentTemplateId: 'EXT1', tags: { who: 'me' } });
-      expect(started).toEqual({ id: 'EXP1', state: 'stopped', reason: 'stop condition', startTime: new Date('2026-03-02T10:00:00Z'), endTime: new Date('2026-03-02T10:10:00.500Z') });
+      expect(started).toEqual({
+        id: 'EXP1',
+        state: 'stopped',
+        reason: 'stop condition',
+        startTime: new Date('2026-03-02T10:00:00Z'),
+        endTime: new Date('2026-03-02T10:10:00.500Z'),
+      });
       await fis.getExperiment('EXP1');
       expect(`${seen[1].method} ${seen[1].url}`).toBe('GET /experiments/EXP1');
     },
@@ -73,7 +96,10 @@ test('an AWS error keeps its name (x-amzn-errortype), so explainAwsError can put
   await withFis(
     () => ({ status: 403, body: { message: 'User is not authorized to perform fis:StartExperiment' }, errorType: 'AccessDeniedException' }),
     async (fis) => {
-      await expect(fis.startExperiment('EXT1', {})).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('not authorized') });
+      await expect(fis.startExperiment('EXT1', {})).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        message: expect.stringContaining('not authorized'),
+      });
     },
   );
 });

@@ -37,7 +37,11 @@ describe('claim to composite resource', () => {
   });
 
   test('labels and annotations propagate except keys under *kubernetes.io / *k8s.io; the claim labels are added', () => {
-    expect(xr.metadata.labels).toEqual({ 'payments.example.org/environment': 'dev', 'crossplane.io/claim-name': 'payments', 'crossplane.io/claim-namespace': 'payments-dr' });
+    expect(xr.metadata.labels).toEqual({
+      'payments.example.org/environment': 'dev',
+      'crossplane.io/claim-name': 'payments',
+      'crossplane.io/claim-namespace': 'payments-dr',
+    });
     expect(xr.metadata.annotations).toEqual({ note: 'kept' });
   });
 

@@ -4,10 +4,10 @@
  * `crossplane composition render` with both functions on loopback.
  */
 import { npmScriptEntry } from '../../support/npm-scripts';
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { parseYamlStream, toYamlStream } from '../../../engines/yaml';
 import { CLAIM_TYPE, composition, vpc } from '../../support/render-fixtures';
 
@@ -37,16 +37,30 @@ beforeAll(() => {
   );
   fs.writeFileSync(
     path.join(dir, 'observed.yaml'),
-    toYamlStream([{ apiVersion: 'ec2.aws.upbound.io/v1beta1', kind: 'VPC', metadata: { name: 'payments-vpc', annotations: { 'crossplane.io/composition-resource-name': 'vpc' } }, status: { atProvider: { id: 'vpc-1' } } }]),
+    toYamlStream([
+      {
+        apiVersion: 'ec2.aws.upbound.io/v1beta1',
+        kind: 'VPC',
+        metadata: { name: 'payments-vpc', annotations: { 'crossplane.io/composition-resource-name': 'vpc' } },
+        status: { atProvider: { id: 'vpc-1' } },
+      },
+    ]),
   );
-  fs.writeFileSync(path.join(dir, 'mars.yaml'), toYamlStream([{ ...CLAIM_TYPE, metadata: { name: 'm', namespace: 'n' }, spec: { region: 'mars' } }]));
+  fs.writeFileSync(
+    path.join(dir, 'mars.yaml'),
+    toYamlStream([{ ...CLAIM_TYPE, metadata: { name: 'm', namespace: 'n' }, spec: { region: 'mars' } }]),
+  );
 });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function render(args: string[], env: NodeJS.ProcessEnv = {}) {
   // npm sets INIT_CWD to where the user typed the command; paths are resolved from there.
-  const run = spawnSync(process.execPath, [TSX, CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, INIT_CWD: dir, ...env } });
+  const run = spawnSync(process.execPath, [TSX, CLI, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, INIT_CWD: dir, ...env },
+  });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -56,9 +70,16 @@ describe('npm run render', () => {
     expect(stderr).toContain('warning: Pipeline step "patch-and-transform": not adding new composed resource "subnet"');
     expect(status).toBe(0);
     const [xr, ...resources] = parseYamlStream(stdout);
-    expect(xr).toMatchObject({ kind: 'XNetwork', metadata: { name: expect.stringMatching(/^payments-.{5}$/), labels: { 'crossplane.io/claim-name': 'payments' } } });
+    expect(xr).toMatchObject({
+      kind: 'XNetwork',
+      metadata: { name: expect.stringMatching(/^payments-.{5}$/), labels: { 'crossplane.io/claim-name': 'payments' } },
+    });
     expect(resources).toHaveLength(1);
-    expect(resources[0]).toMatchObject({ kind: 'VPC', metadata: { annotations: { 'crossplane.io/composition-resource-name': 'vpc' } }, spec: { forProvider: { region: 'us-east-1', cidrBlock: '10.0.0.0/16' } } });
+    expect(resources[0]).toMatchObject({
+      kind: 'VPC',
+      metadata: { annotations: { 'crossplane.io/composition-resource-name': 'vpc' } },
+      spec: { forProvider: { region: 'us-east-1', cidrBlock: '10.0.0.0/16' } },
+    });
   });
 
   test('--observed-resources: the observed status reaches the XR and, one reconcile later, the dependent resource', () => {
@@ -66,10 +87,12 @@ describe('npm run render', () => {
     expect(status).toBe(0);
     const [xr, ...resources] = parseYamlStream(stdout);
     expect(xr.status).toMatchObject({ vpcId: 'vpc-1' });
-    expect(resources.find((r) => r.metadata.annotations['crossplane.io/composition-resource-name'] === 'subnet')).toMatchObject({ spec: { forProvider: { vpcId: 'vpc-1' } } });
+    expect(resources.find((r) => r.metadata.annotations['crossplane.io/composition-resource-name'] === 'subnet')).toMatchObject({
+      spec: { forProvider: { vpcId: 'vpc-1' } },
+    });
   });
 
-  test('a failing pipeline step exits 1 with the engine\'s own error text and prints nothing', () => {
+  test("a failing pipeline step exits 1 with the engine's own error text and prints nothing", () => {
     const { status, stdout, stderr } = render(['mars.yaml', 'b.yaml']);
     expect(status).toBe(1);
     expect(stdout).toBe('');

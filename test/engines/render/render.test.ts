@@ -19,12 +19,19 @@ const byName = (resources: Json[], name: string) => resources.find((r) => compos
 
 describe('one render', () => {
   test('composes the resources with Crossplane metadata: resource name annotation, composite label, owner reference', async () => {
-    const result = await session.render({ xr: xr({ cidr: '10.0.0.0/16' }), composition: composition([vpc([{ fromFieldPath: 'spec.cidr', toFieldPath: 'spec.forProvider.cidrBlock' }])]) });
+    const result = await session.render({
+      xr: xr({ cidr: '10.0.0.0/16' }),
+      composition: composition([vpc([{ fromFieldPath: 'spec.cidr', toFieldPath: 'spec.forProvider.cidrBlock' }])]),
+    });
     expect(result.xr).toMatchObject({ kind: 'XNetwork', metadata: { name: 'net1' }, spec: { cidr: '10.0.0.0/16' } });
     const [resource] = result.resources;
     expect(resource).toMatchObject({
       kind: 'VPC',
-      metadata: { annotations: { 'crossplane.io/composition-resource-name': 'vpc' }, labels: { 'crossplane.io/composite': 'net1' }, ownerReferences: [{ kind: 'XNetwork', name: 'net1', controller: true }] },
+      metadata: {
+        annotations: { 'crossplane.io/composition-resource-name': 'vpc' },
+        labels: { 'crossplane.io/composite': 'net1' },
+        ownerReferences: [{ kind: 'XNetwork', name: 'net1', controller: true }],
+      },
       spec: { forProvider: { region: 'us-east-1', cidrBlock: '10.0.0.0/16' } },
     });
     // A template without a name gets one generated from the XR's (Crossplane: <xr>-<hash>).
@@ -35,12 +42,18 @@ describe('one render', () => {
     const claim = networkClaim();
     const result = await session.render({ xr: toComposite(claim, networkXrd()), composition: networkComposition(), xrd: networkXrd() });
     expect(result.xr.spec.parameters.environment).toBe('dev');
-    expect(result.xr.metadata.labels).toMatchObject({ 'crossplane.io/claim-name': 'network-use1', 'crossplane.io/claim-namespace': 'payments-dr' });
+    expect(result.xr.metadata.labels).toMatchObject({
+      'crossplane.io/claim-name': 'network-use1',
+      'crossplane.io/claim-namespace': 'payments-dr',
+    });
     expect(byName(result.resources, 'vpc')!.spec.forProvider.tags).toEqual({ Name: 'vpc-dev', Scope: 'us-east-1-dev' });
   });
 
-  test('a Required patch whose source is absent holds its resource back, with the function\'s Warning result', async () => {
-    const comp = composition([vpc([{ fromFieldPath: 'spec.region', toFieldPath: 'spec.forProvider.region', policy: { fromFieldPath: 'Required' } }]), vpc([], 'other')]);
+  test("a Required patch whose source is absent holds its resource back, with the function's Warning result", async () => {
+    const comp = composition([
+      vpc([{ fromFieldPath: 'spec.region', toFieldPath: 'spec.forProvider.region', policy: { fromFieldPath: 'Required' } }]),
+      vpc([], 'other'),
+    ]);
     const result = await session.render({ xr: xr({}), composition: comp });
     expect(result.resources.map(compositionResourceName)).toEqual(['other']);
     expect(heldBack(result)).toEqual([expect.objectContaining({ resource: 'vpc', path: 'spec.region' })]);
@@ -55,7 +68,14 @@ describe('one render', () => {
         patches: [{ fromFieldPath: 'status.vpcId', toFieldPath: 'spec.forProvider.vpcId', policy: { fromFieldPath: 'Required' } }],
       },
     ]);
-    const observed = [{ apiVersion: 'ec2.aws.upbound.io/v1beta1', kind: 'VPC', metadata: { name: 'net1-vpc', annotations: { 'crossplane.io/composition-resource-name': 'vpc' } }, status: { atProvider: { id: 'vpc-0abc' } } }];
+    const observed = [
+      {
+        apiVersion: 'ec2.aws.upbound.io/v1beta1',
+        kind: 'VPC',
+        metadata: { name: 'net1-vpc', annotations: { 'crossplane.io/composition-resource-name': 'vpc' } },
+        status: { atProvider: { id: 'vpc-0abc' } },
+      },
+    ];
     const first = await session.render({ xr: xr({}), composition: comp, observed });
     expect(first.xr.status.vpcId).toBe('vpc-0abc');
     expect(byName(first.resources, 'subnet')).toBeUndefined();
@@ -64,8 +84,12 @@ describe('one render', () => {
     expect(byName(second.resources, 'vpc')!.metadata.name).toBe('net1-vpc');
   });
 
-  test('a failing pipeline step fails the render with exit code 1 and the function\'s own message', async () => {
-    const comp = composition([vpc([{ fromFieldPath: 'spec.region', toFieldPath: 'spec.forProvider.region', transforms: [{ type: 'map', map: { us: 'us-east-1' } }] }])]);
+  test("a failing pipeline step fails the render with exit code 1 and the function's own message", async () => {
+    const comp = composition([
+      vpc([
+        { fromFieldPath: 'spec.region', toFieldPath: 'spec.forProvider.region', transforms: [{ type: 'map', map: { us: 'us-east-1' } }] },
+      ]),
+    ]);
     const failure = await session.render({ xr: xr({ region: 'mars' }), composition: comp }).catch((error) => error);
     expect(failure).toBeInstanceOf(RenderFailed);
     expect(failure.exitCode).toBe(1);
@@ -79,7 +103,11 @@ describe('render phases', () => {
     const comp = networkComposition();
     comp.spec.pipeline[0].input.resources.push({
       name: 'subnet',
-      base: { apiVersion: 'ec2.aws.upbound.io/v1beta1', kind: 'Subnet', spec: { forProvider: { region: 'us-east-1', cidrBlock: '10.0.0.0/24' } } },
+      base: {
+        apiVersion: 'ec2.aws.upbound.io/v1beta1',
+        kind: 'Subnet',
+        spec: { forProvider: { region: 'us-east-1', cidrBlock: '10.0.0.0/24' } },
+      },
       patches: [{ fromFieldPath: 'status.vpcId', toFieldPath: 'spec.forProvider.vpcId', policy: { fromFieldPath: 'Required' } }],
     });
     const { phases } = await renderPhases(session, networkClaim(), comp, networkXrd());

@@ -11,7 +11,13 @@ import { brokenCorpus, type BrokenCase } from '../../support/broken-corpus';
 type Json = Record<string, any>;
 
 /** Breaks only the project's own rules catch (docs/engines-parity.md says why no engine can). */
-const RULES_ONLY = ['composition/combine-variable-misspelled', 'composition/from-misspelled', 'composition/required-optional-slot', 'composition/required-status-never-set', 'region-claim/no-namespace'];
+const RULES_ONLY = [
+  'composition/combine-variable-misspelled',
+  'composition/from-misspelled',
+  'composition/required-optional-slot',
+  'composition/required-status-never-set',
+  'region-claim/no-namespace',
+];
 
 const session = new EngineSession();
 afterAll(() => session.stop());
@@ -31,7 +37,11 @@ async function documentBatch(cases: BrokenCase[]) {
   for (const c of cases) for (const d of c.documents.slice(0, -1)) context.set(`${d.doc.kind}/${d.doc.metadata.name}`, d);
   const broken = cases.map((c) => ({ file: `corpus/${c.id}.yaml`, doc: c.documents.at(-1)!.doc }));
   const result = await checkWithEngines([...context.values(), ...broken], { session, skipRender: true });
-  for (const c of cases) record(c.id, result.problems.filter((p) => p.file === `corpus/${c.id}.yaml`));
+  for (const c of cases)
+    record(
+      c.id,
+      result.problems.filter((p) => p.file === `corpus/${c.id}.yaml`),
+    );
   const contextProblems = result.problems.filter((p) => !p.file.startsWith('corpus/'));
   expect(contextProblems).toEqual([]);
 }
@@ -48,21 +58,30 @@ async function renderBatch(cases: BrokenCase[]) {
     docs.push({ file: `corpus/${c.id}/composition.yaml`, doc: composition }, { file: `corpus/${c.id}/claim.yaml`, doc: claim });
   });
   const result = await checkWithEngines(docs, { session });
-  for (const c of cases) record(c.id, result.problems.filter((p) => p.file.startsWith(`corpus/${c.id}/`)));
+  for (const c of cases)
+    record(
+      c.id,
+      result.problems.filter((p) => p.file.startsWith(`corpus/${c.id}/`)),
+    );
   expect(result.problems.filter((p) => p.file === 'corpus/xrd.yaml')).toEqual([]);
 }
 
-beforeAll(async () => {
-  const xrdCases = corpus.filter((c) => c.id.startsWith('xrd/'));
-  await documentBatch(corpus.filter((c) => !c.render && !xrdCases.includes(c)));
-  for (const c of xrdCases) record(c.id, (await checkWithEngines(c.documents, { session, skipRender: true })).problems);
-  await renderBatch(corpus.filter((c) => c.render));
-}, 15 * 60 * 1000);
+beforeAll(
+  async () => {
+    const xrdCases = corpus.filter((c) => c.id.startsWith('xrd/'));
+    await documentBatch(corpus.filter((c) => !c.render && !xrdCases.includes(c)));
+    for (const c of xrdCases) record(c.id, (await checkWithEngines(c.documents, { session, skipRender: true })).problems);
+    await renderBatch(corpus.filter((c) => c.render));
+  },
+  15 * 60 * 1000,
+);
 
 test('the corpus has at least 60 cases over every category, with unique ids', () => {
   expect(corpus.length).toBeGreaterThanOrEqual(60);
   expect(new Set(corpus.map((c) => c.id)).size).toBe(corpus.length);
-  expect(new Set(corpus.map((c) => c.category))).toEqual(new Set(['type', 'unknown field', 'enum', 'pattern', 'bounds', 'CEL', 'required', 'metadata', 'patch path', 'P&T input', 'XRD']));
+  expect(new Set(corpus.map((c) => c.category))).toEqual(
+    new Set(['type', 'unknown field', 'enum', 'pattern', 'bounds', 'CEL', 'required', 'metadata', 'patch path', 'P&T input', 'XRD']),
+  );
 });
 
 test.each(corpus.map((c) => [c.id, c.description]))('%s (%s) is refused', (id) => {
@@ -70,7 +89,10 @@ test.each(corpus.map((c) => [c.id, c.description]))('%s (%s) is refused', (id) =
   expect([...engines, ...rules]).not.toEqual([]);
 });
 
-test('the engines refuse every case but the ones only the project\'s rules can see', () => {
-  const rulesOnly = corpus.filter((c) => !verdicts.get(c.id)!.engines.length).map((c) => c.id).sort();
+test("the engines refuse every case but the ones only the project's rules can see", () => {
+  const rulesOnly = corpus
+    .filter((c) => !verdicts.get(c.id)!.engines.length)
+    .map((c) => c.id)
+    .sort();
   expect(rulesOnly).toEqual(RULES_ONLY);
 });

@@ -1,9 +1,9 @@
 /** `npm run validate [-- <file or dir> ...]` run the way a user runs it: one line per object, the real engines. */
 import { npmScriptEntry } from '../../support/npm-scripts';
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { vpc } from '../../support/validate-fixtures';
 
@@ -11,7 +11,11 @@ const REPO = path.resolve(__dirname, '..', '..', '..');
 const TSX = path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 function runValidate(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, [TSX, npmScriptEntry('validate'), ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, ...env } });
+  const result = spawnSync(process.execPath, [TSX, npmScriptEntry('validate'), ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   return { status: result.status, lines: result.stdout.trim().split('\n'), stderr: result.stderr };
 }
 
@@ -32,13 +36,19 @@ describe('npm run validate', () => {
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test('one line per object (the failing one with each engine\'s finding), then the summary; exit 1', () => {
+  test("one line per object (the failing one with each engine's finding), then the summary; exit 1", () => {
     const { status, lines } = runValidate([dir]);
     expect(lines).toHaveLength(4);
     expect(lines[0]).toBe(`ok   ${path.join(dir, 'good.yaml')} Namespace/payments-dr`);
     expect(lines[1]).toBe(`ok   ${path.join(dir, 'good.yaml')} VPC/vpc-use1-dev`);
-    expect(lines[2]).toMatch(new RegExp(`^FAIL ${path.join(dir, 'nested', 'bad.yml')} VPC/vpc-usw2-dev: spec\\.forProvider\\.cidrBlok .*unknown field.*\\[crossplane resource validate\\]; .*field not declared in schema \\[apiextensions-apiserver\\]$`));
-    expect(lines[3]).toMatch(/^2 of 3 objects valid \(3 documents; 0 composed resources and XRs of 0 claims\), 1 with problems, in [\d.]+ s$/);
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `^FAIL ${path.join(dir, 'nested', 'bad.yml')} VPC/vpc-usw2-dev: spec\\.forProvider\\.cidrBlok .*unknown field.*\\[crossplane resource validate\\]; .*field not declared in schema \\[apiextensions-apiserver\\]$`,
+      ),
+    );
+    expect(lines[3]).toMatch(
+      /^2 of 3 objects valid \(3 documents; 0 composed resources and XRs of 0 claims\), 1 with problems, in [\d.]+ s$/,
+    );
     expect(status).toBe(1);
   });
 
@@ -58,7 +68,9 @@ describe('npm run validate', () => {
       expect(unparsed.lines[0]).toMatch(new RegExp(`^FAIL ${broken} <yaml>/document 1: YAML does not parse: `));
       expect(unparsed.status).toBe(1);
       const read11 = runValidate([norway]);
-      expect(read11.lines[0]).toMatch(/^FAIL .* ConfigMap\/flags: data\.mode reads differently in YAML 1\.1 .*"OFF" here, false in YAML 1\.1; quote the value \[project rules\]; .*cannot unmarshal bool .* \[crossplane resource validate\]$/);
+      expect(read11.lines[0]).toMatch(
+        /^FAIL .* ConfigMap\/flags: data\.mode reads differently in YAML 1\.1 .*"OFF" here, false in YAML 1\.1; quote the value \[project rules\]; .*cannot unmarshal bool .* \[crossplane resource validate\]$/,
+      );
       expect(read11.status).toBe(1);
     } finally {
       fs.rmSync(broken);
@@ -75,7 +87,9 @@ describe('npm run validate', () => {
 
   test('an engine that is not built: one line naming it and the next step, exit 69', () => {
     const { status, stderr } = runValidate([path.join(dir, 'good.yaml')], { PAYMENTS_DR_TOOLS: path.join(dir, 'no-tools') });
-    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^validate: [a-z-]+: v\S+ is not built \(.*\); run scripts\/build-tools\.sh [a-z-]+$/)]);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^validate: [a-z-]+: v\S+ is not built \(.*\); run scripts\/build-tools\.sh [a-z-]+$/),
+    ]);
     expect(status).toBe(69);
   });
 });

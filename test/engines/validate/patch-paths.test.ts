@@ -56,7 +56,7 @@ describe('Crossplane field paths', () => {
   });
 });
 
-describe('patch paths of a Composition against its XRD and the managed resources\' CRDs', () => {
+describe("patch paths of a Composition against its XRD and the managed resources' CRDs", () => {
   test('the network fixture is clean', () => {
     expect(problemsOf(networkResourcesInput())).toEqual([]);
   });
@@ -64,13 +64,17 @@ describe('patch paths of a Composition against its XRD and the managed resources
   test('a fromFieldPath the XRD does not have (an Optional patch would be skipped silently)', () => {
     const input = networkResourcesInput();
     input.resources[0].patches[1].fromFieldPath = 'spec.parameters.cidr';
-    expect(problemsOf(input)).toEqual([`${RESOURCE}.patches[1].fromFieldPath: "spec.parameters.cidr" is not a field of the composite example.org/v1alpha1 XNetwork schema: spec.parameters has no field "cidr"`]);
+    expect(problemsOf(input)).toEqual([
+      `${RESOURCE}.patches[1].fromFieldPath: "spec.parameters.cidr" is not a field of the composite example.org/v1alpha1 XNetwork schema: spec.parameters has no field "cidr"`,
+    ]);
   });
 
   test('a toFieldPath the managed resource does not have, with a suggestion', () => {
     const input = networkResourcesInput();
     input.resources[0].patches[1].toFieldPath = 'spec.forProvider.cidrBlok';
-    expect(problemsOf(input)).toEqual([`${RESOURCE}.patches[1].toFieldPath: "spec.forProvider.cidrBlok" is not a field of the composed ec2.aws.upbound.io/v1beta1 VPC schema: spec.forProvider has no field "cidrBlok" (did you mean "cidrBlock"?)`]);
+    expect(problemsOf(input)).toEqual([
+      `${RESOURCE}.patches[1].toFieldPath: "spec.forProvider.cidrBlok" is not a field of the composed ec2.aws.upbound.io/v1beta1 VPC schema: spec.forProvider has no field "cidrBlok" (did you mean "cidrBlock"?)`,
+    ]);
   });
 
   test('both directions of ToCompositeFieldPath, combine variables, and patchSets for every resource using them', () => {
@@ -87,8 +91,13 @@ describe('patch paths of a Composition against its XRD and the managed resources
 
   test('fields Crossplane adds to every XR are known; a syntax error is reported', () => {
     const input = networkResourcesInput();
-    input.resources[0].patches.push({ fromFieldPath: 'spec.claimRef.namespace', toFieldPath: 'spec.forProvider.tags[ns]' }, { fromFieldPath: 'spec.parameters.region', toFieldPath: 'spec.forProvider.tags[Name' });
-    expect(problemsOf(input)).toEqual([`${RESOURCE}.patches[7].toFieldPath: invalid field path "spec.forProvider.tags[Name": unterminated "[" at position 21`]);
+    input.resources[0].patches.push(
+      { fromFieldPath: 'spec.claimRef.namespace', toFieldPath: 'spec.forProvider.tags[ns]' },
+      { fromFieldPath: 'spec.parameters.region', toFieldPath: 'spec.forProvider.tags[Name' },
+    );
+    expect(problemsOf(input)).toEqual([
+      `${RESOURCE}.patches[7].toFieldPath: invalid field path "spec.forProvider.tags[Name": unterminated "[" at position 21`,
+    ]);
   });
 
   test('a compositeTypeRef no XRD among the manifests defines', () => {

@@ -62,7 +62,14 @@ export async function recordInitialFence(endpoint: string, table = LOCAL_DR_STAT
     await client.send(
       new PutItemCommand({
         TableName: table,
-        Item: { id: { S: 'active-region' }, activeRegion: { S: 'us-east-1' }, epoch: { N: '1' }, updatedAt: { S: new Date().toISOString() }, reason: { S: 'initial' }, decidedBy: { S: 'jest' } },
+        Item: {
+          id: { S: 'active-region' },
+          activeRegion: { S: 'us-east-1' },
+          epoch: { N: '1' },
+          updatedAt: { S: new Date().toISOString() },
+          reason: { S: 'initial' },
+          decidedBy: { S: 'jest' },
+        },
       }),
     );
   } finally {

@@ -34,7 +34,13 @@ export class EngineInspector {
   /** A connected client to the functions' database (the caller ends it). */
   async postgresClient(): Promise<Client> {
     const { postgres, env } = this.stack;
-    const client = new Client({ host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database: env.DB_NAME });
+    const client = new Client({
+      host: postgres.host,
+      port: postgres.port,
+      user: postgres.user,
+      password: postgres.password,
+      database: env.DB_NAME,
+    });
     await client.connect();
     return client;
   }
@@ -52,7 +58,8 @@ export class EngineInspector {
   /** Every item of a table (consistent reads). */
   async scan(table: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    for await (const page of paginateScan({ client: this.documents }, { TableName: table, ConsistentRead: true })) items.push(...(page.Items ?? []));
+    for await (const page of paginateScan({ client: this.documents }, { TableName: table, ConsistentRead: true }))
+      items.push(...(page.Items ?? []));
     return items;
   }
 

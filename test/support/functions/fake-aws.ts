@@ -56,8 +56,22 @@ export class FakeAuroraGlobal {
 
   static standard(env = 'dev', engineVersions: [string, string] = ['14.15', '14.15']): FakeAuroraGlobal {
     return new FakeAuroraGlobal(`aurora-global-use1-${env}`, [
-      { region: 'us-east-1', clusterId: `aurora-use1-${env}`, isWriter: true, engineVersion: engineVersions[0], status: 'available', synchronizationStatus: 'connected' },
-      { region: 'us-west-2', clusterId: `aurora-usw2-${env}`, isWriter: false, engineVersion: engineVersions[1], status: 'available', synchronizationStatus: 'connected' },
+      {
+        region: 'us-east-1',
+        clusterId: `aurora-use1-${env}`,
+        isWriter: true,
+        engineVersion: engineVersions[0],
+        status: 'available',
+        synchronizationStatus: 'connected',
+      },
+      {
+        region: 'us-west-2',
+        clusterId: `aurora-usw2-${env}`,
+        isWriter: false,
+        engineVersion: engineVersions[1],
+        status: 'available',
+        synchronizationStatus: 'connected',
+      },
     ]);
   }
 
@@ -79,14 +93,16 @@ export class FakeAuroraGlobal {
     const name = command.constructor.name;
     this.calls.push({ region, command: name, input: { ...(command.input as Record<string, unknown>) } });
     this.journal.push(`rds ${name} ${region}`);
-    if (this.unreachable.has(region)) throw Object.assign(new Error(`connect ETIMEDOUT rds.${region}.amazonaws.com:443`), { name: 'TimeoutError', code: 'ETIMEDOUT' });
+    if (this.unreachable.has(region))
+      throw Object.assign(new Error(`connect ETIMEDOUT rds.${region}.amazonaws.com:443`), { name: 'TimeoutError', code: 'ETIMEDOUT' });
     const failure = this.failNext.get(name);
     if (failure) {
       this.failNext.delete(name);
       throw failure;
     }
     if (command instanceof DescribeGlobalClustersCommand) {
-      if (command.input.GlobalClusterIdentifier !== this.globalClusterId) throw awsError('GlobalClusterNotFoundFault', `GlobalCluster ${command.input.GlobalClusterIdentifier} not found.`);
+      if (command.input.GlobalClusterIdentifier !== this.globalClusterId)
+        throw awsError('GlobalClusterNotFoundFault', `GlobalCluster ${command.input.GlobalClusterIdentifier} not found.`);
       return {
         GlobalClusters: [
           {
@@ -106,15 +122,27 @@ export class FakeAuroraGlobal {
     }
     if (command instanceof DescribeDBClustersCommand) {
       const wanted = command.input.DBClusterIdentifier;
-      const member = this.members.find((m) => m.region === region && (m.clusterId === wanted || clusterArn(m.region, m.clusterId) === wanted));
+      const member = this.members.find(
+        (m) => m.region === region && (m.clusterId === wanted || clusterArn(m.region, m.clusterId) === wanted),
+      );
       if (!member) throw awsError('DBClusterNotFoundFault', `DBCluster ${wanted} not found.`);
       return {
-        DBClusters: [{ DBClusterIdentifier: member.clusterId, DBClusterArn: clusterArn(member.region, member.clusterId), Status: member.status, EngineVersion: member.engineVersion, Engine: 'aurora-postgresql' }],
+        DBClusters: [
+          {
+            DBClusterIdentifier: member.clusterId,
+            DBClusterArn: clusterArn(member.region, member.clusterId),
+            Status: member.status,
+            EngineVersion: member.engineVersion,
+            Engine: 'aurora-postgresql',
+          },
+        ],
       };
     }
     if (command instanceof FailoverGlobalClusterCommand || command instanceof SwitchoverGlobalClusterCommand) {
-      if (command.input.GlobalClusterIdentifier !== this.globalClusterId) throw awsError('GlobalClusterNotFoundFault', `GlobalCluster ${command.input.GlobalClusterIdentifier} not found.`);
-      if (this.status !== 'available' || this.failoverState) throw awsError('InvalidGlobalClusterStateFault', `Global cluster ${this.globalClusterId} is in ${this.status} state.`);
+      if (command.input.GlobalClusterIdentifier !== this.globalClusterId)
+        throw awsError('GlobalClusterNotFoundFault', `GlobalCluster ${command.input.GlobalClusterIdentifier} not found.`);
+      if (this.status !== 'available' || this.failoverState)
+        throw awsError('InvalidGlobalClusterStateFault', `Global cluster ${this.globalClusterId} is in ${this.status} state.`);
       const target = this.members.find((m) => clusterArn(m.region, m.clusterId) === command.input.TargetDbClusterIdentifier);
       if (!target) throw awsError('DBClusterNotFoundFault', `DBCluster ${command.input.TargetDbClusterIdentifier} not found.`);
       if (target.isWriter) throw awsError('InvalidDBClusterStateFault', `DBCluster ${target.clusterId} is already the primary cluster.`);

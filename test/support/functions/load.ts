@@ -36,7 +36,13 @@ const FIRST_CREATED = 1_750_000_000;
  * Half the duplicates follow their first delivery closely (within `nearWindow` places: in flight at
  * the same time at that concurrency), the other half anywhere later.
  */
-export function loadPlan(options: { seed: number; deliveries: number; duplicateShare: number; eventsPerSession: number; nearWindow: number }): LoadPlan {
+export function loadPlan(options: {
+  seed: number;
+  deliveries: number;
+  duplicateShare: number;
+  eventsPerSession: number;
+  nearWindow: number;
+}): LoadPlan {
   const random = seededRandom(options.seed);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
   const uniqueCount = Math.round(options.deliveries * (1 - options.duplicateShare));
@@ -82,7 +88,11 @@ function shuffle<T>(values: readonly T[], random: () => number): T[] {
  * Runs `task` over `items` with `concurrency` workers, each taking the next item when its previous
  * one is done (worker `w` is always the same caller, e.g. one Lambda execution environment).
  */
-export async function runConcurrently<T, R>(items: readonly T[], concurrency: number, task: (item: T, index: number, worker: number) => Promise<R>): Promise<R[]> {
+export async function runConcurrently<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T, index: number, worker: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(

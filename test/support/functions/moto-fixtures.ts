@@ -10,7 +10,11 @@ import type { Moto } from './moto';
  * replica in us-west-2 (`AddReplicaRegions`). Returns a client of `readRegion`'s Secrets Manager,
  * where the functions of that region read the replica.
  */
-export async function motoSecrets(moto: Moto, secrets: Record<string, string>, readRegion = 'us-east-1'): Promise<SecretsManagerClient & { put(id: string, value: string): Promise<void> }> {
+export async function motoSecrets(
+  moto: Moto,
+  secrets: Record<string, string>,
+  readRegion = 'us-east-1',
+): Promise<SecretsManagerClient & { put(id: string, value: string): Promise<void> }> {
   const home = new SecretsManagerClient(moto.client('us-east-1'));
   try {
     for (const [name, value] of Object.entries(secrets)) {
@@ -48,9 +52,14 @@ export async function motoAurora(moto: Moto, env = 'dev'): Promise<MotoAurora> {
     return clients.get(region) as RDSClient;
   };
   const globalClusterId = `aurora-global-use1-${env}`;
-  await rds('us-east-1').send(new CreateGlobalClusterCommand({ GlobalClusterIdentifier: globalClusterId, Engine: 'aurora-postgresql', EngineVersion: '14.15' }));
+  await rds('us-east-1').send(
+    new CreateGlobalClusterCommand({ GlobalClusterIdentifier: globalClusterId, Engine: 'aurora-postgresql', EngineVersion: '14.15' }),
+  );
   const clusterEndpoints: MotoAurora['clusterEndpoints'] = {};
-  for (const [region, suffix] of [['us-east-1', 'use1'], ['us-west-2', 'usw2']] as const) {
+  for (const [region, suffix] of [
+    ['us-east-1', 'use1'],
+    ['us-west-2', 'usw2'],
+  ] as const) {
     const created = await rds(region).send(
       new CreateDBClusterCommand({
         DBClusterIdentifier: `aurora-${suffix}-${env}`,
@@ -61,11 +70,16 @@ export async function motoAurora(moto: Moto, env = 'dev'): Promise<MotoAurora> {
       }),
     );
     const cluster = created.DBCluster;
-    clusterEndpoints[region] = { writer: cluster?.Endpoint as string, reader: cluster?.ReaderEndpoint as string, arn: cluster?.DBClusterArn as string };
+    clusterEndpoints[region] = {
+      writer: cluster?.Endpoint as string,
+      reader: cluster?.ReaderEndpoint as string,
+      arn: cluster?.DBClusterArn as string,
+    };
   }
   return {
     globalClusterId,
-    globalEndpoint: (await rds('us-east-1').send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalClusterId }))).GlobalClusters?.[0]?.Endpoint as string,
+    globalEndpoint: (await rds('us-east-1').send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalClusterId })))
+      .GlobalClusters?.[0]?.Endpoint as string,
     clusterEndpoints,
     rds,
     close: () => clients.forEach((client) => client.destroy()),
@@ -79,7 +93,15 @@ export async function putReplicationLag(moto: Moto, region: string, clusterId: s
     await cloudwatch.send(
       new PutMetricDataCommand({
         Namespace: 'AWS/RDS',
-        MetricData: [{ MetricName: 'AuroraGlobalDBReplicationLag', Dimensions: [{ Name: 'DBClusterIdentifier', Value: clusterId }], Value: valueMs, Timestamp: at, Unit: 'Milliseconds' }],
+        MetricData: [
+          {
+            MetricName: 'AuroraGlobalDBReplicationLag',
+            Dimensions: [{ Name: 'DBClusterIdentifier', Value: clusterId }],
+            Value: valueMs,
+            Timestamp: at,
+            Unit: 'Milliseconds',
+          },
+        ],
       }),
     );
   } finally {
@@ -88,7 +110,11 @@ export async function putReplicationLag(moto: Moto, region: string, clusterId: s
 }
 
 /** An SNS topic in moto with an SQS queue subscribed to it, so a test reads what was published through the real APIs. */
-export async function motoTopic(moto: Moto, region: string, name: string): Promise<{ arn: string; messages(): Promise<{ Subject?: string; Message: string }[]>; close(): void }> {
+export async function motoTopic(
+  moto: Moto,
+  region: string,
+  name: string,
+): Promise<{ arn: string; messages(): Promise<{ Subject?: string; Message: string }[]>; close(): void }> {
   const sns = new SNSClient(moto.client(region));
   const sqs = new SQSClient(moto.client(region));
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));

@@ -17,7 +17,13 @@ import { freePort } from './ports';
 export interface Moto {
   endpoint: string;
   /** SDK client options for `region` against this server (dummy credentials, bounded timeouts). */
-  client(region: string): { region: string; endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string }; maxAttempts: number; requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean } };
+  client(region: string): {
+    region: string;
+    endpoint: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+    maxAttempts: number;
+    requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean };
+  };
   /** Forgets every resource (POST /moto-api/reset). */
   reset(): Promise<void>;
   /** SIGSTOP / SIGCONT: the port stays open, nothing is answered (a hung AWS endpoint). */
@@ -45,7 +51,9 @@ main(sys.argv[1:])
 
 export async function startMoto(): Promise<Moto> {
   if (!existsSync(PYTHON)) {
-    throw new Error(`moto is not installed: run  python3.11 -m venv .build/venv && .build/venv/bin/pip install -r requirements-test.txt  (or set MOTO_PYTHON)`);
+    throw new Error(
+      `moto is not installed: run  python3.11 -m venv .build/venv && .build/venv/bin/pip install -r requirements-test.txt  (or set MOTO_PYTHON)`,
+    );
   }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;

@@ -16,7 +16,25 @@ export function testCa(commonName = 'Test RDS Root CA'): TestCa {
   const directory = mkdtempSync(path.join(tmpdir(), 'payments-dr-ca-'));
   const file = (name: string) => path.join(directory, name);
   const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${commonName}`, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${commonName}`,
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.pem'),
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
   let serial = 0;
   return {
     caFile: file('ca.pem'),
@@ -25,8 +43,35 @@ export function testCa(commonName = 'Test RDS Root CA'): TestCa {
       const id = `server${(serial += 1)}`;
       writeFileSync(file(`${id}.ext`), `subjectAltName=${names.map((name) => `DNS:${name}`).join(',')}\nextendedKeyUsage=serverAuth\n`);
       const commonName = names[0].length <= 64 ? names[0] : 'Amazon RDS test instance';
-      openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${commonName}`, '-keyout', file(`${id}.key`), '-out', file(`${id}.csr`));
-      openssl('x509', '-req', '-in', file(`${id}.csr`), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', file(`${id}.ext`), '-out', file(`${id}.crt`));
+      openssl(
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        `/CN=${commonName}`,
+        '-keyout',
+        file(`${id}.key`),
+        '-out',
+        file(`${id}.csr`),
+      );
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        file(`${id}.csr`),
+        '-CA',
+        file('ca.pem'),
+        '-CAkey',
+        file('ca.key'),
+        '-CAcreateserial',
+        '-days',
+        '2',
+        '-extfile',
+        file(`${id}.ext`),
+        '-out',
+        file(`${id}.crt`),
+      );
       return { certPem: readFileSync(file(`${id}.crt`), 'utf8'), keyPem: readFileSync(file(`${id}.key`), 'utf8') };
     },
     close: () => rmSync(directory, { recursive: true, force: true }),

@@ -17,7 +17,7 @@ import { E2eError, say, seconds } from './log';
 import { makePki, writeKubeconfig, type KeyPair, type Pki } from './pki';
 import type { Ports } from './ports';
 import { Supervisor, waitFor } from './processes';
-import type { Tools } from './tools';
+import type { FunctionTool, Tools } from './tools';
 
 export interface PlatformFunction {
   readonly name: string;
@@ -70,7 +70,7 @@ export class ControlPlane {
 
   private get functionSpecs(): FunctionSpec[] {
     return this.options.functions.map((fn) => {
-      const name = fn.name as 'function-patch-and-transform' | 'function-cel-filter' | 'function-auto-ready';
+      const name = fn.name as FunctionTool;
       const binary = this.options.tools[name];
       if (!binary) throw new E2eError(`dist/platform declares the Function ${fn.name}, which the e2e has no local build of`);
       return { ...fn, binary, port: this.options.ports[name] };

@@ -6,6 +6,7 @@
  */
 import * as net from 'node:net';
 import { E2eError } from './log';
+import { FUNCTION_TOOLS } from './tools';
 
 export const PORT_NAMES = [
   'etcd',
@@ -15,9 +16,7 @@ export const PORT_NAMES = [
   'crossplane-webhook',
   'crossplane-metrics',
   'crossplane-health',
-  'function-patch-and-transform',
-  'function-cel-filter',
-  'function-auto-ready',
+  ...FUNCTION_TOOLS,
 ] as const;
 export type PortName = (typeof PORT_NAMES)[number];
 export type Ports = Readonly<Record<PortName, number>>;

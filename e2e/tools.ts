@@ -8,16 +8,10 @@ import * as path from 'node:path';
 import { REPO_ROOT } from '../engines/crds';
 import { E2eError } from './log';
 
-export const TOOL_NAMES = [
-  'etcd',
-  'kube-apiserver',
-  'kube-controller-manager',
-  'kubectl',
-  'crossplane-core',
-  'function-patch-and-transform',
-  'function-cel-filter',
-  'function-auto-ready',
-] as const;
+/** The composition functions dist/platform installs, each run by the e2e as a local gRPC server on its own port. */
+export const FUNCTION_TOOLS = ['function-patch-and-transform', 'function-cel-filter', 'function-auto-ready'] as const;
+export type FunctionTool = (typeof FUNCTION_TOOLS)[number];
+export const TOOL_NAMES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kubectl', 'crossplane-core', ...FUNCTION_TOOLS] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 export type Tools = Readonly<Record<ToolName, string>>;
 

@@ -191,10 +191,7 @@ async function promote(deps: ControllerDependencies, active: ActiveRegion, decis
   const { config } = deps;
   let targetArn: string;
   try {
-    const [local, global] = await Promise.all([
-      describeCluster(deps.rds, config.localClusterId),
-      describeGlobalCluster(deps.rds, config.globalClusterId),
-    ]);
+    const { local, global } = await describeTarget(deps);
     targetArn = local.arn;
     const refusal = failoverRefusal(global, targetArn);
     if (refusal) return { outcome: 'failed', step: 'describe', error: refusal };
@@ -222,13 +219,9 @@ async function promote(deps: ControllerDependencies, active: ActiveRegion, decis
 
 /** The writer has not followed a fence this controller recorded: request (again) the failover it owes. */
 async function completePromotion(deps: ControllerDependencies, active: ActiveRegion): Promise<Promotion | undefined> {
-  const { config } = deps;
   let targetArn: string;
   try {
-    const [local, global] = await Promise.all([
-      describeCluster(deps.rds, config.localClusterId),
-      describeGlobalCluster(deps.rds, config.globalClusterId),
-    ]);
+    const { local, global } = await describeTarget(deps);
     targetArn = local.arn;
     if (global.members.find((member) => member.arn === targetArn)?.isWriter)
       return { outcome: 'promoted', epoch: active.epoch, targetArn, failover: 'already_writer' };
@@ -241,6 +234,15 @@ async function completePromotion(deps: ControllerDependencies, active: ActiveReg
   return 'error' in failover
     ? { outcome: 'failed', step: 'failover', error: failover.error, epoch: active.epoch }
     : { outcome: 'promoted', epoch: active.epoch, targetArn, failover: failover.step };
+}
+
+/** This region's cluster (the failover target) and the global cluster it is a member of. */
+async function describeTarget(deps: ControllerDependencies) {
+  const [local, global] = await Promise.all([
+    describeCluster(deps.rds, deps.config.localClusterId),
+    describeGlobalCluster(deps.rds, deps.config.globalClusterId),
+  ]);
+  return { local, global };
 }
 
 /** Why the global cluster must not be failed over to `targetArn` now (undefined: go ahead). A failover already running to it is fine. */

@@ -1,15 +1,14 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDbClient, regionalSecretReader } from '../shared/aws-clients';
+import type { ClientOverrides } from '../shared/client-overrides';
 import type { Config } from '../shared/config';
 import { lazyDatabase, parseDbCredentials, poolSettings } from '../shared/database';
 import type { RdsByRegion } from '../shared/endpoints';
 import { endpointResolver, lazyRdsClients } from '../shared/endpoints';
-import type { DynamoDbItemApi } from '../shared/fencing';
 import { fenceReader, readActiveRegion } from '../shared/fencing';
 import type { HttpFunction } from '../shared/lambda';
 import { fenceMetrics } from '../shared/fence-metrics';
 import { createLogger } from '../shared/logger';
-import type { SecretsManagerApi } from '../shared/secrets';
 import { cachedParsedSecret } from '../shared/secrets';
 import { parseSigningSecrets } from '../webhook/signature';
 import { CHECK_TIMEOUT_MS, FENCE_CHECK, handleHealth } from './check-health';
@@ -17,13 +16,6 @@ import { CHECK_TIMEOUT_MS, FENCE_CHECK, handleHealth } from './check-health';
 /** Item read to prove a table replica answers (it need not exist). */
 const PROBE_KEY = { S: '__health__' };
 const DB_CREDENTIALS_CACHE_MS = 5 * 60_000;
-
-export interface HealthOverrides {
-  secretsManager?: SecretsManagerApi;
-  rds?: RdsByRegion;
-  /** Replaces the client of the DR state table only (tests: a region cut off from its MRSC quorum). */
-  drStateDynamodb?: DynamoDbItemApi;
-}
 
 /**
  * Readiness of THIS region for what the webhook needs, plus the fence (check-health.ts says how
@@ -34,7 +26,7 @@ export interface HealthOverrides {
  * the global writer endpoint, so a dead primary cannot make the secondary look unhealthy too.
  * Clients fail fast: one attempt, bounded by the check timeout.
  */
-export function createHealth(config: Config, overrides: HealthOverrides = {}): HttpFunction {
+export function createHealth(config: Config, overrides: ClientOverrides = {}): HttpFunction {
   const logger = createLogger(config, 'payments-health');
   const timeouts = { connectionTimeoutMs: CHECK_TIMEOUT_MS, requestTimeoutMs: CHECK_TIMEOUT_MS, maxAttempts: 1 };
   const secrets = regionalSecretReader(config, timeouts, overrides.secretsManager);

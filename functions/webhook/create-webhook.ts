@@ -1,14 +1,13 @@
 import type { ClientTimeouts } from '../shared/aws-clients';
 import { dynamoDbClient, invocationSignal, regionalSecretReader } from '../shared/aws-clients';
+import type { ClientOverrides } from '../shared/client-overrides';
 import type { Config } from '../shared/config';
 import { lazyDatabase, parseDbCredentials, poolSettings } from '../shared/database';
 import type { RdsByRegion } from '../shared/endpoints';
 import { endpointResolver, lazyRdsClients } from '../shared/endpoints';
-import type { DynamoDbItemApi } from '../shared/fencing';
 import { checkFence, expectUnchanged, fenceReader, readActiveRegion } from '../shared/fencing';
 import type { HttpFunction } from '../shared/lambda';
 import { createLogger } from '../shared/logger';
-import type { SecretsManagerApi } from '../shared/secrets';
 import { cachedParsedSecret } from '../shared/secrets';
 import { createPaymentEventApplier } from './apply-payment-event';
 import { handleWebhook } from './handle-webhook';
@@ -29,20 +28,11 @@ export const WEBHOOK_TIMEOUTS = {
   reserveMs: 1000,
 } as const;
 
-export interface WebhookOverrides {
-  /** Replaces the regional Secrets Manager client (tests: moto). */
-  secretsManager?: SecretsManagerApi;
-  /** Replaces the RDS clients of each region (tests: moto). */
-  rds?: RdsByRegion;
-  /** Replaces the client of the DR state table only (tests: a region cut off from its MRSC quorum). */
-  drStateDynamodb?: DynamoDbItemApi;
-}
-
 /**
  * Wires the webhook from configuration: clients are created once (at cold start in Lambda) and
  * reused by every invocation.
  */
-export function createWebhook(config: Config, overrides: WebhookOverrides = {}): HttpFunction {
+export function createWebhook(config: Config, overrides: ClientOverrides = {}): HttpFunction {
   const logger = createLogger(config, 'payments-webhook');
   const secrets = regionalSecretReader(config, WEBHOOK_TIMEOUTS.aws, overrides.secretsManager);
   const rdsClients = overrides.rds ? undefined : lazyRdsClients(WEBHOOK_TIMEOUTS.rds);

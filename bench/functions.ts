@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { unzipSync } from 'fflate';
 import type { Artifact } from '../functions/build';
 import { bundleFunctions, MAX_ZIP_BYTES } from '../functions/build';
-import { EXAMPLE_ENVIRONMENT } from '../functions/local/example-environment';
+import { EXAMPLE_ENVIRONMENTS } from '../functions/local/example-environment';
 import { serveHandlers } from '../functions/local/http-server';
 import { samplePaymentEvent } from '../functions/local/sample-event';
 import { startLocalStack } from '../functions/local/stack';
@@ -91,7 +91,7 @@ async function coldInit(artifact: Artifact): Promise<{ requireMs: number; proces
     const file = path.join(directory, 'index.js');
     await writeFile(file, unzipSync(artifact.zip)['index.js']);
     const script = `const t = performance.now(); require(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
-    const env = { PATH: process.env.PATH ?? '', ...EXAMPLE_ENVIRONMENT };
+    const env = { PATH: process.env.PATH ?? '', ...EXAMPLE_ENVIRONMENTS[artifact.name] };
     const samples = Array.from({ length: COLD_STARTS }, () => {
       const started = performance.now();
       const requireMs = Number(

@@ -14,7 +14,7 @@ import {
 } from '../../imports/ec2.aws.upbound.io';
 import type { ComposedResource } from '../lib/composition';
 import { composedWhenPresent } from '../lib/optional-resources';
-import { fromXr, toXr } from '../lib/patches';
+import { type Patch, fromXr, toXr } from '../lib/patches';
 import { regionFromXr, sameComposite } from '../lib/resources';
 import { XR, ZONE_SLOTS, regionalName, regionalResource } from './common';
 
@@ -135,24 +135,32 @@ function publicRouting(): ComposedResource[] {
       }),
     }),
     ...ZONE_SLOTS.map(({ letter, index }) =>
-      regionalResource({
-        name: `route-table-association-public-${letter}`,
-        type: `rta-public-${letter}`,
-        component: 'network',
-        purpose: 'public',
-        zoneSlot: index,
-        manifest: RouteTableAssociation.manifest({
-          spec: {
-            forProvider: regionFromXr({
-              routeTableIdSelector: sameComposite({ [LABEL.purpose]: 'public' }),
-              subnetIdSelector: sameComposite({ [LABEL.purpose]: 'public' }),
-            }),
-          },
-        }),
-        patches: [fromXr(`${XR.zone(index)}.availabilityZone`, zoneLabel('subnetIdSelector'))],
-      }),
+      routeTableAssociation('public', letter, index, sameComposite({ [LABEL.purpose]: 'public' }), [
+        fromXr(`${XR.zone(index)}.availabilityZone`, zoneLabel('subnetIdSelector')),
+      ]),
     ),
   ];
+}
+
+/** Associates zone `index`'s subnet of `tier` with the route table `routeTableIdSelector` selects. */
+function routeTableAssociation(
+  tier: 'public' | 'private',
+  letter: string,
+  index: number,
+  routeTableIdSelector: Record<string, unknown>,
+  patches: Patch[],
+): ComposedResource {
+  return regionalResource({
+    name: `route-table-association-${tier}-${letter}`,
+    type: `rta-${tier}-${letter}`,
+    component: 'network',
+    purpose: tier,
+    zoneSlot: index,
+    manifest: RouteTableAssociation.manifest({
+      spec: { forProvider: regionFromXr({ routeTableIdSelector, subnetIdSelector: sameComposite({ [LABEL.purpose]: tier }) }) },
+    }),
+    patches,
+  });
 }
 
 /** One private route table per zone (PaymentGlobal adds the peering routes to each), default route via the zone's NAT. */
@@ -190,22 +198,10 @@ function privateRouting(): ComposedResource[] {
           fromXr(`${XR.zone(index)}.egressNatZone`, zoneLabel('natGatewayIdSelector')),
         ],
       }),
-      regionalResource({
-        name: `route-table-association-private-${letter}`,
-        type: `rta-private-${letter}`,
-        component: 'network',
-        purpose: 'private',
-        zoneSlot: index,
-        manifest: RouteTableAssociation.manifest({
-          spec: {
-            forProvider: regionFromXr({
-              routeTableIdSelector: privateTable,
-              subnetIdSelector: sameComposite({ [LABEL.purpose]: 'private' }),
-            }),
-          },
-        }),
-        patches: [fromXr(az, zoneLabel('routeTableIdSelector')), fromXr(az, zoneLabel('subnetIdSelector'))],
-      }),
+      routeTableAssociation('private', letter, index, privateTable, [
+        fromXr(az, zoneLabel('routeTableIdSelector')),
+        fromXr(az, zoneLabel('subnetIdSelector')),
+      ]),
     ];
   });
 }

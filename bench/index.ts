@@ -22,7 +22,8 @@ const SPEC = {
 };
 
 export function formatTable(rows: readonly BenchRow[]): string {
-  const verdict = (row: BenchRow) => ({ true: '✓', false: '✗', undefined: '' })[String(meetsTarget(row)) as 'true' | 'false' | 'undefined'];
+  const marks = { true: '✓', false: '✗', undefined: '' };
+  const verdict = (row: BenchRow) => marks[String(meetsTarget(row)) as keyof typeof marks];
   const cells = rows.map((r) => [r.measure, r.value.toFixed(r.value < 10 ? 3 : 1), r.unit, r.target ?? '', verdict(r)]);
   const header = ['measure', 'value', 'unit', 'target', 'met'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));

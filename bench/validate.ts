@@ -36,7 +36,9 @@ async function validateRows(): Promise<BenchRow[]> {
   }
   return [
     {
-      measure: `npm run validate: dist/ + every composed resource (${objects} objects), real engines started fresh, wall seconds, median of ${RUNS}`,
+      measure:
+        `npm run validate: dist/ + every composed resource (${objects} ` +
+        `objects), real engines started fresh, wall seconds, median of ${RUNS}`,
       value: median(times),
       unit: 's',
       target: '<= 30',

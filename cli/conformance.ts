@@ -9,7 +9,8 @@ const { positionals } = parseCommandLine({
   name: 'conformance',
   arguments: "[<dist dir>]   (default: the repository's dist/)",
   summary:
-    'Renders every claim in the dist folder and checks each user requirement and security rule (PASS/FAIL with offenders). Exit 1 on any failure.',
+    'Renders every claim in the dist folder and checks each user requirement ' +
+    'and security rule (PASS/FAIL with offenders). Exit 1 on any failure.',
   options: {},
   descriptions: {},
   maxPositionals: 1,

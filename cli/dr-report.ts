@@ -9,7 +9,8 @@ const { positionals } = parseCommandLine({
   name: 'dr-report',
   arguments: "[<dist dir>]   (default: the repository's dist/)",
   summary:
-    "Prints each environment's failover timeline (detection, DNS, promotion with the controller off and on, lag alerts) computed from the rendered manifests.",
+    "Prints each environment's failover timeline (detection, DNS, promotion with " +
+    'the controller off and on, lag alerts) computed from the rendered manifests.',
   options: {},
   descriptions: {},
   maxPositionals: 1,

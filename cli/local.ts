@@ -62,7 +62,8 @@ async function main(): Promise<void> {
       `  webhook:         POST ${webhookUrl}`,
       `  health:          GET  ${server.url}${HEALTH_ROUTE.path}`,
       `  PostgreSQL:      postgres://${postgres.user}:${postgres.password}@${postgres.host}:${postgres.port}/${stack.env.DB_NAME}`,
-      `  DynamoDB:        ${stack.dynamodb.endpoint} (tables ${stack.env.SESSIONS_TABLE}, ${stack.env.IDEMPOTENCY_TABLE}, ${stack.env.DR_STATE_TABLE}; any credentials, region us-east-1)`,
+      `  DynamoDB:        ${stack.dynamodb.endpoint} (tables ${stack.env.SESSIONS_TABLE}, ` +
+        `${stack.env.IDEMPOTENCY_TABLE}, ${stack.env.DR_STATE_TABLE}; any credentials, region us-east-1)`,
       `  signing secret:  ${LOCAL_SIGNING_SECRET}`,
       '',
       `A signed sample delivery (the signature is valid for ${config.signatureToleranceSeconds} s; run it twice to see "duplicate":true):`,

@@ -31,7 +31,9 @@ const SPEC = {
   name: 'render',
   arguments: '<xr-or-claim.yaml> <composition.yaml>',
   summary:
-    'Renders what a Composition composes for an XR or a claim with the real engines (crossplane composition render, function-patch-and-transform, function-cel-filter and function-auto-ready on loopback). The Composition file may hold the XRD too (its defaults apply).',
+    'Renders what a Composition composes for an XR or a claim with the real engines (crossplane ' +
+    'composition render, function-patch-and-transform, function-cel-filter and ' +
+    'function-auto-ready on loopback). The Composition file may hold the XRD too (its defaults apply).',
   options: { 'observed-resources': { type: 'string' as const, short: 'o' } },
   descriptions: { 'observed-resources': 'composed resources as they exist (YAML stream), e.g. from cli/sample-observed.ts' },
   maxPositionals: 2,
@@ -71,7 +73,8 @@ async function main(): Promise<number> {
   const { values, positionals } = parseCommandLine(SPEC);
   if (positionals.length !== 2) {
     console.error(
-      `render: expected an XR or claim file and a Composition file\n\nusage: npm run render -- ${SPEC.arguments} [--observed-resources <file>]`,
+      `render: expected an XR or claim file and a Composition file\n\nusage: ` +
+        `npm run render -- ${SPEC.arguments} [--observed-resources <file>]`,
     );
     return 64;
   }

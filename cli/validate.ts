@@ -23,7 +23,9 @@ const SPEC = {
   name: 'validate',
   arguments: "[<file or dir> ...]   (default: the repository's dist/)",
   summary:
-    "Checks every object, and every resource its claims compose, with crossplane resource validate, a scratch apiextensions-apiserver (strict server-side apply, stored then applied again) and the project's own rules. One line per object; exit 1 on any problem.",
+    'Checks every object, and every resource its claims compose, with crossplane resource ' +
+    'validate, a scratch apiextensions-apiserver (strict server-side apply, stored then ' +
+    "applied again) and the project's own rules. One line per object; exit 1 on any problem.",
   options: { quiet: { type: 'boolean' as const, short: 'q' } },
   descriptions: { quiet: 'print only the objects with problems, and the summary' },
   maxPositionals: Number.MAX_SAFE_INTEGER,
@@ -66,7 +68,8 @@ async function main(): Promise<number> {
     const failed = failedReports + unparsed.length + loose.length;
     const total = check.reports.length + unparsed.length;
     console.log(
-      `${total - failed} of ${total} objects valid (${check.documents + unparsed.length} documents; ${check.reports.length - check.documents} composed resources and XRs of ${check.rendered.length} claims), ` +
+      `${total - failed} of ${total} objects valid (${check.documents + unparsed.length} documents; ` +
+        `${check.reports.length - check.documents} composed resources and XRs of ${check.rendered.length} claims), ` +
         `${failed} with problems, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     return failed ? 1 : 0;

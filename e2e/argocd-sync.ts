@@ -113,7 +113,9 @@ export class ArgoStyleSync {
       for (const { unit, objs } of inWave) {
         const never = objs.map(objectId).filter((id) => this.report.neverHealthy.has(id));
         if (never.length) {
-          const line = `Application ${unit.application} is never Healthy (${never.join(', ')}): Argo CD's root Application would wait at wave ${wave} forever; the e2e goes on to check the rest`;
+          const line =
+            `Application ${unit.application} is never Healthy (${never.join(', ')}): Argo CD's root ` +
+            `Application would wait at wave ${wave} forever; the e2e goes on to check the rest`;
           this.report.blocked.push(line);
           say(line);
         }

@@ -190,7 +190,8 @@ export async function checkClaims(kube: Kube, claims: readonly Claim[], allManag
       );
     summaries.push({ claim, composite: `${ref.kind}/${ref.name}`, resources: refs.length, managed, kinds });
     say(
-      `${id} ↔ ${ref.kind} ${ref.name}: ${refs.length} composed resources (${managed} managed), ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}`,
+      `${id} ↔ ${ref.kind} ${ref.name}: ${refs.length} composed resources ` +
+        `(${managed} managed), ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}`,
     );
   }
   notes.forEach((n) => say(`  note: ${n}`));

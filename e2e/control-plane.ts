@@ -137,7 +137,10 @@ export class ControlPlane {
     return times;
   }
 
-  /** Server-side applies every vendored provider-aws CRD (as the provider packages would install them) and waits until all are Established. */
+  /**
+   * Server-side applies every vendored provider-aws CRD (as the provider packages would install them)
+   * and waits until all are Established.
+   */
   private async installProviderCrds(): Promise<void> {
     const dir = path.join(crdDir(), 'provider-aws');
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'));

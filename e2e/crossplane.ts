@@ -114,7 +114,8 @@ export async function initCrossplane(
     const fd = fs.openSync(log, 'a');
     fs.writeSync(
       fd,
-      `# ${new Date().toISOString()} attempt ${attempt}: CRDS_PATH=${folders.CRDS_PATH} WEBHOOK_CONFIGS_PATH=${folders.WEBHOOK_CONFIGS_PATH} ${binary} ${args.join(' ')}\n`,
+      `# ${new Date().toISOString()} attempt ${attempt}: CRDS_PATH=${folders.CRDS_PATH} ` +
+        `WEBHOOK_CONFIGS_PATH=${folders.WEBHOOK_CONFIGS_PATH} ${binary} ${args.join(' ')}\n`,
     );
     const code = await new Promise<number>((resolve, reject) => {
       const child = spawn(binary, args, { stdio: ['ignore', fd, fd], env: { ...process.env, ...chartEnv(kubeconfig, ports), ...folders } });

@@ -160,7 +160,8 @@ export async function checkDeletion(
     usages.push(order);
     if (!(order.ofDeleting >= order.byGone))
       problems.push(
-        `${order.of} was deleting at +${seconds(order.ofDeleting)}, before ${order.by} was gone (+${seconds(order.byGone)}), despite Usage ${usage}`,
+        `${order.of} was deleting at +${seconds(order.ofDeleting)}, before ` +
+          `${order.by} was gone (+${seconds(order.byGone)}), despite Usage ${usage}`,
       );
   }
   if (problems.length) throw new E2eError(`deletion did not follow the Usages: ${problems.join('; ')}`);
@@ -172,7 +173,8 @@ export async function checkDeletion(
     .filter((o) => !Number.isNaN(o.goneMs))
     .sort((a, b) => a.goneMs - b.goneMs);
   say(
-    `${id} deleted with everything it composed in ${seconds(durationMs)}; ${usages.length} Usages held their order; ${released.length} used resources of other claims released (${released.join(', ')})`,
+    `${id} deleted with everything it composed in ${seconds(durationMs)}; ${usages.length} Usages held ` +
+      `their order; ${released.length} used resources of other claims released (${released.join(', ')})`,
   );
   return { claim, composed: refs.length, usages, released, webhookMessage, durationMs, order };
 }

@@ -117,7 +117,8 @@ function checkKept(revision: Json, fn: FunctionSpec): void {
   const endpoint = revision.status?.endpoint;
   if (endpoint !== `dns:///127.0.0.1:${fn.port}`) {
     throw new E2eError(
-      `Crossplane's revision controller did not leave the paused FunctionRevision ${revisionName(fn)} alone: status.endpoint is now ${JSON.stringify(endpoint)}`,
+      `Crossplane's revision controller did not leave the paused FunctionRevision ` +
+        `${revisionName(fn)} alone: status.endpoint is now ${JSON.stringify(endpoint)}`,
     );
   }
 }

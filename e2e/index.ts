@@ -23,7 +23,8 @@ const spec = {
   name: 'e2e',
   arguments: '',
   summary:
-    'Runs dist/ on a local control plane (kube-apiserver, etcd, Crossplane core, functions) and checks claims compose, report status and delete in order.',
+    'Runs dist/ on a local control plane (kube-apiserver, etcd, Crossplane core, ' +
+    'functions) and checks claims compose, report status and delete in order.',
   options: {
     'host-network': { type: 'boolean' },
     'base-port': { type: 'string' },
@@ -36,7 +37,8 @@ const spec = {
   },
   descriptions: {
     'host-network':
-      "run on the host's loopback instead of a private network namespace (Crossplane core's webhook/metrics/health ports then listen on all interfaces)",
+      "run on the host's loopback instead of a private network namespace (Crossplane " +
+      "core's webhook/metrics/health ports then listen on all interfaces)",
     'base-port': 'use ports N..N+8 (default: free ephemeral ports)',
     keep: 'keep the work folder (certificates, kubeconfig, etcd data, logs) even on success',
     hold: 'on failure, keep the control plane running for inspection until Ctrl-C (prints how to reach it with kubectl)',
@@ -56,7 +58,8 @@ async function main(): Promise<number> {
     const why = isolationUnavailable();
     if (!why) return runInside();
     say(
-      `no private network namespace (${why}): running on the host's loopback; Crossplane core's webhook/metrics/health ports and the functions' metrics port (:8080) listen on all interfaces`,
+      `no private network namespace (${why}): running on the host's loopback; Crossplane core's ` +
+        `webhook/metrics/health ports and the functions' metrics port (:8080) listen on all interfaces`,
     );
   }
   const basePort = values['base-port'] === undefined ? undefined : Number(values['base-port']);

@@ -59,7 +59,8 @@ export async function allocatePorts(base?: number): Promise<Ports> {
         );
       if (!(await canBind(port))) {
         throw new E2eError(
-          `port ${port} (${name}) is already in use: stop whatever listens there (ss -ltnp 'sport = :${port}') or pick other ports with --base-port`,
+          `port ${port} (${name}) is already in use: stop whatever listens there ` +
+            `(ss -ltnp 'sport = :${port}') or pick other ports with --base-port`,
         );
       }
     } else {

@@ -87,8 +87,10 @@ export function describeLog(log: string): string {
     return `(no log at ${log})`;
   }
   const inUse = text.match(/listen tcp [^\s:]*:(\d+): bind: address already in use/);
-  if (inUse)
-    return `port ${inUse[1]} is already in use (another process listens there; stop it or choose other ports with --base-port); log: ${log}`;
+  if (inUse) {
+    const advice = 'another process listens there; stop it or choose other ports with --base-port';
+    return `port ${inUse[1]} is already in use (${advice}); log: ${log}`;
+  }
   const lines = text
     .split('\n')
     .filter((line) => line.trim() && !line.startsWith('# '))

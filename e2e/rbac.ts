@@ -50,7 +50,8 @@ export async function checkOperatorsRbac(kube: Kube, platform: Platform): Promis
     problems.push(`kubectl delete as ${group} was not Forbidden: ${(write.stderr || write.stdout).trim()}`);
   if (problems.length) throw new E2eError(`operators' RBAC is not what dist/platform declares: ${problems.join('; ')}`);
   say(
-    `operators' RBAC (group ${group}): ${allowed.length} reads allowed, ${denied.length} writes denied (kubectl auth can-i); \`kubectl get\` works, \`kubectl delete\` is Forbidden: ${write.stderr.trim().split('\n')[0]}`,
+    `operators' RBAC (group ${group}): ${allowed.length} reads allowed, ${denied.length} writes denied (kubectl ` +
+      `auth can-i); \`kubectl get\` works, \`kubectl delete\` is Forbidden: ${write.stderr.trim().split('\n')[0]}`,
   );
   return { group, allowed, denied };
 }

@@ -12,7 +12,10 @@ import type { Json, Kube } from './kube';
 import { condition, isTrue } from './kube';
 import type { ResourceIndex } from './resources';
 
-/** How long everything composed must have been Ready (with the XR still not) before the verdict: over one function TTL (60 s) plus Crossplane's ±10% jitter. */
+/**
+ * How long everything composed must have been Ready (with the XR still not) before the verdict:
+ * over one function TTL (60 s) plus Crossplane's ±10% jitter.
+ */
 export const NEVER_READY_AFTER_MS = 75_000;
 
 export interface Skip {
@@ -99,21 +102,21 @@ function missingRequired(template: Json, xr: Json): string | undefined {
   return undefined;
 }
 
+/** P&T's reason for skipping a template held back by a Required patch; its index is kept. */
+const REQUIRED_PATCH = /^"\w+" patch at index (\d+) has 'policy.fromFieldPath: Required': /;
+
 /** One line: the composite, what P&T skips and why, and the consequence. */
 export function neverReadyMessage(claimId: string, d: Diagnosis, xr?: Json): string {
   const ready = condition(xr, 'Ready');
   const text = (list: Skip[]): string =>
-    list
-      .map(
-        (s) =>
-          `${s.template} (${s.reason.replace(/^"\w+" patch at index (\d+) has 'policy.fromFieldPath: Required': /, 'Required patch $1: ')})`,
-      )
-      .join('; ');
+    list.map((s) => `${s.template} (${s.reason.replace(REQUIRED_PATCH, 'Required patch $1: ')})`).join('; ');
   const permanent = d.skipped.filter((s) => s.permanent);
   const pending = d.skipped.filter((s) => !s.permanent);
   return (
-    `${claimId} never becomes Ready: all composed resources of ${d.composite} are Ready, but function-patch-and-transform skips ${permanent.length} template(s) ` +
-    `whose Required fromFieldPath is a spec field the claim does not set, and therefore marks the composite Ready=False${ready ? ` (${ready.reason})` : ''} on every reconcile: ${text(permanent)}` +
+    `${claimId} never becomes Ready: all composed resources of ${d.composite} are ` +
+    `Ready, but function-patch-and-transform skips ${permanent.length} template(s) ` +
+    'whose Required fromFieldPath is a spec field the claim does not set, and therefore marks the ' +
+    `composite Ready=False${ready ? ` (${ready.reason})` : ''} on every reconcile: ${text(permanent)}` +
     (pending.length ? ` [also not composed at that moment: ${text(pending)}]` : '')
   );
 }

@@ -101,7 +101,8 @@ export async function runScenario(options: ScenarioOptions): Promise<number> {
     provider = new StandInProvider(plane.kube, types);
     provider.start();
     say(
-      `stand-in provider: watching ${types.length} managed-resource kinds (it marks MRs Synced/Ready and fills status.atProvider; no provider-aws runs)`,
+      `stand-in provider: watching ${types.length} managed-resource kinds (it ` +
+        'marks MRs Synced/Ready and fills status.atProvider; no provider-aws runs)',
     );
 
     // 3. dist/ as Argo CD would sync it.
@@ -207,7 +208,8 @@ export async function runScenario(options: ScenarioOptions): Promise<number> {
       // Without a remounted /proc, /proc/self is this process's pid on the host.
       const enter = isInside() ? `nsenter --net=/proc/${fs.readlinkSync('/proc/self')}/ns/net ` : '';
       say(
-        `holding the control plane for inspection (Ctrl-C ends it): ${enter}${options.tools.kubectl} --kubeconfig ${plane.adminKubeconfig} get managed`,
+        'holding the control plane for inspection (Ctrl-C ends it): ' +
+          `${enter}${options.tools.kubectl} --kubeconfig ${plane.adminKubeconfig} get managed`,
       );
       await new Promise(() => undefined);
     }

@@ -52,7 +52,8 @@ export function findTools(): { tools: Tools; versions: Readonly<Record<ToolName,
   }
   if (missing.length) {
     throw new E2eError(
-      `missing tool${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (not built under ${path.dirname(path.dirname(tools[missing[0] as ToolName]))}): ` +
+      `missing tool${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (not ` +
+        `built under ${path.dirname(path.dirname(tools[missing[0] as ToolName]))}): ` +
         `run scripts/build-tools.sh ${missing.join(' ')} (needs Go >= 1.26 and the Go module proxy; 10-20 min cold for kube-apiserver)`,
     );
   }
@@ -88,7 +89,8 @@ export function crossplaneSourceDir(): string {
       .trim()
       .split('\n')[0];
     throw new E2eError(
-      `cannot find Crossplane core's source in the Go module cache (${detail}): run scripts/build-tools.sh crossplane-core (or \`go mod download\` in tools/crossplane-core)`,
+      `cannot find Crossplane core's source in the Go module cache (${detail}): run ` +
+        `scripts/build-tools.sh crossplane-core (or \`go mod download\` in tools/crossplane-core)`,
     );
   }
 }

@@ -263,7 +263,8 @@ async function check(documents: readonly ManifestDocument[], session: EngineSess
         for (const held of heldBack(last)) {
           const why = held.path.startsWith('status.')
             ? `still waits for ${held.path} after ${phases.phases.length} render phases`
-            : `is held back by a Required patch on ${held.path}, so the claim never becomes Ready (an optional resource uses composedWhenPresent)`;
+            : `is held back by a Required patch on ${held.path}, so the claim ` +
+              'never becomes Ready (an optional resource uses composedWhenPresent)';
           addProblem(claimEntry, RULES, '', `never composed: resource "${held.resource}" ${why} (${held.message})`);
         }
         const label = (name: string) => `${file} → ${compositionName}/${name}`;

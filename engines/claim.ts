@@ -58,7 +58,8 @@ export function toComposite(input: Json, xrd: Json): Json {
   if (!isClaimOf(input, xrd)) {
     const claimKind = xrd.spec?.claimNames?.kind;
     throw new ClaimError(
-      `${input?.apiVersion} ${input?.kind} is neither the composite ${xrd.spec?.group} ${xrd.spec?.names?.kind} nor ${claimKind ? `its claim ${claimKind}` : 'a claim (the XRD has no claimNames)'} (XRD ${xrd.metadata?.name})`,
+      `${input?.apiVersion} ${input?.kind} is neither the composite ${xrd.spec?.group} ${xrd.spec?.names?.kind} nor ` +
+        `${claimKind ? `its claim ${claimKind}` : 'a claim (the XRD has no claimNames)'} (XRD ${xrd.metadata?.name})`,
     );
   }
   const name = String(input.metadata?.name ?? '');

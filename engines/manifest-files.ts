@@ -73,7 +73,9 @@ export function readManifests(target: string, relativeTo = process.cwd()): Manif
           kind: String(meta.kind ?? '<yaml>'),
           name: String(meta.metadata?.name ?? `document ${index + 1}`),
           path: difference.split(':')[0],
-          message: `reads differently in YAML 1.1 (kubectl, Argo CD and Crossplane read YAML 1.1): ${difference.slice(difference.indexOf(':') + 2)}; quote the value`,
+          message:
+            'reads differently in YAML 1.1 (kubectl, Argo CD and Crossplane read YAML ' +
+            `1.1): ${difference.slice(difference.indexOf(':') + 2)}; quote the value`,
           engine: 'project rules',
         });
       }

@@ -108,7 +108,10 @@ export function missingField(root: Schema, segments: Segment[]): string | undefi
       else if (segment.type === 'wildcard' && schema.type === 'object')
         schema = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : ANY;
       else
-        return `${where} is not a list, so [${segment.type === 'wildcard' ? '*' : 'n'}] cannot index it (function-patch-and-transform would write a list there)`;
+        return (
+          `${where} is not a list, so [${segment.type === 'wildcard' ? '*' : 'n'}] ` +
+          'cannot index it (function-patch-and-transform would write a list there)'
+        );
       where += '[]';
       isResource = false;
       continue;
@@ -201,7 +204,8 @@ export function patchPathProblems(documents: ReadonlyArray<{ file: string; doc: 
     if (typeof ref.apiVersion === 'string' && typeof ref.kind === 'string' && !composite?.label.startsWith('composite ')) {
       report(
         'spec.compositeTypeRef',
-        `no CompositeResourceDefinition among the manifests defines the composite ${ref.apiVersion} ${ref.kind}: no XR can select this Composition`,
+        'no CompositeResourceDefinition among the manifests defines the composite ' +
+          `${ref.apiVersion} ${ref.kind}: no XR can select this Composition`,
       );
     }
     (doc.spec.pipeline ?? []).forEach((step: Json, stepIndex: number) => {

@@ -25,5 +25,8 @@ export interface ObjectReport {
 }
 
 export function problemLine(problem: Problem): string {
-  return `${problem.file} ${problem.kind}/${problem.name} ${problem.path || '.'} ${problem.message}${problem.engine ? ` [${problem.engine}]` : ''}`;
+  return (
+    `${problem.file} ${problem.kind}/${problem.name} ${problem.path || '.'} ` +
+    `${problem.message}${problem.engine ? ` [${problem.engine}]` : ''}`
+  );
 }

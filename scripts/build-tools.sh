@@ -22,12 +22,14 @@ TOOLS_SRC="$ROOT/tools"
 OUT_ROOT="${PAYMENTS_DR_TOOLS:-$HOME/.cache/payments-dr/tools}"
 
 # tool | upstream module (its required version names the build) | main package | binary
+PAT_MODULE=github.com/crossplane-contrib/function-patch-and-transform
+CEL_MODULE=github.com/crossplane-contrib/function-cel-filter
 TOOLS=(
   "crossplane-cli|github.com/crossplane/cli/v2|github.com/crossplane/cli/v2/cmd/crossplane|crossplane"
   "crossplane-core|github.com/crossplane/crossplane/v2|github.com/crossplane/crossplane/v2/cmd/crossplane|crossplane"
-  "function-patch-and-transform|github.com/crossplane-contrib/function-patch-and-transform|github.com/crossplane-contrib/function-patch-and-transform|function-patch-and-transform"
+  "function-patch-and-transform|$PAT_MODULE|$PAT_MODULE|function-patch-and-transform"
   "function-auto-ready|github.com/crossplane/function-auto-ready|github.com/crossplane/function-auto-ready|function-auto-ready"
-  "function-cel-filter|github.com/crossplane-contrib/function-cel-filter|github.com/crossplane-contrib/function-cel-filter|function-cel-filter"
+  "function-cel-filter|$CEL_MODULE|$CEL_MODULE|function-cel-filter"
   "apiextensions-apiserver|k8s.io/apiextensions-apiserver|k8s.io/apiextensions-apiserver|apiextensions-apiserver"
   "etcd|go.etcd.io/etcd/server/v3|go.etcd.io/etcd/server/v3|etcd"
   "kube-apiserver|k8s.io/kubernetes|k8s.io/kubernetes/cmd/kube-apiserver|kube-apiserver"
@@ -63,7 +65,8 @@ ldflags_for() {
       # k8s.io/* v0.N.P is Kubernetes v1.N.P.
       local kube="v1.${version#v0.}" minor
       minor=$(cut -d. -f2 <<<"${version#v}")
-      printf -- '-s -w -X=k8s.io/component-base/version.gitVersion=%s -X=k8s.io/component-base/version.gitMajor=1 -X=k8s.io/component-base/version.gitMinor=%s' "$kube" "$minor" ;;
+      printf -- '-s -w -X=k8s.io/component-base/version.gitVersion=%s' "$kube"
+      printf -- ' -X=k8s.io/component-base/version.gitMajor=1 -X=k8s.io/component-base/version.gitMinor=%s' "$minor" ;;
     kube-apiserver | kube-controller-manager | kubectl)
       # As upstream's hack/lib/version.sh: both version packages (kubectl's `version` reads
       # client-go's, the apiserver's /version component-base's). k8s.io/kubernetes is tagged
@@ -93,15 +96,16 @@ bin_path() { # tool module binary
 }
 
 check_go() {
+  local rerun='then rerun scripts/build-tools.sh'
   command -v go >/dev/null 2>&1 ||
-    die "$1: no Go toolchain on PATH; install Go >= 1.26 (https://go.dev/doc/install or your package manager), then rerun scripts/build-tools.sh"
+    die "$1: no Go toolchain on PATH; install Go >= 1.26 (https://go.dev/doc/install or your package manager), $rerun"
   local gv
   gv=$(go env GOVERSION 2>/dev/null || true)
   gv=${gv#go}
   local major=${gv%%.*} rest=${gv#*.}
   local minor=${rest%%.*}
   if ! [[ $major =~ ^[0-9]+$ && $minor =~ ^[0-9]+$ ]] || ((major < 1 || (major == 1 && minor < 26))); then
-    die "$1: Go ${gv:-unknown} is too old (tools/*/go.mod need go 1.26); install Go >= 1.26 (or export GOTOOLCHAIN=go1.26.0+auto), then rerun scripts/build-tools.sh"
+    die "$1: Go ${gv:-unknown} is too old (tools/*/go.mod need go 1.26); install Go >= 1.26 (or export GOTOOLCHAIN=go1.26.0+auto), $rerun"
   fi
 }
 
@@ -141,8 +145,13 @@ build_one() {
     elapsed=$((SECONDS - start))
     local cause
     cause=$(grep -v -E '^go: downloading |^[[:space:]]*$' "$log" | head -n1 | cut -c1-240 || true)
-    if grep -qE 'reading https?://|Get "https?://|dial tcp|no such host|i/o timeout|TLS handshake|403 Forbidden|404 Not Found|410 Gone|verifying .*: |checksum mismatch|missing go.sum entry|connection refused|proxyconnect|module lookup disabled' "$log"; then
-      die "$tool $version: module download failed after ${elapsed}s (${cause}); check that the Go module proxy is reachable (go env GOPROXY) and that tools/$tool/go.sum is intact, then rerun scripts/build-tools.sh; full log: $log"
+    # What go prints when a module cannot be downloaded (network, proxy, checksum), not a compile error.
+    local download_failed='reading https?://|Get "https?://|dial tcp|no such host|i/o timeout|TLS handshake'
+    download_failed+='|403 Forbidden|404 Not Found|410 Gone|verifying .*: |checksum mismatch|missing go.sum entry'
+    download_failed+='|connection refused|proxyconnect|module lookup disabled'
+    if grep -qE "$download_failed" "$log"; then
+      local fix="check that the Go module proxy is reachable (go env GOPROXY) and that tools/$tool/go.sum is intact"
+      die "$tool $version: module download failed after ${elapsed}s (${cause}); $fix, then rerun scripts/build-tools.sh; full log: $log"
     fi
     die "$tool $version: go build failed after ${elapsed}s (${cause}); see $log, fix tools/$tool/go.mod, then rerun scripts/build-tools.sh"
   fi

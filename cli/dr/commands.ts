@@ -88,14 +88,17 @@ export async function status(ctx: DrContext): Promise<number> {
     rows.forEach((row) => io.print(`  ${row}`));
     if (global.failover)
       warnings.push(
-        `a ${global.failover.dataLossAllowed ? 'failover (data loss allowed)' : 'switchover'} is running: ${global.failover.status} from ${global.failover.fromArn} to ${global.failover.toArn}`,
+        `a ${global.failover.dataLossAllowed ? 'failover (data loss allowed)' : 'switchover'} is ` +
+          `running: ${global.failover.status} from ${global.failover.fromArn} to ${global.failover.toArn}`,
       );
     const writer = writerOf(global);
     if (!writer) warnings.push('no member is the writer: writes fail everywhere until a failover completes');
     else if (!('error' in active) && active.value && active.value.activeRegion !== writer.region) {
       warnings.push(
-        `the active-region record says ${active.value.activeRegion} but the Aurora writer is in ${writer.region}: webhooks in ${writer.region} refuse writes. ` +
-          `Record it with: npx tsx cli/dr.ts switchover --env ${names.environmentSuffix} --to ${writer.region} (with the writer already there it only records)`,
+        `the active-region record says ${active.value.activeRegion} but the Aurora ` +
+          `writer is in ${writer.region}: webhooks in ${writer.region} refuse writes. ` +
+          `Record it with: npx tsx cli/dr.ts switchover --env ${names.environmentSuffix} ` +
+          `--to ${writer.region} (with the writer already there it only records)`,
       );
     }
   }
@@ -117,9 +120,10 @@ export async function status(ctx: DrContext): Promise<number> {
     io.print('Heartbeats (failover controllers; a fresh one means that region reaches the DynamoDB quorum)');
     for (const { region, beat } of heartbeats) {
       const age = beat ? Math.round((now.getTime() - Date.parse(beat.beatAt)) / 1000) : undefined;
-      io.print(
-        `  ${region}  ${beat ? `${age! <= HEARTBEAT_STALE_MS / 1000 ? 'fresh' : 'STALE'} (${age} s ago, ${beat.ready ? 'ready' : 'not ready'})` : 'none (its controller has not run)'}`,
-      );
+      const state = beat
+        ? `${age! <= HEARTBEAT_STALE_MS / 1000 ? 'fresh' : 'STALE'} (${age} s ago, ${beat.ready ? 'ready' : 'not ready'})`
+        : 'none (its controller has not run)';
+      io.print(`  ${region}  ${state}`);
     }
   }
 
@@ -191,19 +195,23 @@ export async function moveWriter(ctx: DrContext, options: MoveOptions): Promise<
   }
   if (!active) {
     io.print(
-      `refused: the active-region record is missing from ${names.drStateTable}, so every region refuses payments. Record it first: npm run dr -- init --env ${names.environmentSuffix}`,
+      `refused: the active-region record is missing from ${names.drStateTable}, so every region ` +
+        `refuses payments. Record it first: npm run dr -- init --env ${names.environmentSuffix}`,
     );
     return EXIT.refused;
   }
   const target = global.members.find((member) => member.region === to);
   if (!target) {
     io.print(
-      `refused: the global cluster ${global.id} has no member in ${to} (members: ${global.members.map((m) => m.clusterId).join(', ') || 'none'})`,
+      `refused: the global cluster ${global.id} has no member in ${to} ` +
+        `(members: ${global.members.map((m) => m.clusterId).join(', ') || 'none'})`,
     );
     return EXIT.refused;
   }
   const epoch = active.epoch + 1;
-  const record = `record the active region ${to} at epoch ${epoch} in ${names.drStateTable} (${to} replica), only if it still holds epoch ${active.epoch}; currently ${activeText(active)}`;
+  const record =
+    `record the active region ${to} at epoch ${epoch} in ${names.drStateTable} (${to} ` +
+    `replica), only if it still holds epoch ${active.epoch}; currently ${activeText(active)}`;
 
   // the writer is already there: at most the record is missing (e.g. a promotion whose record failed)
   if (target.isWriter) {
@@ -252,8 +260,10 @@ export async function moveWriter(ctx: DrContext, options: MoveOptions): Promise<
       await awsCall({ action, resource: names.globalClusterId, region: to }, () => ctx.aws.rds(to).send(command));
     } catch (error) {
       io.print(
-        `the database was NOT moved, but ${to} is the recorded active region: its webhooks accept and write through the global writer endpoint ` +
-          `(to the old writer while it is reachable, else they answer 503). Re-run this command to move the database (it then only does that).`,
+        `the database was NOT moved, but ${to} is the recorded active region: ` +
+          'its webhooks accept and write through the global writer endpoint ' +
+          '(to the old writer while it is reachable, else they answer 503). ' +
+          'Re-run this command to move the database (it then only does that).',
       );
       return fail(io, error);
     }
@@ -267,8 +277,14 @@ function headline(names: DrNames, { kind, to }: MoveOptions): string {
   if (kind === 'switchover')
     return `Switchover of ${names.globalClusterId} to ${to}: planned, waits for replication to catch up, no data loss (RPO 0)`;
   if (kind === 'failover')
-    return `Failover of ${names.globalClusterId} to ${to} without data loss (the API's switchover variant): the current writer must be reachable`;
-  return `Failover of ${names.globalClusterId} to ${to} ALLOWING DATA LOSS: the current writer is not needed; writes it did not replicate are lost`;
+    return (
+      `Failover of ${names.globalClusterId} to ${to} without data loss (the ` +
+      `API's switchover variant): the current writer must be reachable`
+    );
+  return (
+    `Failover of ${names.globalClusterId} to ${to} ALLOWING DATA LOSS: the ` +
+    'current writer is not needed; writes it did not replicate are lost'
+  );
 }
 
 /** The safety checks; a lossless move needs current replication and matching engine versions. */
@@ -280,7 +296,8 @@ async function preflight(ctx: DrContext, global: GlobalClusterView, target: Clus
   checks.push({
     ok: !busy,
     text: busy
-      ? `the global cluster is busy (${global.status}${global.failover ? `, ${global.failover.status} to ${global.failover.toArn}` : ''}): wait until it is available`
+      ? `the global cluster is busy (${global.status}` +
+        `${global.failover ? `, ${global.failover.status} to ${global.failover.toArn}` : ''}): wait until it is available`
       : `global cluster available; writer ${writer ? `${writer.clusterId} (${writer.region})` : 'none'}`,
   });
   const lag = await replicationLag(ctx.aws.cloudwatch(target.region as Region), target.clusterId, ctx.now());
@@ -289,13 +306,17 @@ async function preflight(ctx: DrContext, global: GlobalClusterView, target: Clus
       target.synchronizationStatus === 'pending-resync'
         ? {
             ok: false,
-            text: `${target.clusterId} is resynchronizing (pending-resync): it does not hold the writer's data yet; promoting it would lose more than the lag window`,
+            text:
+              `${target.clusterId} is resynchronizing (pending-resync): it does not hold ` +
+              `the writer's data yet; promoting it would lose more than the lag window`,
           }
         : { ok: true, text: `${target.clusterId} synchronization: ${target.synchronizationStatus ?? 'not reported'}` },
     );
     checks.push({
       ok: true,
-      text: `replication lag of ${target.clusterId}: ${lagText(lag)} (about the window of writes that can be lost; AuroraGlobalDBRPOLag tells more)`,
+      text:
+        `replication lag of ${target.clusterId}: ${lagText(lag)} (about the ` +
+        'window of writes that can be lost; AuroraGlobalDBRPOLag tells more)',
     });
     return checks;
   }
@@ -389,18 +410,21 @@ async function recordMove(ctx: DrContext, options: MoveOptions, epoch: number, r
     );
   } catch (error) {
     io.print(
-      `the active region was NOT recorded (nothing changed in ${options.to}'s role). If ${options.to} cannot reach its DynamoDB quorum, no region can be recorded from there; re-run once DynamoDB answers.`,
+      `the active region was NOT recorded (nothing changed in ${options.to}'s role). If ${options.to} cannot ` +
+        'reach its DynamoDB quorum, no region can be recorded from there; re-run once DynamoDB answers.',
     );
     return fail(io, error);
   }
   if (outcome === 'superseded') {
     io.print(
-      `not recorded: the active-region record no longer holds epoch ${epoch - 1} (someone else decided meanwhile, or it is missing); run status`,
+      `not recorded: the active-region record no longer holds epoch ${epoch - 1} ` +
+        '(someone else decided meanwhile, or it is missing); run status',
     );
     return EXIT.failed;
   }
   io.print(
-    `recorded: ${options.to} is the active region at epoch ${epoch}; every webhook follows on its next request (the fence is read on every delivery)`,
+    `recorded: ${options.to} is the active region at epoch ${epoch}; every ` +
+      'webhook follows on its next request (the fence is read on every delivery)',
   );
   return EXIT.ok;
 }
@@ -436,7 +460,10 @@ export function fail(io: Io, error: unknown): number {
 }
 
 export function activeText(active: ActiveRegion): string {
-  return `${active.activeRegion} at epoch ${active.epoch}, since ${active.updatedAt ?? '?'} by ${active.decidedBy ?? '?'}${active.reason ? `: ${active.reason}` : ''}`;
+  return (
+    `${active.activeRegion} at epoch ${active.epoch}, since ${active.updatedAt ?? '?'} ` +
+    `by ${active.decidedBy ?? '?'}${active.reason ? `: ${active.reason}` : ''}`
+  );
 }
 
 function lagText(lag: LagReading): string {

@@ -110,8 +110,10 @@ export function markdownReport(report: DrillReport): string {
   return [
     `# DR drill: ${report.scenario} (${report.environment})`,
     '',
-    `Experiment \`${report.experimentId}\` from template \`${report.templateId}\`: **${report.outcome}**${report.reason ? ` — ${report.reason}` : ''}.`,
-    `Window ${report.startedAt} → ${report.endedAt}. Times are seconds after the experiment started; metric figures have CloudWatch's 60 s resolution, alarm times are exact.`,
+    `Experiment \`${report.experimentId}\` from template \`${report.templateId}\`: ` +
+      `**${report.outcome}**${report.reason ? ` — ${report.reason}` : ''}.`,
+    `Window ${report.startedAt} → ${report.endedAt}. Times are seconds after the experiment ` +
+      `started; metric figures have CloudWatch's 60 s resolution, alarm times are exact.`,
     '',
     '| figure | measured |',
     '|---|---|',

@@ -76,19 +76,25 @@ function pickTemplate(
   if (matching.length === 1) return matching[0];
   if (matching.length === 0) {
     throw new DrError(
-      `no FIS experiment template tagged ${DRILL_TAGS.scenario}=${scenario}, ${DRILL_TAGS.environment}=${names.environmentSuffix} in ${target}: ` +
-        `is the environment deployed with the drills? kubectl get experimenttemplates.fis.aws.upbound.io -l payments-dr.io/environment=${names.environmentSuffix}`,
+      `no FIS experiment template tagged ${DRILL_TAGS.scenario}=${scenario}, ` +
+        `${DRILL_TAGS.environment}=${names.environmentSuffix} in ${target}: ` +
+        'is the environment deployed with the drills? kubectl get experimenttemplates.fis.aws.upbound.io ' +
+        `-l payments-dr.io/environment=${names.environmentSuffix}`,
     );
   }
   throw new DrError(
-    `${matching.length} FIS experiment templates match ${scenario} in ${target} (${matching.map((t) => t.id).join(', ')}): delete the ones Crossplane does not manage`,
+    `${matching.length} FIS experiment templates match ${scenario} in ${target} ` +
+      `(${matching.map((t) => t.id).join(', ')}): delete the ones Crossplane does not manage`,
   );
 }
 
 /** A reason the scenario cannot work in this environment, checked before anything starts. */
 function refusal(scenario: DrillScenario, names: DrNames): string | undefined {
   if (scenario.name === 'aurora-writer-failover' && names.auroraInstancesPerRegion < 2) {
-    return `aurora-writer-failover needs a reader to fail over to, but environment ${names.environmentSuffix} has database.instancesPerRegion ${names.auroraInstancesPerRegion}: raise it to 2 or more in charts/config/environments.ts first`;
+    return (
+      `aurora-writer-failover needs a reader to fail over to, but environment ${names.environmentSuffix} has ` +
+      `database.instancesPerRegion ${names.auroraInstancesPerRegion}: raise it to 2 or more in charts/config/environments.ts first`
+    );
   }
   return undefined;
 }
@@ -116,8 +122,10 @@ async function awaitTerminal(
   while (!(TERMINAL_STATES as readonly string[]).includes(experiment.state)) {
     if (ctx.now().getTime() - startedAt >= timeoutMs) {
       throw new DrError(
-        `experiment ${experiment.id} is still ${experiment.state} after ${Math.round(timeoutMs / 60_000)} minutes (the action's duration plus ${TERMINAL_MARGIN_MS / 60_000}); ` +
-          `it keeps running in AWS: watch it with aws fis get-experiment --region ${region} --id ${experiment.id}, stop it with aws fis stop-experiment --region ${region} --id ${experiment.id}`,
+        `experiment ${experiment.id} is still ${experiment.state} after ${Math.round(timeoutMs / 60_000)} ` +
+          `minutes (the action's duration plus ${TERMINAL_MARGIN_MS / 60_000}); ` +
+          `it keeps running in AWS: watch it with aws fis get-experiment --region ${region} --id ` +
+          `${experiment.id}, stop it with aws fis stop-experiment --region ${region} --id ${experiment.id}`,
       );
     }
     await ctx.sleep(pollMs);
@@ -168,7 +176,8 @@ async function runDrill(ctx: DrillContext, options: DrillOptions): Promise<numbe
   );
   io.print(`  stops when ${stopConditionNames(scenario, names, regions).join(', ')} goes to ALARM`);
   io.print(
-    `  waits      up to ${timeoutMs / 60_000} minutes for the experiment to end, then reads CloudWatch for the window and writes the report`,
+    `  waits      up to ${timeoutMs / 60_000} minutes for the experiment ` +
+      'to end, then reads CloudWatch for the window and writes the report',
   );
   if (refused) {
     io.print(`Refused: ${refused}`);
@@ -226,7 +235,8 @@ async function runDrill(ctx: DrillContext, options: DrillOptions): Promise<numbe
   }
   if (ended.state !== 'completed')
     io.print(
-      `The experiment ended ${ended.state}${ended.reason ? `: ${ended.reason}` : ''}; its effects were rolled back by FIS where the action supports it.`,
+      `The experiment ended ${ended.state}${ended.reason ? `: ${ended.reason}` : ''}; ` +
+        'its effects were rolled back by FIS where the action supports it.',
     );
   return ended.state === 'completed' ? EXIT.ok : EXIT.failed;
 }

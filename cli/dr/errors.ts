@@ -64,19 +64,34 @@ export function explainAwsError(error: unknown, call: AwsCall): string {
     return `the global cluster is busy (another switchover/failover?); run status and retry when it is available (${where}: ${message})`;
   }
   if (name === 'InvalidDBClusterStateFault') {
-    return `a member cluster is not in a state that allows this (${message}); run status, wait until both clusters are available, then retry`;
+    return (
+      `a member cluster is not in a state that allows this (${message}); ` +
+      'run status, wait until both clusters are available, then retry'
+    );
   }
   if (name === 'GlobalClusterNotFoundFault') {
-    return `global cluster ${call.resource} was not found in ${call.region}: check --env, and that the environment is deployed (kubectl get paymentglobals -A)`;
+    return (
+      `global cluster ${call.resource} was not found in ${call.region}: check ` +
+      '--env, and that the environment is deployed (kubectl get paymentglobals -A)'
+    );
   }
   if (name === 'DBClusterNotFoundFault') {
-    return `cluster ${call.resource} was not found in ${call.region}: check --env, and that the region is deployed (kubectl get paymentregions -A)`;
+    return (
+      `cluster ${call.resource} was not found in ${call.region}: check --env, ` +
+      'and that the region is deployed (kubectl get paymentregions -A)'
+    );
   }
   if (name === 'ResourceNotFoundException') {
-    return `${call.resource} was not found in ${call.region}: the DR state global table must exist with a replica there (PaymentGlobal composition, status.tables.drState)`;
+    return (
+      `${call.resource} was not found in ${call.region}: the DR state global table must ` +
+      'exist with a replica there (PaymentGlobal composition, status.tables.drState)'
+    );
   }
   if (is(ACCESS_DENIED)) {
-    return `access denied: your credentials may not call ${call.action} on ${call.resource} in ${call.region}; use a role that allows it (functions/README.md, "The dr CLI")`;
+    return (
+      `access denied: your credentials may not call ${call.action} on ${call.resource} ` +
+      `in ${call.region}; use a role that allows it (functions/README.md, "The dr CLI")`
+    );
   }
   if (is(THROTTLED)) {
     return `AWS is throttling ${call.action} in ${call.region}; wait a minute and retry`;
@@ -85,7 +100,10 @@ export function explainAwsError(error: unknown, call: AwsCall): string {
     return `no valid AWS credentials (${name}): sign in again (e.g. aws sso login, or set AWS_PROFILE) and retry`;
   }
   if (is(UNREACHABLE)) {
-    return `could not reach AWS in ${call.region} for ${call.action} (${code ?? name}): check your network and retry; if ${call.region} itself is down, nothing that needs it can work (failover --allow-data-loss needs only the target region)`;
+    return (
+      `could not reach AWS in ${call.region} for ${call.action} (${code ?? name}): check your network and retry; if ` +
+      `${call.region} itself is down, nothing that needs it can work (failover --allow-data-loss needs only the target region)`
+    );
   }
   return `${where} failed: ${name}: ${message}`;
 }

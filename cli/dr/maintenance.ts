@@ -122,7 +122,8 @@ export async function reconcile(ctx: DrContext, options: ReconcileOptions): Prom
     return fail(io, error);
   }
   io.print(
-    `Reconcile ${names.idempotencyTable} (${region} replica) with payment_events: records completed from ${options.since.toISOString()} to ${until.toISOString()}`,
+    `Reconcile ${names.idempotencyTable} (${region} replica) with payment_events: ` +
+      `records completed from ${options.since.toISOString()} to ${until.toISOString()}`,
   );
 
   let records: CompletedRecord[];
@@ -139,7 +140,8 @@ export async function reconcile(ctx: DrContext, options: ReconcileOptions): Prom
     database = await ctx.database();
   } catch (error) {
     io.print(
-      `error: cannot connect to the database (${(error as Error).message}); set DATABASE_URL to the writer, e.g. postgres://<user>@<writer endpoint>:5432/payments?sslmode=verify-full&sslrootcert=<RDS CA bundle>`,
+      `error: cannot connect to the database (${(error as Error).message}); set DATABASE_URL to the writer, ` +
+        'e.g. postgres://<user>@<writer endpoint>:5432/payments?sslmode=verify-full&sslrootcert=<RDS CA bundle>',
     );
     return EXIT.failed;
   }
@@ -172,7 +174,8 @@ export async function reconcile(ctx: DrContext, options: ReconcileOptions): Prom
     return EXIT.ok;
   }
   const plan = [
-    `1. DeleteItem of those ${missing.length} records in ${names.idempotencyTable} (${region}), each only if still COMPLETED with the same expiration`,
+    `1. DeleteItem of those ${missing.length} records in ${names.idempotencyTable} ` +
+      `(${region}), each only if still COMPLETED with the same expiration`,
   ];
   return confirmAndRun(ctx, options, plan, async () => {
     let removed = 0;

@@ -31,7 +31,8 @@ export function drNames(environmentSuffix: string, environments: readonly Enviro
   const environment = environments.find((candidate) => candidate.environmentSuffix === environmentSuffix);
   if (!environment) {
     throw new UnknownEnvironmentError(
-      `unknown environment "${environmentSuffix}"; charts/config/environments.ts declares: ${environments.map((e) => e.environmentSuffix).join(', ')}`,
+      `unknown environment "${environmentSuffix}"; charts/config/environments.ts ` +
+        `declares: ${environments.map((e) => e.environmentSuffix).join(', ')}`,
     );
   }
   const perRegion = (value: (suffix: (typeof REGION_SUFFIXES)[Region]) => string) =>

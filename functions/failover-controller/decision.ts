@@ -128,7 +128,8 @@ export function decideFailover(input: DecisionInput): Decision {
   if (fence.state === 'unreadable') {
     return none(
       'no_quorum',
-      `${region} cannot read the fence (${fence.error}): it is cut off from its DynamoDB quorum, so it can neither decide nor record anything; its own webhooks refuse payments meanwhile`,
+      `${region} cannot read the fence (${fence.error}): it is cut off from its DynamoDB quorum, ` +
+        'so it can neither decide nor record anything; its own webhooks refuse payments meanwhile',
     );
   }
   if (fence.state === 'missing') {
@@ -161,7 +162,8 @@ export function decideFailover(input: DecisionInput): Decision {
   if (!beat) {
     return none(
       'peer_heartbeat_unknown',
-      `${peer} fails /health (${describe(evidence.peer)}) but has never written a heartbeat: its controller is not running, so a partition cannot be told from an outage; no promotion (promote by hand if the outage is real)`,
+      `${peer} fails /health (${describe(evidence.peer)}) but has never written a heartbeat: its controller is not ` +
+        'running, so a partition cannot be told from an outage; no promotion (promote by hand if the outage is real)',
       0,
       firstTime('peer_heartbeat_unknown'),
     );
@@ -173,13 +175,15 @@ export function decideFailover(input: DecisionInput): Decision {
     if (beat.ready) {
       return none(
         'peer_heartbeat_fresh',
-        `${peer} fails /health from here (${describe(evidence.peer)}) but beat ${ageText} reporting itself ready: it reaches the DynamoDB quorum and serves; the regions are cut off from each other, no promotion`,
+        `${peer} fails /health from here (${describe(evidence.peer)}) but beat ${ageText} reporting itself ` +
+          'ready: it reaches the DynamoDB quorum and serves; the regions are cut off from each other, no promotion',
       );
     }
     if (lag !== undefined && lag <= thresholds.replicationLagThresholdMs) {
       return none(
         'replication_current',
-        `${peer} reports itself not ready (beat ${ageText}) but replicates within ${lag} ms (≤ ${thresholds.replicationLagThresholdMs} ms): its database is alive, promoting would only lose data`,
+        `${peer} reports itself not ready (beat ${ageText}) but replicates within ${lag} ms (≤ ` +
+          `${thresholds.replicationLagThresholdMs} ms): its database is alive, promoting would only lose data`,
       );
     }
     why = `${peer} reaches the quorum but reports itself not ready (beat ${ageText}), ${lagText}`;
@@ -188,7 +192,9 @@ export function decideFailover(input: DecisionInput): Decision {
   }
 
   const failedMinutes = nextCount(input.previous, now);
-  const observed = `${peer} failed /health (${describe(evidence.peer)}); ${why}; ${region} ready: ${failedMinutes} of ${needed} consecutive failed minutes`;
+  const observed =
+    `${peer} failed /health (${describe(evidence.peer)}); ${why}; ${region} ` +
+    `ready: ${failedMinutes} of ${needed} consecutive failed minutes`;
   if (failedMinutes < needed) return none('counting', observed, failedMinutes);
   if (!input.autoFailoverEnabled) {
     return none(

@@ -51,7 +51,8 @@ function useReachableBinaries(): void {
     const binary = (name: string) => JSON.stringify(path.join(copy, 'native', 'bin', name));
     fs.writeFileSync(
       path.join(staging, 'index.mjs'),
-      `export const pg_ctl = ${binary('pg_ctl')};\nexport const initdb = ${binary('initdb')};\nexport const postgres = ${binary('postgres')};\n`,
+      `export const pg_ctl = ${binary('pg_ctl')};\nexport const initdb = ` +
+        `${binary('initdb')};\nexport const postgres = ${binary('postgres')};\n`,
     );
     try {
       fs.renameSync(staging, copy);
@@ -59,8 +60,9 @@ function useReachableBinaries(): void {
       fs.rmSync(staging, { recursive: true, force: true }); // another process made the copy first
     }
   }
+  const url = JSON.stringify(pathToFileURL(entry).href);
   const hook = `export async function resolve(specifier, context, next) {
-    return specifier === ${JSON.stringify(BINARIES_PACKAGE)} ? { url: ${JSON.stringify(pathToFileURL(entry).href)}, shortCircuit: true } : next(specifier, context);
+    return specifier === ${JSON.stringify(BINARIES_PACKAGE)} ? { url: ${url}, shortCircuit: true } : next(specifier, context);
   }`;
   register(`data:text/javascript,${encodeURIComponent(hook)}`);
 }

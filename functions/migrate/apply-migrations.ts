@@ -22,7 +22,8 @@ export class ChecksumMismatchError extends Error {
     readonly current: string,
   ) {
     super(
-      `migration ${migration} was applied with checksum ${recorded} but its file now has ${current}: an applied migration must never change; add a new migration instead`,
+      `migration ${migration} was applied with checksum ${recorded} but its file now has ` +
+        `${current}: an applied migration must never change; add a new migration instead`,
     );
     this.name = 'ChecksumMismatchError';
   }

@@ -41,7 +41,8 @@ export async function runMigration(event: unknown, deps: MigrationDependencies):
   }
   if (request.migrationSetHash !== carried) {
     throw new Error(
-      `input.migrationSetHash ${request.migrationSetHash} is not the set this function carries (${carried}): the function code is not the synthesized one yet, or the input is stale`,
+      `input.migrationSetHash ${request.migrationSetHash} is not the set this function carries ` +
+        `(${carried}): the function code is not the synthesized one yet, or the input is stale`,
     );
   }
   const client = await deps.connect();

@@ -179,7 +179,8 @@ export function verifyServerIdentity(names: readonly string[], certificate: Peer
   }
   return Object.assign(
     new Error(
-      `the database server certificate (${certificate.subject?.CN ?? 'no CN'}; ${certificate.subjectaltname ?? 'no SAN'}) is valid for none of ${names.join(', ')}`,
+      `the database server certificate (${certificate.subject?.CN ?? 'no CN'}; ` +
+        `${certificate.subjectaltname ?? 'no SAN'}) is valid for none of ${names.join(', ')}`,
     ),
     {
       code: 'ERR_TLS_CERT_ALTNAME_INVALID',

@@ -62,7 +62,8 @@ export class FenceMissingError extends DrStateError {
 export class FenceRegressedError extends DrStateError {
   constructor(seen: number, read: ActiveRegion) {
     super(
-      `the active-region record went back to epoch ${read.epoch} (${read.activeRegion}) after epoch ${seen} was seen: refused until it is repaired`,
+      `the active-region record went back to epoch ${read.epoch} (${read.activeRegion}) ` +
+        `after epoch ${seen} was seen: refused until it is repaired`,
     );
     this.name = 'FenceRegressedError';
   }
@@ -230,7 +231,9 @@ export function checkFence(region: Region, active: ActiveRegion): FenceCheck {
   return {
     allowed: false,
     active,
-    message: `this region (${region}) is not the active region (${active.activeRegion}, epoch ${active.epoch}); writes go to the active region`,
+    message:
+      `this region (${region}) is not the active region (${active.activeRegion}, ` +
+      `epoch ${active.epoch}); writes go to the active region`,
   };
 }
 
@@ -241,7 +244,8 @@ export class FenceMovedError extends Error {
     readonly now: ActiveRegion,
   ) {
     super(
-      `the active region changed from ${before.activeRegion} (epoch ${before.epoch}) to ${now.activeRegion} (epoch ${now.epoch}) while the event was being stored`,
+      `the active region changed from ${before.activeRegion} (epoch ${before.epoch}) ` +
+        `to ${now.activeRegion} (epoch ${now.epoch}) while the event was being stored`,
     );
     this.name = 'FenceMovedError';
   }

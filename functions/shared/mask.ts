@@ -15,7 +15,10 @@ import { createHash } from 'node:crypto';
  * masking: event ids and request ids stay traceable from the log to the database.
  */
 const UUID = /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/g;
-/** Digits, each optionally separated from the next by one space, dash, underscore, dot or colon (how PANs get written into text and ids). */
+/**
+ * Digits, each optionally separated from the next by one space, dash, underscore, dot or colon
+ * (how PANs get written into text and ids).
+ */
 const DIGIT_RUN = /(?<!\d)\d(?:[ ._:-]?\d)*(?!\d)/g;
 
 export function maskCardNumbers(text: string): string {

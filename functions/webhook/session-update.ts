@@ -45,7 +45,8 @@ export async function recordOnSession(
         Key: { sessionId: event.data.session_id },
         UpdateExpression:
           'SET paymentId = :paymentId, paymentStatus = :status, amountMinor = :amount, currency = :currency, ' +
-          'lastEventId = :eventId, lastEventCreated = :created, lastEventOrder = :order, updatedAt = :now ADD appliedEventIds :eventIds, appliedEventCount :one',
+          'lastEventId = :eventId, lastEventCreated = :created, lastEventOrder = :order, ' +
+          'updatedAt = :now ADD appliedEventIds :eventIds, appliedEventCount :one',
         ConditionExpression:
           'NOT contains(appliedEventIds, :eventId) AND (attribute_not_exists(lastEventOrder) OR lastEventOrder < :order)',
         ExpressionAttributeValues: {

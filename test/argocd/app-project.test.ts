@@ -92,18 +92,21 @@ describe('AppProjects', () => {
     expect(project.spec.destinations).toEqual([{ server: PLATFORM.gitops.destinationServer, namespace: 'payments-dr' }]);
   });
 
-  test('the bootstrap project allows exactly what the root Application syncs: AppProjects and Applications in the Argo CD namespace', () => {
-    expect(bootstrap.metadata.name).toBe('payments-dr-bootstrap');
-    const synced = manifests
-      .filter((m) => m.file.startsWith(`${ARGOCD_UNIT}/`) && m.file !== `${ARGOCD_UNIT}/${HEALTH_PATCH_FILE}.yaml`)
-      .map((m) => m.object);
-    const expected = kindsOf(synced);
-    expect(expected).toEqual({ cluster: [], namespaced: ['argoproj.io/AppProject', 'argoproj.io/Application'] });
-    expect(bootstrap.spec.clusterResourceWhitelist).toEqual([]);
-    expect(bootstrap.spec.namespaceResourceWhitelist.map(key).sort()).toEqual(expected.namespaced);
-    expect(bootstrap.spec.destinations).toEqual([
-      { server: PLATFORM.gitops.destinationServer, namespace: PLATFORM.gitops.argocdNamespace },
-    ]);
-    expect(permits(bootstrap, { group: '', kind: 'ConfigMap' }, true)).toBe(false);
-  });
+  test(
+    'the bootstrap project allows exactly what the root Application ' + 'syncs: AppProjects and Applications in the Argo CD namespace',
+    () => {
+      expect(bootstrap.metadata.name).toBe('payments-dr-bootstrap');
+      const synced = manifests
+        .filter((m) => m.file.startsWith(`${ARGOCD_UNIT}/`) && m.file !== `${ARGOCD_UNIT}/${HEALTH_PATCH_FILE}.yaml`)
+        .map((m) => m.object);
+      const expected = kindsOf(synced);
+      expect(expected).toEqual({ cluster: [], namespaced: ['argoproj.io/AppProject', 'argoproj.io/Application'] });
+      expect(bootstrap.spec.clusterResourceWhitelist).toEqual([]);
+      expect(bootstrap.spec.namespaceResourceWhitelist.map(key).sort()).toEqual(expected.namespaced);
+      expect(bootstrap.spec.destinations).toEqual([
+        { server: PLATFORM.gitops.destinationServer, namespace: PLATFORM.gitops.argocdNamespace },
+      ]);
+      expect(permits(bootstrap, { group: '', kind: 'ConfigMap' }, true)).toBe(false);
+    },
+  );
 });

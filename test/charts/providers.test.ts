@@ -90,7 +90,7 @@ describe('Crossplane packages (dist/platform/providers.yaml, functions.yaml)', (
     ).toEqual([...called].sort());
   });
 
-  test('pull secrets, when configured, go on every package', async () => {
+  test('pull secrets, when configured, ' + 'go on every package', async () => {
     const withSecret = await synthesizedManifests({
       ...PLATFORM,
       crossplane: { ...PLATFORM.crossplane, packagePullSecrets: ['upbound-pull'] },
@@ -106,20 +106,24 @@ describe('AWS credentials (ProviderConfig "default" and the providers\' runtime 
   const servicesOf = (manifests: Manifest[]) =>
     objectsOfKind(manifests, 'Provider').filter((p) => !p.spec.package.includes('provider-family-aws'));
 
-  test('IRSA (default): the service providers run with a service account annotated with the role; the family provider gets no AWS identity', async () => {
-    const manifests = await synthesizedManifests(withCredentials({ source: 'IRSA', roleArn }));
-    const [runtime] = objectsIn(manifests, 'platform/provider-runtime.yaml');
-    expect(runtime.metadata.name).toBe('aws-provider-identity');
-    expect(runtime.spec.serviceAccountTemplate.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': roleArn });
-    for (const provider of servicesOf(manifests)) expect(provider.spec.runtimeConfigRef).toEqual({ name: runtime.metadata.name });
-    expect(
-      objectsOfKind(manifests, 'Provider').find((p) => p.spec.package.includes('provider-family-aws'))!.spec.runtimeConfigRef,
-    ).toBeUndefined();
-    const [providerConfig] = objectsIn(manifests, 'platform/providerconfig.yaml');
-    // "default" is the name Crossplane providers use for a managed resource without providerConfigRef.
-    expect(providerConfig.metadata.name).toBe('default');
-    expect(providerConfig.spec.credentials).toEqual({ source: 'IRSA' });
-  });
+  test(
+    'IRSA (default): the service providers run with a service account ' +
+      'annotated with the role; the family provider gets no AWS identity',
+    async () => {
+      const manifests = await synthesizedManifests(withCredentials({ source: 'IRSA', roleArn }));
+      const [runtime] = objectsIn(manifests, 'platform/provider-runtime.yaml');
+      expect(runtime.metadata.name).toBe('aws-provider-identity');
+      expect(runtime.spec.serviceAccountTemplate.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': roleArn });
+      for (const provider of servicesOf(manifests)) expect(provider.spec.runtimeConfigRef).toEqual({ name: runtime.metadata.name });
+      expect(
+        objectsOfKind(manifests, 'Provider').find((p) => p.spec.package.includes('provider-family-aws'))!.spec.runtimeConfigRef,
+      ).toBeUndefined();
+      const [providerConfig] = objectsIn(manifests, 'platform/providerconfig.yaml');
+      // "default" is the name Crossplane providers use for a managed resource without providerConfigRef.
+      expect(providerConfig.metadata.name).toBe('default');
+      expect(providerConfig.spec.credentials).toEqual({ source: 'IRSA' });
+    },
+  );
 
   test('WebIdentity: a projected token for sts.amazonaws.com, mounted where the ProviderConfig reads it', async () => {
     const manifests = await synthesizedManifests(withCredentials({ source: 'WebIdentity', roleArn }));

@@ -45,7 +45,10 @@ describe('synth refuses invalid output', () => {
     vpc.patches.find((p: any) => p.toFieldPath === 'spec.forProvider.cidrBlock').toFieldPath = 'spec.forProvider.cidrBlok';
     expect(() => assertValidManifests(documents)).toThrow(InvalidManifestsError);
     expect(() => assertValidManifests(documents)).toThrow(
-      /dist\/platform\/paymentregion-api\.yaml Composition\/paymentregion-aws spec\.pipeline\[0\]\.input\.resources\[0\]\.patches\[\d+\]\.toFieldPath "spec\.forProvider\.cidrBlok" is not a field/,
+      new RegExp(
+        String.raw`dist/platform/paymentregion-api\.yaml Composition/paymentregion-aws ` +
+          String.raw`spec\.pipeline\[0\]\.input\.resources\[0\]\.patches\[\d+\]\.toFieldPath "spec\.forProvider\.cidrBlok" is not a field`,
+      ),
     );
   });
 

@@ -121,7 +121,8 @@ describe('PaymentRegion: functions', () => {
     ['use1', 'us-east-1'],
     ['usw2', 'us-west-2'],
   ])(
-    'migrate (%s): in the private subnets with the Lambda security group Aurora accepts, 300 s, master and app secrets of the home region, the global writer',
+    'migrate (%s): in the private subnets with the Lambda security group Aurora ' +
+      'accepts, 300 s, master and app secrets of the home region, the global writer',
     (suffix, region) => {
       const resources = suffix === 'use1' ? use1 : usw2;
       const fn = forProvider(byName(resources, 'function-migrate'));

@@ -469,7 +469,9 @@ describe('webhook on dynalite + embedded PostgreSQL 14, Secrets Manager on moto'
 
     await webhook.handle(request, invocation());
 
-    const line = output.lines().find((entry) => entry.requestId === request.requestContext.requestId);
+    const lines = output.lines().filter((entry) => entry.requestId === request.requestContext.requestId);
+    expect(lines).toHaveLength(1);
+    const [line] = lines;
     expect(line).toMatchObject({
       level: 'INFO',
       region: 'us-east-1',

@@ -1,4 +1,4 @@
-import { ARGOCD_UNIT, BOOTSTRAP_PROJECT, HEALTH_PATCH_FILE, PROJECT } from '../../argocd/charts';
+import { ARGOCD_UNIT, HEALTH_PATCH_FILE } from '../../argocd/charts';
 import { PLATFORM } from '../../charts/config/platform';
 import { type Manifest, groupOf, objectsIn, synthesizedManifests } from '../support/synthesized';
 
@@ -37,20 +37,25 @@ describe('AppProjects', () => {
   });
 
   test('the unit project whitelists exactly the kinds the units deploy, by scope', () => {
-    expect(project.metadata.name).toBe(PROJECT);
+    expect(project.metadata.name).toBe('payments-dr');
     const deployed = manifests.filter((m) => !m.file.startsWith(`${ARGOCD_UNIT}/`)).map((m) => m.object);
     const expected = kindsOf(deployed);
     expect(project.spec.clusterResourceWhitelist.map(key).sort()).toEqual(expected.cluster);
     expect(project.spec.namespaceResourceWhitelist.map(key).sort()).toEqual(expected.namespaced);
     expect(expected.namespaced).toEqual(['payments-dr.io/PaymentGlobal', 'payments-dr.io/PaymentRegion']);
     expect(expected.cluster).toEqual(
-      expect.arrayContaining([
+      [
         '/Namespace',
-        'pkg.crossplane.io/Provider',
-        'pkg.crossplane.io/Function',
+        'apiextensions.crossplane.io/Composition',
+        'apiextensions.crossplane.io/CompositeResourceDefinition',
         'aws.upbound.io/ProviderConfig',
+        'pkg.crossplane.io/DeploymentRuntimeConfig',
+        'pkg.crossplane.io/Function',
+        'pkg.crossplane.io/Provider',
+        'rbac.authorization.k8s.io/ClusterRole',
+        'rbac.authorization.k8s.io/ClusterRoleBinding',
         's3.aws.upbound.io/Object',
-      ]),
+      ].sort(),
     );
   });
 
@@ -87,18 +92,21 @@ describe('AppProjects', () => {
     expect(project.spec.destinations).toEqual([{ server: PLATFORM.gitops.destinationServer, namespace: 'payments-dr' }]);
   });
 
-  test('the bootstrap project allows exactly what the root Application syncs: AppProjects and Applications in the Argo CD namespace', () => {
-    expect(bootstrap.metadata.name).toBe(BOOTSTRAP_PROJECT);
-    const synced = manifests
-      .filter((m) => m.file.startsWith(`${ARGOCD_UNIT}/`) && m.file !== `${ARGOCD_UNIT}/${HEALTH_PATCH_FILE}.yaml`)
-      .map((m) => m.object);
-    const expected = kindsOf(synced);
-    expect(expected).toEqual({ cluster: [], namespaced: ['argoproj.io/AppProject', 'argoproj.io/Application'] });
-    expect(bootstrap.spec.clusterResourceWhitelist).toEqual([]);
-    expect(bootstrap.spec.namespaceResourceWhitelist.map(key).sort()).toEqual(expected.namespaced);
-    expect(bootstrap.spec.destinations).toEqual([
-      { server: PLATFORM.gitops.destinationServer, namespace: PLATFORM.gitops.argocdNamespace },
-    ]);
-    expect(permits(bootstrap, { group: '', kind: 'ConfigMap' }, true)).toBe(false);
-  });
+  test(
+    'the bootstrap project allows exactly what the root Application ' + 'syncs: AppProjects and Applications in the Argo CD namespace',
+    () => {
+      expect(bootstrap.metadata.name).toBe('payments-dr-bootstrap');
+      const synced = manifests
+        .filter((m) => m.file.startsWith(`${ARGOCD_UNIT}/`) && m.file !== `${ARGOCD_UNIT}/${HEALTH_PATCH_FILE}.yaml`)
+        .map((m) => m.object);
+      const expected = kindsOf(synced);
+      expect(expected).toEqual({ cluster: [], namespaced: ['argoproj.io/AppProject', 'argoproj.io/Application'] });
+      expect(bootstrap.spec.clusterResourceWhitelist).toEqual([]);
+      expect(bootstrap.spec.namespaceResourceWhitelist.map(key).sort()).toEqual(expected.namespaced);
+      expect(bootstrap.spec.destinations).toEqual([
+        { server: PLATFORM.gitops.destinationServer, namespace: PLATFORM.gitops.argocdNamespace },
+      ]);
+      expect(permits(bootstrap, { group: '', kind: 'ConfigMap' }, true)).toBe(false);
+    },
+  );
 });

@@ -1,12 +1,16 @@
 import { parse } from 'yaml';
 import { ARGOCD_UNIT, HEALTH_PATCH_FILE } from '../../argocd/charts';
-import { ARGOCD_CM, ARGOCD_CM_LABELS, MANAGED_RESOURCE_GLOB, healthKey } from '../../argocd/health-customizations';
 import { HEALTH_SCRIPTS } from '../../argocd/health-scripts';
 import { PLATFORM } from '../../charts/config/platform';
 import { runHealthCheck } from '../../engines/argocd-lua';
 import { objectsIn, objectsOfKind, synthesizedManifests } from '../support/synthesized';
 
 type Json = Record<string, any>;
+/** Argo CD's contract (argo-cd docs, resource health): per-kind keys, and the labels Argo CD's own argocd-cm carries. */
+const healthKey = (group: string, kind: string) => `resource.customizations.health.${group}_${kind}`;
+const ARGOCD_CM_LABELS = { 'app.kubernetes.io/name': 'argocd-cm', 'app.kubernetes.io/part-of': 'argocd' };
+/** Every managed resource of the Upbound AWS providers. */
+const MANAGED_RESOURCE_GLOB = '*.aws.upbound.io/*';
 
 describe('argocd-cm health patch (dist/argocd/argocd-cm-health.yaml)', () => {
   let patch: Json;
@@ -21,7 +25,7 @@ describe('argocd-cm health patch (dist/argocd/argocd-cm-health.yaml)', () => {
     expect(patch).toMatchObject({
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: ARGOCD_CM, namespace: PLATFORM.gitops.argocdNamespace },
+      metadata: { name: 'argocd-cm', namespace: PLATFORM.gitops.argocdNamespace },
     });
     expect(patch.metadata.labels).toEqual(ARGOCD_CM_LABELS);
     expect(patch.metadata.annotations).toBeUndefined();

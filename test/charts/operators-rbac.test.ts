@@ -1,8 +1,11 @@
 import { PLATFORM } from '../../charts/config/platform';
-import { READ_VERBS } from '../../charts/operators-read-access';
 import { type Manifest, objectsIn, objectsOfKind, synthesizedManifests } from '../support/synthesized';
 
 type Json = Record<string, any>;
+
+/** README: the operators' RBAC is read-only — what kubectl get, describe and -w need, and no write verb. */
+const REQUIRED_VERBS = ['get', 'list', 'watch'];
+const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection', 'escalate', 'bind', 'impersonate', '*'];
 
 describe('operators RBAC (dist/platform/operators-rbac.yaml)', () => {
   let manifests: Manifest[];
@@ -38,7 +41,8 @@ describe('operators RBAC (dist/platform/operators-rbac.yaml)', () => {
     );
     expect(granted.sort()).toEqual(expected);
     for (const rule of role.rules) {
-      expect([...rule.verbs].sort()).toEqual([...READ_VERBS].sort());
+      expect([...rule.verbs].sort()).toEqual(REQUIRED_VERBS);
+      expect(rule.verbs.filter((verb: string) => WRITE_VERBS.includes(verb))).toEqual([]);
       expect(rule.nonResourceURLs).toBeUndefined();
       expect(rule.resourceNames ?? []).toEqual([]);
     }

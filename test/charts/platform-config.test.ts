@@ -81,7 +81,10 @@ describe('platform config validation', () => {
     const broken = platformWith({ 'gitops.argocdNamespace': 'Argo_CD', 'crossplane.providerVersion': 'latest' });
     expect(() => validatePlatform(broken, ENVIRONMENTS)).toThrow(PlatformConfigError);
     expect(() => validatePlatform(broken, ENVIRONMENTS)).toThrow(
-      /invalid platform configuration \(charts\/config\/platform\.ts\):\n {2}gitops\.argocdNamespace = "Argo_CD": .*\n {2}crossplane\.providerVersion = "latest": must be an exact release tag/,
+      new RegExp(
+        String.raw`invalid platform configuration \(charts/config/platform\.ts\):\n {2}gitops\.argocdNamespace = "Argo_CD": .*` +
+          String.raw`\n {2}crossplane\.providerVersion = "latest": must be an exact release tag`,
+      ),
     );
   });
 

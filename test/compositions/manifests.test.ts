@@ -18,7 +18,18 @@ describe('committed dist/ (what Argo CD applies)', () => {
       'dist/dev/use1/paymentregion.yaml → paymentregion-aws',
       'dist/dev/usw2/paymentregion.yaml → paymentregion-aws',
     ]);
-    for (const claim of check.rendered) expect(claim.resources.length).toBeGreaterThan(25);
+    // Exact: a resource dropped by a broken patch or filter changes a count. use1 composes 6 more than
+    // usw2: the two FIS drill templates, each with its role and role policy.
+    expect(check.rendered.map((r) => `${r.file} ${r.resources.length}`)).toEqual([
+      'dist/dev/global/paymentglobal.yaml 50',
+      'dist/dev/use1/paymentregion.yaml 98',
+      'dist/dev/usw2/paymentregion.yaml 92',
+    ]);
+    // 3 zones × (private, public) subnets, and one NAT gateway (natMode "single") per region.
+    for (const claim of check.rendered.slice(1)) {
+      expect(claim.resources.filter((r) => r.kind === 'Subnet')).toHaveLength(3 * 2);
+      expect(claim.resources.filter((r) => r.kind === 'NATGateway')).toHaveLength(1);
+    }
   });
 });
 
@@ -34,7 +45,10 @@ describe('synth refuses invalid output', () => {
     vpc.patches.find((p: any) => p.toFieldPath === 'spec.forProvider.cidrBlock').toFieldPath = 'spec.forProvider.cidrBlok';
     expect(() => assertValidManifests(documents)).toThrow(InvalidManifestsError);
     expect(() => assertValidManifests(documents)).toThrow(
-      /dist\/platform\/paymentregion-api\.yaml Composition\/paymentregion-aws spec\.pipeline\[0\]\.input\.resources\[0\]\.patches\[\d+\]\.toFieldPath "spec\.forProvider\.cidrBlok" is not a field/,
+      new RegExp(
+        String.raw`dist/platform/paymentregion-api\.yaml Composition/paymentregion-aws ` +
+          String.raw`spec\.pipeline\[0\]\.input\.resources\[0\]\.patches\[\d+\]\.toFieldPath "spec\.forProvider\.cidrBlok" is not a field`,
+      ),
     );
   });
 

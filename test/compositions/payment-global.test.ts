@@ -58,13 +58,17 @@ describe('PaymentGlobal: Aurora PostgreSQL 14 Global Database', () => {
     });
   });
 
-  test('no drift fight after a failover: no sourceDbClusterIdentifier, engineVersion only in initProvider, members without LateInitialize', () => {
-    expect(forProvider(byName(global, 'global-cluster'))).not.toHaveProperty('sourceDbClusterIdentifier');
-    for (const r of [...ofKind(global, 'Cluster'), ...ofKind(global, 'ClusterInstance')]) {
-      expect(forProvider(r)).not.toHaveProperty('engineVersion');
-      expect(r.spec.managementPolicies).toEqual(['Observe', 'Create', 'Update', 'Delete']);
-    }
-  });
+  test(
+    'no drift fight after a failover: no sourceDbClusterIdentifier, ' +
+      'engineVersion only in initProvider, members without LateInitialize',
+    () => {
+      expect(forProvider(byName(global, 'global-cluster'))).not.toHaveProperty('sourceDbClusterIdentifier');
+      for (const r of [...ofKind(global, 'Cluster'), ...ofKind(global, 'ClusterInstance')]) {
+        expect(forProvider(r)).not.toHaveProperty('engineVersion');
+        expect(r.spec.managementPolicies).toEqual(['Observe', 'Create', 'Update', 'Delete']);
+      }
+    },
+  );
 
   test("each cluster sits on its region's subnet group, Aurora SG and KMS key, selected by labels", () => {
     const primary = forProvider(byName(global, 'cluster-usw2'));
@@ -117,13 +121,16 @@ describe('PaymentGlobal: DynamoDB global tables', () => {
     expect(table).not.toHaveProperty('globalTableWitness');
   });
 
-  test('dr-state (the fence) is strongly consistent (MRSC): STRONG replica in us-west-2, witness in us-east-2, no TTL (MRSC has none)', () => {
-    const table = forProvider(byName(global, 'table-dr-state'));
-    expect(table.replica).toEqual([expect.objectContaining({ regionName: 'us-west-2', consistencyMode: 'STRONG' })]);
-    expect(table.globalTableWitness).toEqual({ regionName: 'us-east-2' });
-    expect(table).not.toHaveProperty('ttl');
-    expect(table.streamEnabled).toBe(false);
-  });
+  test(
+    'dr-state (the fence) is strongly consistent (MRSC): STRONG ' + 'replica in us-west-2, witness in us-east-2, no TTL (MRSC has none)',
+    () => {
+      const table = forProvider(byName(global, 'table-dr-state'));
+      expect(table.replica).toEqual([expect.objectContaining({ regionName: 'us-west-2', consistencyMode: 'STRONG' })]);
+      expect(table.globalTableWitness).toEqual({ regionName: 'us-east-2' });
+      expect(table).not.toHaveProperty('ttl');
+      expect(table.streamEnabled).toBe(false);
+    },
+  );
 });
 
 describe('PaymentGlobal: alarms on the shared data layer', () => {
@@ -149,23 +156,26 @@ describe('PaymentGlobal: replicated secrets', () => {
     }
   });
 
-  test("the DB secret version reads the generated master password; the signing secret version reads the operator's Kubernetes Secret", () => {
-    expect(forProvider(byName(global, 'secret-version-db-credentials-odd')).secretStringWoSecretRef).toEqual({
-      name: 'aurora-master-password-dev',
-      namespace: 'crossplane-system',
-      key: 'password',
-    });
-    expect(forProvider(byName(global, 'secret-version-webhook-signing-odd')).secretStringWoSecretRef).toEqual({
-      name: 'webhook-signing-dev',
-      namespace: 'crossplane-system',
-      key: 'secrets',
-    });
-    expect(forProvider(byName(global, 'secret-version-db-app-credentials-odd')).secretStringWoSecretRef).toEqual({
-      name: 'aurora-app-password-dev',
-      namespace: 'crossplane-system',
-      key: 'password',
-    });
-  });
+  test(
+    'the DB secret version reads the generated master password; the ' + "signing secret version reads the operator's Kubernetes Secret",
+    () => {
+      expect(forProvider(byName(global, 'secret-version-db-credentials-odd')).secretStringWoSecretRef).toEqual({
+        name: 'aurora-master-password-dev',
+        namespace: 'crossplane-system',
+        key: 'password',
+      });
+      expect(forProvider(byName(global, 'secret-version-webhook-signing-odd')).secretStringWoSecretRef).toEqual({
+        name: 'webhook-signing-dev',
+        namespace: 'crossplane-system',
+        key: 'secrets',
+      });
+      expect(forProvider(byName(global, 'secret-version-db-app-credentials-odd')).secretStringWoSecretRef).toEqual({
+        name: 'aurora-app-password-dev',
+        namespace: 'crossplane-system',
+        key: 'password',
+      });
+    },
+  );
 
   test('the us-west-2 KMS alias is only observed, never managed', () => {
     expect(byName(global, 'replica-kms-alias-observer').spec.managementPolicies).toEqual(['Observe']);
@@ -267,29 +277,34 @@ describe('PaymentGlobal: deletion order and lifecycle', () => {
   const edges = () =>
     ofKind(global, 'Usage').map(
       (u) =>
-        `${u.spec.by.kind}(${u.spec.by.resourceSelector.matchLabels['payments-dr.io/region'] ?? ''}) holds ${u.spec.of.kind}(${u.spec.of.resourceSelector.matchLabels['payments-dr.io/region'] ?? ''})`,
+        `${u.spec.by.kind}(${u.spec.by.resourceSelector.matchLabels['payments-dr.io/region'] ?? ''}) ` +
+        `holds ${u.spec.of.kind}(${u.spec.of.resourceSelector.matchLabels['payments-dr.io/region'] ?? ''})`,
     );
 
-  test('Usages: both members before the global cluster, instances before their cluster, clusters before subnet groups, encrypted data before KMS keys', () => {
-    expect(edges().sort()).toEqual(
-      [
-        'Cluster(use1) holds GlobalCluster()',
-        'Cluster(usw2) holds GlobalCluster()',
-        ...['Table', 'Table', 'Table', 'Secret', 'Secret', 'Secret'].flatMap((kind) => [
-          `${kind}() holds Key(use1)`,
-          `${kind}() holds Key(usw2)`,
-        ]),
-        'ClusterInstance(use1) holds Cluster(use1)',
-        'ClusterInstance(usw2) holds Cluster(usw2)',
-        'Cluster(use1) holds SubnetGroup(use1)',
-        'Cluster(usw2) holds SubnetGroup(usw2)',
-        'Cluster(use1) holds Key(use1)',
-        'Cluster(usw2) holds Key(usw2)',
-        'Invocation() holds Function(use1)',
-      ].sort(),
-    );
-    for (const u of ofKind(global, 'Usage')) expect(u.spec.replayDeletion).toBe(true);
-  });
+  test(
+    'Usages: both members before the global cluster, instances before their ' +
+      'cluster, clusters before subnet groups, encrypted data before KMS keys',
+    () => {
+      expect(edges().sort()).toEqual(
+        [
+          'Cluster(use1) holds GlobalCluster()',
+          'Cluster(usw2) holds GlobalCluster()',
+          ...['Table', 'Table', 'Table', 'Secret', 'Secret', 'Secret'].flatMap((kind) => [
+            `${kind}() holds Key(use1)`,
+            `${kind}() holds Key(usw2)`,
+          ]),
+          'ClusterInstance(use1) holds Cluster(use1)',
+          'ClusterInstance(usw2) holds Cluster(usw2)',
+          'Cluster(use1) holds SubnetGroup(use1)',
+          'Cluster(usw2) holds SubnetGroup(usw2)',
+          'Cluster(use1) holds Key(use1)',
+          'Cluster(usw2) holds Key(usw2)',
+          'Invocation() holds Function(use1)',
+        ].sort(),
+      );
+      for (const u of ofKind(global, 'Usage')) expect(u.spec.replayDeletion).toBe(true);
+    },
+  );
 
   test('no Retain/Orphan anywhere; names follow {type}-{region}-{env}', () => {
     for (const r of global) {

@@ -17,18 +17,22 @@ async function reportFor(environments: readonly EnvironmentConfig[]) {
 }
 const row = (report: Awaited<ReturnType<typeof reportFor>>[number], step: string) => report.rows.find((r) => r.step.includes(step))!;
 
-test('dev: detection 30 s × 3 = 90 s, DNS 60 s, clients switch within 150 s, controller off so promotion is manual, lag alerted above 1000 ms', async () => {
-  const [dev] = await reportFor(ENVIRONMENTS);
-  expect(dev.environment).toBe('dev');
-  expect(row(dev, 'health-check detection').value).toBe('90 s');
-  expect(row(dev, 'DNS TTL').value).toBe('60 s');
-  expect(dev.clientSwitchSeconds).toBe(150);
-  expect(row(dev, 'controller off (as deployed)').value).toBe('manual: operator runs npm run dr -- failover');
-  expect(row(dev, 'controller on').step).not.toContain('as deployed');
-  // heartbeat stale 90 s + 3 failed minutes + one interval of schedule phase
-  expect(row(dev, 'controller on').value).toBe('decided after ≤ 330 s, then the fence moves and FailoverGlobalCluster');
-  expect(row(dev, 'Aurora replication-lag').value).toBe('> 1000 ms, alerted within 120 s');
-});
+test(
+  'dev: detection 30 s × 3 = 90 s, DNS 60 s, clients switch within 150 ' +
+    's, controller off so promotion is manual, lag alerted above 1000 ms',
+  async () => {
+    const [dev] = await reportFor(ENVIRONMENTS);
+    expect(dev.environment).toBe('dev');
+    expect(row(dev, 'health-check detection').value).toBe('90 s');
+    expect(row(dev, 'DNS TTL').value).toBe('60 s');
+    expect(dev.clientSwitchSeconds).toBe(150);
+    expect(row(dev, 'controller off (as deployed)').value).toBe('manual: operator runs npm run dr -- failover');
+    expect(row(dev, 'controller on').step).not.toContain('as deployed');
+    // heartbeat stale 90 s + 3 failed minutes + one interval of schedule phase
+    expect(row(dev, 'controller on').value).toBe('decided after ≤ 330 s, then the fence moves and FailoverGlobalCluster');
+    expect(row(dev, 'Aurora replication-lag').value).toBe('> 1000 ms, alerted within 120 s');
+  },
+);
 
 test('the numbers come from the manifests: a failure threshold of 5 and a 500 ms lag threshold change the report', async () => {
   const [changed] = await reportFor([devWith({ 'healthCheck.failureThreshold': 5, replicationLagThresholdMs: 500 })]);

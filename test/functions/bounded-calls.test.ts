@@ -27,60 +27,64 @@ async function timed<T>(run: () => Promise<T>): Promise<{ value: T; elapsedMs: n
   return { value, elapsedMs: performance.now() - started };
 }
 
-describe('nothing hangs: a SIGSTOPped dynalite (the port accepts connections, nothing answers) on dynalite + embedded PostgreSQL 14, Secrets Manager on moto', () => {
-  let stack: LocalStack;
-  let moto: Moto;
-  let output: ReturnType<typeof captureOutput>;
-  let secretsManager: Awaited<ReturnType<typeof motoSecrets>>;
-  const opened: HttpFunction[] = [];
+describe(
+  'nothing hangs: a SIGSTOPped dynalite (the port accepts connections, nothing ' +
+    'answers) on dynalite + embedded PostgreSQL 14, Secrets Manager on moto',
+  () => {
+    let stack: LocalStack;
+    let moto: Moto;
+    let output: ReturnType<typeof captureOutput>;
+    let secretsManager: Awaited<ReturnType<typeof motoSecrets>>;
+    const opened: HttpFunction[] = [];
 
-  beforeAll(async () => {
-    [stack, moto] = await Promise.all([startLocalStack(), startMoto()]);
-    await createDrStateTable(stack.dynamodb.endpoint);
-    await recordInitialFence(stack.dynamodb.endpoint);
-    secretsManager = await motoSecrets(moto, stack.secrets);
-    output = captureOutput();
-  });
+    beforeAll(async () => {
+      [stack, moto] = await Promise.all([startLocalStack(), startMoto()]);
+      await createDrStateTable(stack.dynamodb.endpoint);
+      await recordInitialFence(stack.dynamodb.endpoint);
+      secretsManager = await motoSecrets(moto, stack.secrets);
+      output = captureOutput();
+    });
 
-  afterAll(async () => {
-    output?.restore();
-    secretsManager?.destroy();
-    await Promise.all(opened.map((fn) => fn.close()));
-    await Promise.all([stack?.stop(), moto?.stop()]);
-  });
+    afterAll(async () => {
+      output?.restore();
+      secretsManager?.destroy();
+      await Promise.all(opened.map((fn) => fn.close()));
+      await Promise.all([stack?.stop(), moto?.stop()]);
+    });
 
-  test(`the webhook answers 503 dependency_unavailable well inside its ${LAMBDA_TIMEOUT_MS / 1000} s Lambda timeout`, async () => {
-    const webhook = createWebhook(stackConfig(stack), { secretsManager });
-    opened.push(webhook);
-    expect(
-      (await webhook.handle(signedWebhookRequest(JSON.stringify(samplePaymentEvent()), stack.signingSecrets), invocation())).statusCode,
-    ).toBe(200);
+    test(`the webhook answers 503 dependency_unavailable well inside its ${LAMBDA_TIMEOUT_MS / 1000} s Lambda timeout`, async () => {
+      const webhook = createWebhook(stackConfig(stack), { secretsManager });
+      opened.push(webhook);
+      expect(
+        (await webhook.handle(signedWebhookRequest(JSON.stringify(samplePaymentEvent()), stack.signingSecrets), invocation())).statusCode,
+      ).toBe(200);
 
-    await stack.dynamodb.pause();
-    try {
-      const { value: response, elapsedMs } = await timed(() =>
-        webhook.handle(signedWebhookRequest(JSON.stringify(samplePaymentEvent()), stack.signingSecrets), invocation()),
-      );
-      expect(response.statusCode).toBe(503);
-      expect(errorCode(response)).toBe('dependency_unavailable');
-      expect(elapsedMs).toBeLessThan(LAMBDA_TIMEOUT_MS / 2);
-    } finally {
-      await stack.dynamodb.resume();
-    }
-  });
+      await stack.dynamodb.pause();
+      try {
+        const { value: response, elapsedMs } = await timed(() =>
+          webhook.handle(signedWebhookRequest(JSON.stringify(samplePaymentEvent()), stack.signingSecrets), invocation()),
+        );
+        expect(response.statusCode).toBe(503);
+        expect(errorCode(response)).toBe('dependency_unavailable');
+        expect(elapsedMs).toBeLessThan(LAMBDA_TIMEOUT_MS / 2);
+      } finally {
+        await stack.dynamodb.resume();
+      }
+    });
 
-  test("health answers 503 within Route 53's 2 s", async () => {
-    const health = createHealth(stackConfig(stack), { secretsManager });
-    opened.push(health);
-    await stack.dynamodb.pause();
-    try {
-      const { value: response, elapsedMs } = await timed(() =>
-        health.handle(apiGatewayEvent({ method: 'GET', path: '/health' }), invocation(3000)),
-      );
-      expect(response.statusCode).toBe(503);
-      expect(elapsedMs).toBeLessThan(2000);
-    } finally {
-      await stack.dynamodb.resume();
-    }
-  });
-});
+    test("health answers 503 within Route 53's 2 s", async () => {
+      const health = createHealth(stackConfig(stack), { secretsManager });
+      opened.push(health);
+      await stack.dynamodb.pause();
+      try {
+        const { value: response, elapsedMs } = await timed(() =>
+          health.handle(apiGatewayEvent({ method: 'GET', path: '/health' }), invocation(3000)),
+        );
+        expect(response.statusCode).toBe(503);
+        expect(elapsedMs).toBeLessThan(2000);
+      } finally {
+        await stack.dynamodb.resume();
+      }
+    });
+  },
+);

@@ -41,24 +41,28 @@ describe('database endpoint discovery against moto (RDS DescribeGlobalClusters /
     expect(calls).toEqual([]);
   });
 
-  test("the webhook in us-west-2 writes to the global writer endpoint; its certificate may name it or the writer cluster, looked up in the writer's region", async () => {
-    const resolver = endpointResolver({ kind: 'global-writer', globalClusterId: aurora.globalClusterId }, rds, 'us-west-2');
-    const target = await resolver.resolve();
+  test(
+    'the webhook in us-west-2 writes to the global writer endpoint; its certificate ' +
+      "may name it or the writer cluster, looked up in the writer's region",
+    async () => {
+      const resolver = endpointResolver({ kind: 'global-writer', globalClusterId: aurora.globalClusterId }, rds, 'us-west-2');
+      const target = await resolver.resolve();
 
-    expect(target.host).toBe(aurora.globalEndpoint);
-    expect(target.host).toMatch(/^aurora-global-use1-dev\.global-[0-9a-f]+\.global\.rds\.amazonaws\.com$/);
-    expect(target.tlsNames).toEqual([aurora.globalEndpoint, aurora.clusterEndpoints['us-east-1'].writer]);
-    // the global cluster is read in the function's own region; the writer member in the region it lives in
-    expect(calls).toEqual(['us-west-2 DescribeGlobalClustersCommand', 'us-east-1 DescribeDBClustersCommand']);
+      expect(target.host).toBe(aurora.globalEndpoint);
+      expect(target.host).toMatch(/^aurora-global-use1-dev\.global-[0-9a-f]+\.global\.rds\.amazonaws\.com$/);
+      expect(target.tlsNames).toEqual([aurora.globalEndpoint, aurora.clusterEndpoints['us-east-1'].writer]);
+      // the global cluster is read in the function's own region; the writer member in the region it lives in
+      expect(calls).toEqual(['us-west-2 DescribeGlobalClustersCommand', 'us-east-1 DescribeDBClustersCommand']);
 
-    // once per cold start
-    await resolver.resolve();
-    expect(calls).toHaveLength(2);
-    // after forget() (a certificate named another cluster: the writer moved) it is looked up again
-    resolver.forget();
-    await resolver.resolve();
-    expect(calls).toHaveLength(4);
-  });
+      // once per cold start
+      await resolver.resolve();
+      expect(calls).toHaveLength(2);
+      // after forget() (a certificate named another cluster: the writer moved) it is looked up again
+      resolver.forget();
+      await resolver.resolve();
+      expect(calls).toHaveLength(4);
+    },
+  );
 
   test("health uses this region's cluster reader endpoint (answers in both roles), verified against the cluster's names", async () => {
     const resolver = endpointResolver({ kind: 'regional-reader', clusterId: 'aurora-usw2-dev' }, rds, 'us-west-2');

@@ -212,7 +212,9 @@ const SCENARIOS: Scenario[] = [
   },
   // --- partitions
   {
-    name: 'PARTITION both regions healthy but cut off from each other (each still reaches the us-east-2 witness): the primary keeps beating ready, never promotes',
+    name:
+      'PARTITION both regions healthy but cut off from each other (each still reaches ' +
+      'the us-east-2 witness): the primary keeps beating ready, never promotes',
     region: 'us-west-2',
     fence: PRIMARY_ACTIVE,
     enabled: true,
@@ -231,7 +233,9 @@ const SCENARIOS: Scenario[] = [
     reason: 'peer_heartbeat_fresh',
   },
   {
-    name: 'PARTITION primary isolated from the quorum (alive, replicating within 150 ms, but it cannot read the fence so it refuses payments): heartbeat stale, promotes after 3 minutes',
+    name:
+      'PARTITION primary isolated from the quorum (alive, replicating within 150 ms, but it ' +
+      'cannot read the fence so it refuses payments): heartbeat stale, promotes after 3 minutes',
     region: 'us-west-2',
     fence: PRIMARY_ACTIVE,
     enabled: true,
@@ -267,7 +271,9 @@ const SCENARIOS: Scenario[] = [
     reason: 'no_quorum',
   },
   {
-    name: "the primary's controller never ran (no heartbeat at all) and its /health fails: a partition cannot be excluded, never promotes, alerts once",
+    name:
+      "the primary's controller never ran (no heartbeat at all) and its /health " +
+      'fails: a partition cannot be excluded, never promotes, alerts once',
     region: 'us-west-2',
     fence: PRIMARY_ACTIVE,
     enabled: true,
@@ -306,7 +312,9 @@ const SCENARIOS: Scenario[] = [
     reason: 'region_active',
   },
   {
-    name: 'after a failover us-east-1 is a ready standby (its /health 503 "standby" but ready): us-west-2 down 3 minutes promotes us-east-1',
+    name:
+      'after a failover us-east-1 is a ready standby (its /health 503 ' +
+      '"standby" but ready): us-west-2 down 3 minutes promotes us-east-1',
     region: 'us-east-1',
     fence: SECONDARY_ACTIVE,
     enabled: true,
@@ -422,7 +430,9 @@ describe('failover decision (pure): scenario table with partitions', () => {
       reason: 'promote',
     });
     expect(last.message).toBe(
-      "us-east-1 failed /health (timeout: no answer within 6000 ms); us-east-1's heartbeat is stale (last beat 180 s ago): it cannot reach the DynamoDB quorum and acknowledges nothing, replication lag 45000 ms; us-west-2 ready: 1 of 1 consecutive failed minutes; promoting us-west-2",
+      "us-east-1 failed /health (timeout: no answer within 6000 ms); us-east-1's heartbeat is stale (last beat 180 s ago): " +
+        'it cannot reach the DynamoDB quorum and acknowledges nothing, replication lag ' +
+        '45000 ms; us-west-2 ready: 1 of 1 consecutive failed minutes; promoting us-west-2',
     );
   });
 

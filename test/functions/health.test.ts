@@ -124,45 +124,52 @@ describe('health on dynalite + embedded PostgreSQL 14, Secrets Manager on moto',
       expect(body).toMatchObject({ status: 'ok', region: 'us-west-2', role: 'standby', activeRegion: 'us-east-1', ready: true });
     });
 
-    test('us-east-1 (PRIMARY record) recovered after a failover is ready but not active: 503 "standby", so traffic stays on us-west-2', async () => {
-      const drStateTable = await fenceAt('us-west-2', 2);
-      const { response, body } = await probe(healthOf({ drStateTable }, 'us-east-1'));
-      expect(response.statusCode).toBe(503);
-      expect(body).toMatchObject({
-        status: 'standby',
-        role: 'standby',
-        activeRegion: 'us-west-2',
-        epoch: 2,
-        ready: true,
-        failing: ['active_region'],
-      });
-      // the promoted region is in rotation
-      expect((await probe(healthOf({ drStateTable }, 'us-west-2'))).response.statusCode).toBe(200);
-    });
-
-    test('each probe publishes the fence it read as EMF metrics (PaymentsDR ActiveRegion / FenceEpoch by Environment and RegionSuffix), which the dashboard graphs', async () => {
-      const drStateTable = await fenceAt('us-west-2', 2);
-      const emf = () => output.lines().filter((line) => (line._aws as { CloudWatchMetrics?: unknown } | undefined)?.CloudWatchMetrics);
-      const before = emf().length;
-      await probe(healthOf({ drStateTable }, 'us-east-1'));
-      await probe(healthOf({ drStateTable }, 'us-west-2'));
-      const published = emf().slice(before);
-      expect(published.map((line) => [line.RegionSuffix, line.ActiveRegion, line.FenceEpoch])).toEqual([
-        ['use1', 0, 2],
-        ['usw2', 1, 2],
-      ]);
-      for (const line of published) {
-        expect(line._aws).toMatchObject({
-          CloudWatchMetrics: [{ Namespace: 'PaymentsDR', Dimensions: [['Environment', 'RegionSuffix']] }],
+    test(
+      'us-east-1 (PRIMARY record) recovered after a failover is ready ' + 'but not active: 503 "standby", so traffic stays on us-west-2',
+      async () => {
+        const drStateTable = await fenceAt('us-west-2', 2);
+        const { response, body } = await probe(healthOf({ drStateTable }, 'us-east-1'));
+        expect(response.statusCode).toBe(503);
+        expect(body).toMatchObject({
+          status: 'standby',
+          role: 'standby',
+          activeRegion: 'us-west-2',
+          epoch: 2,
+          ready: true,
+          failing: ['active_region'],
         });
-        expect(line.Environment).toBe(config.environmentSuffix);
-      }
-      const unreadable = `${LOCAL_DR_STATE_TABLE}-health-unreadable`;
-      await createDrStateTable(stack.dynamodb.endpoint, unreadable);
-      const beforeUnreadable = emf().length;
-      await probe(healthOf({ drStateTable: unreadable }, 'us-east-1'));
-      expect(emf().length).toBe(beforeUnreadable);
-    });
+        // the promoted region is in rotation
+        expect((await probe(healthOf({ drStateTable }, 'us-west-2'))).response.statusCode).toBe(200);
+      },
+    );
+
+    test(
+      'each probe publishes the fence it read as EMF metrics (PaymentsDR ActiveRegion ' +
+        '/ FenceEpoch by Environment and RegionSuffix), which the dashboard graphs',
+      async () => {
+        const drStateTable = await fenceAt('us-west-2', 2);
+        const emf = () => output.lines().filter((line) => (line._aws as { CloudWatchMetrics?: unknown } | undefined)?.CloudWatchMetrics);
+        const before = emf().length;
+        await probe(healthOf({ drStateTable }, 'us-east-1'));
+        await probe(healthOf({ drStateTable }, 'us-west-2'));
+        const published = emf().slice(before);
+        expect(published.map((line) => [line.RegionSuffix, line.ActiveRegion, line.FenceEpoch])).toEqual([
+          ['use1', 0, 2],
+          ['usw2', 1, 2],
+        ]);
+        for (const line of published) {
+          expect(line._aws).toMatchObject({
+            CloudWatchMetrics: [{ Namespace: 'PaymentsDR', Dimensions: [['Environment', 'RegionSuffix']] }],
+          });
+          expect(line.Environment).toBe(config.environmentSuffix);
+        }
+        const unreadable = `${LOCAL_DR_STATE_TABLE}-health-unreadable`;
+        await createDrStateTable(stack.dynamodb.endpoint, unreadable);
+        const beforeUnreadable = emf().length;
+        await probe(healthOf({ drStateTable: unreadable }, 'us-east-1'));
+        expect(emf().length).toBe(beforeUnreadable);
+      },
+    );
 
     test('failback is one fence change: with us-east-1 recorded active again, its /health passes on the next probe', async () => {
       const drStateTable = await fenceAt('us-west-2', 2);
@@ -208,39 +215,44 @@ describe('health on dynalite + embedded PostgreSQL 14, Secrets Manager on moto',
   });
 
   describe('health sees what the webhook needs (point 7)', () => {
-    test('a malformed signing secret: /health 503 naming signing_secret and the webhook 503; once fixed, both recover on the very next request (nothing was cached as good or bad)', async () => {
-      const store = secrets['us-east-1'];
-      const webhook = createWebhook(config, { secretsManager: store });
-      opened.push(webhook);
-      const deliver = () => webhook.handle(signedWebhookRequest(JSON.stringify(samplePaymentEvent()), stack.signingSecrets), invocation());
-      expect((await deliver()).statusCode).toBe(200);
-      const good = stack.secrets[stack.env.SIGNING_SECRET_ID];
-      try {
-        await store?.put(stack.env.SIGNING_SECRET_ID, 'whsec_not_a_json_list');
-        const webhookAfterRotation = createWebhook(config, { secretsManager: store });
-        opened.push(webhookAfterRotation);
-        const broken = await webhookAfterRotation.handle(
-          signedWebhookRequest(JSON.stringify(samplePaymentEvent()), stack.signingSecrets),
-          invocation(),
-        );
-        expect(broken.statusCode).toBe(503);
-        expect(errorCode(broken)).toBe('dependency_unavailable');
-        expect((await probe(health)).body.failing).toEqual(['signing_secret']);
+    test(
+      'a malformed signing secret: /health 503 naming signing_secret and the webhook 503; ' +
+        'once fixed, both recover on the very next request (nothing was cached as good or bad)',
+      async () => {
+        const store = secrets['us-east-1'];
+        const webhook = createWebhook(config, { secretsManager: store });
+        opened.push(webhook);
+        const deliver = () =>
+          webhook.handle(signedWebhookRequest(JSON.stringify(samplePaymentEvent()), stack.signingSecrets), invocation());
+        expect((await deliver()).statusCode).toBe(200);
+        const good = stack.secrets[stack.env.SIGNING_SECRET_ID];
+        try {
+          await store?.put(stack.env.SIGNING_SECRET_ID, 'whsec_not_a_json_list');
+          const webhookAfterRotation = createWebhook(config, { secretsManager: store });
+          opened.push(webhookAfterRotation);
+          const broken = await webhookAfterRotation.handle(
+            signedWebhookRequest(JSON.stringify(samplePaymentEvent()), stack.signingSecrets),
+            invocation(),
+          );
+          expect(broken.statusCode).toBe(503);
+          expect(errorCode(broken)).toBe('dependency_unavailable');
+          expect((await probe(health)).body.failing).toEqual(['signing_secret']);
 
-        await store?.put(stack.env.SIGNING_SECRET_ID, good);
-        expect(
-          (
-            await webhookAfterRotation.handle(
-              signedWebhookRequest(JSON.stringify(samplePaymentEvent()), stack.signingSecrets),
-              invocation(),
-            )
-          ).statusCode,
-        ).toBe(200);
-        expect((await probe(health)).response.statusCode).toBe(200);
-      } finally {
-        await store?.put(stack.env.SIGNING_SECRET_ID, good);
-      }
-    });
+          await store?.put(stack.env.SIGNING_SECRET_ID, good);
+          expect(
+            (
+              await webhookAfterRotation.handle(
+                signedWebhookRequest(JSON.stringify(samplePaymentEvent()), stack.signingSecrets),
+                invocation(),
+              )
+            ).statusCode,
+          ).toBe(200);
+          expect((await probe(health)).response.statusCode).toBe(200);
+        } finally {
+          await store?.put(stack.env.SIGNING_SECRET_ID, good);
+        }
+      },
+    );
 
     test('a malformed DB secret: 503 naming db_secret', async () => {
       const store = secrets['us-east-1'];
@@ -259,30 +271,38 @@ describe('health on dynalite + embedded PostgreSQL 14, Secrets Manager on moto',
       expect(body.failing).toEqual(['idempotency_table']);
     });
 
-    test('secret replicas that cannot be read (not replicated to this region): 503 naming both secrets (and the database, which needs the credentials)', async () => {
-      const { body } = await probe(healthOf({ dbSecretId: 'db-credentials-missing', signingSecretId: 'webhook-signing-missing' }));
-      expect(body.failing.sort()).toEqual(['database', 'db_secret', 'signing_secret']);
-    });
+    test(
+      'secret replicas that cannot be read (not replicated to this region): ' +
+        '503 naming both secrets (and the database, which needs the credentials)',
+      async () => {
+        const { body } = await probe(healthOf({ dbSecretId: 'db-credentials-missing', signingSecretId: 'webhook-signing-missing' }));
+        expect(body.failing.sort()).toEqual(['database', 'db_secret', 'signing_secret']);
+      },
+    );
   });
 
-  test(`PostgreSQL stopped: 503 naming the database check within 2 s, in each of ${TRIALS} trials (warm pool, engine stopped, probe, engine started)`, async () => {
-    const trials: { status: number; failing: string[]; elapsedMs: number; recovered: number }[] = [];
-    for (let trial = 0; trial < TRIALS; trial++) {
-      expect((await probe(health)).response.statusCode).toBe(200); // a pooled connection is open when the engine goes
-      const down = await withStopped(stack.postgres, () => probe(health));
-      trials.push({
-        status: down.response.statusCode,
-        failing: down.body.failing,
-        elapsedMs: down.elapsedMs,
-        recovered: (await probe(health)).response.statusCode,
-      });
-    }
+  test(
+    `PostgreSQL stopped: 503 naming the database check within 2 s, in each ` +
+      `of ${TRIALS} trials (warm pool, engine stopped, probe, engine started)`,
+    async () => {
+      const trials: { status: number; failing: string[]; elapsedMs: number; recovered: number }[] = [];
+      for (let trial = 0; trial < TRIALS; trial++) {
+        expect((await probe(health)).response.statusCode).toBe(200); // a pooled connection is open when the engine goes
+        const down = await withStopped(stack.postgres, () => probe(health));
+        trials.push({
+          status: down.response.statusCode,
+          failing: down.body.failing,
+          elapsedMs: down.elapsedMs,
+          recovered: (await probe(health)).response.statusCode,
+        });
+      }
 
-    expect(trials.map((trial) => trial.status)).toEqual(Array(TRIALS).fill(503));
-    expect(trials.map((trial) => trial.failing)).toEqual(Array(TRIALS).fill(['database']));
-    expect(Math.max(...trials.map((trial) => trial.elapsedMs))).toBeLessThan(ROUTE53_RESPONSE_LIMIT_MS);
-    expect(trials.map((trial) => trial.recovered)).toEqual(Array(TRIALS).fill(200));
-  });
+      expect(trials.map((trial) => trial.status)).toEqual(Array(TRIALS).fill(503));
+      expect(trials.map((trial) => trial.failing)).toEqual(Array(TRIALS).fill(['database']));
+      expect(Math.max(...trials.map((trial) => trial.elapsedMs))).toBeLessThan(ROUTE53_RESPONSE_LIMIT_MS);
+      expect(trials.map((trial) => trial.recovered)).toEqual(Array(TRIALS).fill(200));
+    },
+  );
 
   test('a database endpoint that accepts TCP but never answers times out at the check bound (~400 ms)', async () => {
     const silent = await silentTcpServer();
@@ -298,21 +318,24 @@ describe('health on dynalite + embedded PostgreSQL 14, Secrets Manager on moto',
     }
   });
 
-  test('DynamoDB stopped (dynalite process killed): 503 naming the table checks and the fence within 2 s; 200 once it is back', async () => {
-    for (let trial = 0; trial < 5; trial++) {
-      expect((await probe(health)).response.statusCode).toBe(200);
-      const down = await withStopped(stack.dynamodb, () => probe(health));
+  test(
+    'DynamoDB stopped (dynalite process killed): 503 naming the ' + 'table checks and the fence within 2 s; 200 once it is back',
+    async () => {
+      for (let trial = 0; trial < 5; trial++) {
+        expect((await probe(health)).response.statusCode).toBe(200);
+        const down = await withStopped(stack.dynamodb, () => probe(health));
 
-      expect(down.response.statusCode).toBe(503);
-      const dynamoDbChecks = ['fence', 'idempotency_table', 'sessions_table'];
-      expect(down.body.failing).toEqual(expect.arrayContaining(dynamoDbChecks));
-      // on a loaded machine another check may also miss its 400 ms bound; nothing else may fail otherwise
-      const others = down.body.checks.filter((check) => !check.ok && !dynamoDbChecks.includes(check.name));
-      expect(others.filter((check) => check.failure !== 'timeout')).toEqual([]);
-      expect(down.elapsedMs).toBeLessThan(ROUTE53_RESPONSE_LIMIT_MS);
-      expect((await probe(health)).response.statusCode).toBe(200);
-    }
-  });
+        expect(down.response.statusCode).toBe(503);
+        const dynamoDbChecks = ['fence', 'idempotency_table', 'sessions_table'];
+        expect(down.body.failing).toEqual(expect.arrayContaining(dynamoDbChecks));
+        // on a loaded machine another check may also miss its 400 ms bound; nothing else may fail otherwise
+        const others = down.body.checks.filter((check) => !check.ok && !dynamoDbChecks.includes(check.name));
+        expect(others.filter((check) => check.failure !== 'timeout')).toEqual([]);
+        expect(down.elapsedMs).toBeLessThan(ROUTE53_RESPONSE_LIMIT_MS);
+        expect((await probe(health)).response.statusCode).toBe(200);
+      }
+    },
+  );
 
   test('the failing check and its cause are logged as a warning', async () => {
     const { body } = await probe(healthOf({ idempotencyTable: 'idempotency-use1-missing' }));

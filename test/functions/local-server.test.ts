@@ -70,33 +70,37 @@ describe('local HTTP adapter (npm run local, tests, bench)', () => {
 
   afterAll(() => server?.close());
 
-  test('an oversized body gets 413 with Connection: close, and the connection is closed at once (not kept alive with the rest of the body unread); nothing after it on that connection is handled', async () => {
-    const port = Number(new URL(server.url).port);
-    const socket = connect(port, '127.0.0.1');
-    await once(socket, 'connect');
-    const size = 7 * 1024 * 1024;
-    let received = '';
-    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
-    socket.on('error', () => undefined); // the server may reset a socket that keeps sending
-    const started = performance.now();
-    socket.write(`POST /webhooks/payments HTTP/1.1\r\nHost: local\r\nContent-Type: application/json\r\nContent-Length: ${size}\r\n\r\n`);
-    const chunk = Buffer.alloc(64 * 1024, 97);
-    for (let sent = 0; sent < size && !socket.destroyed; sent += chunk.length) {
-      if (!socket.write(chunk)) await Promise.race([once(socket, 'drain'), once(socket, 'close')]);
-    }
-    // a second request pipelined behind the oversized one
-    if (!socket.destroyed) socket.write('POST /webhooks/payments HTTP/1.1\r\nHost: local\r\nContent-Length: 2\r\n\r\n{}');
-    if (!socket.destroyed) await once(socket, 'close');
-    const closedAfterMs = performance.now() - started;
+  test(
+    'an oversized body gets 413 with Connection: close, and the connection is closed at once (not ' +
+      'kept alive with the rest of the body unread); nothing after it on that connection is handled',
+    async () => {
+      const port = Number(new URL(server.url).port);
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      const size = 7 * 1024 * 1024;
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+      socket.on('error', () => undefined); // the server may reset a socket that keeps sending
+      const started = performance.now();
+      socket.write(`POST /webhooks/payments HTTP/1.1\r\nHost: local\r\nContent-Type: application/json\r\nContent-Length: ${size}\r\n\r\n`);
+      const chunk = Buffer.alloc(64 * 1024, 97);
+      for (let sent = 0; sent < size && !socket.destroyed; sent += chunk.length) {
+        if (!socket.write(chunk)) await Promise.race([once(socket, 'drain'), once(socket, 'close')]);
+      }
+      // a second request pipelined behind the oversized one
+      if (!socket.destroyed) socket.write('POST /webhooks/payments HTTP/1.1\r\nHost: local\r\nContent-Length: 2\r\n\r\n{}');
+      if (!socket.destroyed) await once(socket, 'close');
+      const closedAfterMs = performance.now() - started;
 
-    expect(received).toMatch(/^HTTP\/1\.1 413 /);
-    expect(received.toLowerCase()).toContain('connection: close');
-    expect(received).toContain('payload_too_large');
-    expect(received.match(/HTTP\/1\.1 /g)).toHaveLength(1);
-    expect(invoked).toBe(0);
-    // Node's keep-alive would hold it for its 5 s keepAliveTimeout; here: the drain bound at most
-    expect(closedAfterMs).toBeLessThan(OVERSIZED_DRAIN_MS + 1500);
-  });
+      expect(received).toMatch(/^HTTP\/1\.1 413 /);
+      expect(received.toLowerCase()).toContain('connection: close');
+      expect(received).toContain('payload_too_large');
+      expect(received.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+      expect(invoked).toBe(0);
+      // Node's keep-alive would hold it for its 5 s keepAliveTimeout; here: the drain bound at most
+      expect(closedAfterMs).toBeLessThan(OVERSIZED_DRAIN_MS + 1500);
+    },
+  );
 });
 
 describe('local engines whose process is killed', () => {
@@ -122,45 +126,48 @@ describe('local engines whose process is killed', () => {
     expect(existsSync(stack.postgres.dataDir)).toBe(false);
   });
 
-  test('npm run local shuts down cleanly when a child engine is killed: it says which, stops the rest, leaves no process behind, exits 1', async () => {
-    const port = await freePort();
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'cli/local.ts'], {
-      cwd: REPOSITORY,
-      env: { ...process.env, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    try {
-      for (
-        const deadline = Date.now() + 60_000;
-        !stdout.includes('Ctrl-C stops everything') && Date.now() < deadline && child.exitCode === null;
-      )
-        await sleep(100);
-      expect(stdout).toContain('Ctrl-C stops everything');
-      const engines = childrenOf(child.pid as number).filter((pid) => /dynalite-process|postgres-process/.test(commandLine(pid)));
-      expect(engines).toHaveLength(2);
-      const postgresEngine = engines.find((pid) => commandLine(pid).includes('postgres-process')) as number;
-      const dataDir = commandLine(postgresEngine)
-        .split(' ')
-        .find((arg) => arg.endsWith('/data')) as string;
-      const postgresServer = serverPid(dataDir) as number;
-      const dynalite = engines.find((pid) => commandLine(pid).includes('dynalite-process')) as number;
+  test(
+    'npm run local shuts down cleanly when a child engine is killed: ' + 'it says which, stops the rest, leaves no process behind, exits 1',
+    async () => {
+      const port = await freePort();
+      const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'cli/local.ts'], {
+        cwd: REPOSITORY,
+        env: { ...process.env, PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      try {
+        for (
+          const deadline = Date.now() + 60_000;
+          !stdout.includes('Ctrl-C stops everything') && Date.now() < deadline && child.exitCode === null;
+        )
+          await sleep(100);
+        expect(stdout).toContain('Ctrl-C stops everything');
+        const engines = childrenOf(child.pid as number).filter((pid) => /dynalite-process|postgres-process/.test(commandLine(pid)));
+        expect(engines).toHaveLength(2);
+        const postgresEngine = engines.find((pid) => commandLine(pid).includes('postgres-process')) as number;
+        const dataDir = commandLine(postgresEngine)
+          .split(' ')
+          .find((arg) => arg.endsWith('/data')) as string;
+        const postgresServer = serverPid(dataDir) as number;
+        const dynalite = engines.find((pid) => commandLine(pid).includes('dynalite-process')) as number;
 
-      process.kill(dynalite, 'SIGKILL');
-      const [code] = (await Promise.race([once(child, 'exit'), sleep(20_000).then(() => ['timeout'])])) as [number | string];
+        process.kill(dynalite, 'SIGKILL');
+        const [code] = (await Promise.race([once(child, 'exit'), sleep(20_000).then(() => ['timeout'])])) as [number | string];
 
-      expect(code).toBe(1);
-      expect(stderr).toMatch(
-        /dynalite \(pid \d+\) exited \(SIGKILL\) unexpectedly: stopping the server, PostgreSQL and dynalite, removing their data/,
-      );
-      expect(stderr).toContain('stopped');
-      expect([postgresEngine, postgresServer].filter(alive)).toEqual([]);
-      expect(existsSync(path.dirname(dataDir))).toBe(false);
-    } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
-  });
+        expect(code).toBe(1);
+        expect(stderr).toMatch(
+          /dynalite \(pid \d+\) exited \(SIGKILL\) unexpectedly: stopping the server, PostgreSQL and dynalite, removing their data/,
+        );
+        expect(stderr).toContain('stopped');
+        expect([postgresEngine, postgresServer].filter(alive)).toEqual([]);
+        expect(existsSync(path.dirname(dataDir))).toBe(false);
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    },
+  );
 });

@@ -78,7 +78,8 @@ async function schemaSnapshot(database: string) {
   return withClient(database, async (client) => ({
     columns: (
       await client.query(
-        `SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2, 3`,
+        `SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns ` +
+          `WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2, 3`,
       )
     ).rows,
     constraints: (
@@ -156,7 +157,9 @@ describe('applying migrations on PostgreSQL 14', () => {
     ],
     [
       'a constraint the existing rows break',
-      "INSERT INTO payment_events (event_id, event_type, payment_id, session_id, amount_minor, currency, event_created_at, received_region) VALUES ('e', 't', 'p', 's', 1, 'USD', now(), 'us-east-1');\nCREATE TABLE refunds (id bigint PRIMARY KEY);\nALTER TABLE payment_events ADD CONSTRAINT no_rows CHECK (amount_minor < 0);",
+      'INSERT INTO payment_events (event_id, event_type, payment_id, session_id, amount_minor, currency, event_created_at, ' +
+        "received_region) VALUES ('e', 't', 'p', 's', 1, 'USD', now(), 'us-east-1');\nCREATE TABLE refunds " +
+        '(id bigint PRIMARY KEY);\nALTER TABLE payment_events ADD CONSTRAINT no_rows CHECK (amount_minor < 0);',
     ],
   ])('a migration with %s is rolled back whole: the previous schema and history stay as they were', async (_kind, sql) => {
     const database = await freshDatabase();

@@ -77,21 +77,25 @@ describe("TLS to Aurora, verified against the writer cluster's names (embedded P
   const deliver = (fn: HttpFunction, event = samplePaymentEvent()) =>
     fn.handle(signedWebhookRequest(JSON.stringify(event), stack.signingSecrets), invocation());
 
-  test('the webhook connects through the global writer endpoint over verified TLS: the certificate names the writer cluster, not the global endpoint', async () => {
-    expect(certificateNames).not.toContain(aurora.globalEndpoint);
-    const event = samplePaymentEvent();
+  test(
+    'the webhook connects through the global writer endpoint over verified ' +
+      'TLS: the certificate names the writer cluster, not the global endpoint',
+    async () => {
+      expect(certificateNames).not.toContain(aurora.globalEndpoint);
+      const event = samplePaymentEvent();
 
-    const response = await deliver(webhookWith({}), event);
+      const response = await deliver(webhookWith({}), event);
 
-    expect(response.statusCode).toBe(200);
-    expect(await engines.paymentEventRows(event.id)).toHaveLength(1);
-    // the server saw an encrypted session from the webhook's pool
-    const sessions = await engines.query(
-      "SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.application_name = 'payments-webhook-use1'",
-    );
-    expect(sessions.length).toBeGreaterThan(0);
-    expect(sessions.every((session) => session.ssl === true)).toBe(true);
-  });
+      expect(response.statusCode).toBe(200);
+      expect(await engines.paymentEventRows(event.id)).toHaveLength(1);
+      // the server saw an encrypted session from the webhook's pool
+      const sessions = await engines.query(
+        "SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.application_name = 'payments-webhook-use1'",
+      );
+      expect(sessions.length).toBeGreaterThan(0);
+      expect(sessions.every((session) => session.ssl === true)).toBe(true);
+    },
+  );
 
   test("health connects to this region's cluster reader endpoint over verified TLS", async () => {
     const health = createHealth(config, { secretsManager, rds: (region) => aurora.rds(region) });
@@ -130,65 +134,74 @@ describe("TLS to Aurora, verified against the writer cluster's names (embedded P
     }
   });
 
-  test('(mock RDS: moto cannot fail a global cluster over) after a failover the certificate names another cluster: that connection is refused, the writer is looked up again, the next delivery succeeds', async () => {
-    let writer = 'us-west-2';
-    const describes: string[] = [];
-    const east = aurora.clusterEndpoints['us-east-1'];
-    const west = aurora.clusterEndpoints['us-west-2'];
-    // a stale view first (the writer in us-west-2), then the real one
-    const mockRds = (region: string): RdsApi => ({
-      send: async (command) => {
-        describes.push(`${region} ${command.constructor.name}`);
-        if (command instanceof DescribeGlobalClustersCommand) {
-          return {
-            GlobalClusters: [
-              {
-                Endpoint: aurora.globalEndpoint,
-                GlobalClusterMembers: [
-                  { DBClusterArn: east.arn, IsWriter: writer === 'us-east-1' },
-                  { DBClusterArn: west.arn, IsWriter: writer === 'us-west-2' },
-                ],
-              },
-            ],
-          };
-        }
-        if (command instanceof DescribeDBClustersCommand)
-          return {
-            DBClusters: [
-              region === 'us-east-1'
-                ? { Endpoint: east.writer, ReaderEndpoint: east.reader }
-                : { Endpoint: west.writer, ReaderEndpoint: west.reader },
-            ],
-          };
-        throw new Error('unexpected command');
-      },
-    });
-    const fn = webhookWith({}, mockRds);
+  test(
+    '(mock RDS: moto cannot fail a global cluster over) after a failover the certificate names another ' +
+      'cluster: that connection is refused, the writer is looked up again, the next delivery succeeds',
+    async () => {
+      let writer = 'us-west-2';
+      const describes: string[] = [];
+      const east = aurora.clusterEndpoints['us-east-1'];
+      const west = aurora.clusterEndpoints['us-west-2'];
+      // a stale view first (the writer in us-west-2), then the real one
+      const mockRds = (region: string): RdsApi => ({
+        send: async (command) => {
+          describes.push(`${region} ${command.constructor.name}`);
+          if (command instanceof DescribeGlobalClustersCommand) {
+            return {
+              GlobalClusters: [
+                {
+                  Endpoint: aurora.globalEndpoint,
+                  GlobalClusterMembers: [
+                    { DBClusterArn: east.arn, IsWriter: writer === 'us-east-1' },
+                    { DBClusterArn: west.arn, IsWriter: writer === 'us-west-2' },
+                  ],
+                },
+              ],
+            };
+          }
+          if (command instanceof DescribeDBClustersCommand)
+            return {
+              DBClusters: [
+                region === 'us-east-1'
+                  ? { Endpoint: east.writer, ReaderEndpoint: east.reader }
+                  : { Endpoint: west.writer, ReaderEndpoint: west.reader },
+              ],
+            };
+          throw new Error('unexpected command');
+        },
+      });
+      const fn = webhookWith({}, mockRds);
 
-    expect((await deliver(fn)).statusCode).toBe(503);
-    writer = 'us-east-1';
-    expect((await deliver(fn)).statusCode).toBe(200);
-    expect(describes).toEqual([
-      'us-east-1 DescribeGlobalClustersCommand',
-      'us-west-2 DescribeDBClustersCommand',
-      'us-east-1 DescribeGlobalClustersCommand',
-      'us-east-1 DescribeDBClustersCommand',
-    ]);
-  });
+      expect((await deliver(fn)).statusCode).toBe(503);
+      writer = 'us-east-1';
+      expect((await deliver(fn)).statusCode).toBe(200);
+      expect(describes).toEqual([
+        'us-east-1 DescribeGlobalClustersCommand',
+        'us-west-2 DescribeDBClustersCommand',
+        'us-east-1 DescribeGlobalClustersCommand',
+        'us-east-1 DescribeDBClustersCommand',
+      ]);
+    },
+  );
 
-  test("the operator's check works as documented: openssl s_client -starttls postgres verifies the cluster endpoint name, and shows whether the global name is covered", () => {
-    const check = (name: string) =>
-      execFileSync(
-        'sh',
-        [
-          '-c',
-          `openssl s_client -starttls postgres -connect 127.0.0.1:${stack.postgres.port} -servername ${name} -verify_hostname ${name} -CAfile ${ca.caFile} </dev/null 2>&1; true`,
-        ],
-        { encoding: 'utf8', timeout: 10_000 },
-      );
-    const cluster = check(aurora.clusterEndpoints['us-east-1'].writer);
-    expect(cluster).toContain('Verify return code: 0 (ok)');
-    const global = check(aurora.globalEndpoint);
-    expect(global).toContain('Verify return code: 62 (hostname mismatch)');
-  });
+  test(
+    "the operator's check works as documented: openssl s_client -starttls postgres " +
+      'verifies the cluster endpoint name, and shows whether the global name is covered',
+    () => {
+      const check = (name: string) =>
+        execFileSync(
+          'sh',
+          [
+            '-c',
+            `openssl s_client -starttls postgres -connect 127.0.0.1:${stack.postgres.port} ` +
+              `-servername ${name} -verify_hostname ${name} -CAfile ${ca.caFile} </dev/null 2>&1; true`,
+          ],
+          { encoding: 'utf8', timeout: 10_000 },
+        );
+      const cluster = check(aurora.clusterEndpoints['us-east-1'].writer);
+      expect(cluster).toContain('Verify return code: 0 (ok)');
+      const global = check(aurora.globalEndpoint);
+      expect(global).toContain('Verify return code: 62 (hostname mismatch)');
+    },
+  );
 });

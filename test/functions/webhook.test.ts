@@ -96,62 +96,69 @@ describe('webhook on dynalite + embedded PostgreSQL 14, Secrets Manager on moto'
     expect((await engines.session(event.data.session_id))?.appliedEventIds).toEqual(new Set([event.id]));
   });
 
-  test('the same event delivered 50 times concurrently (5 execution environments): every answer 200, one row, one session update', async () => {
-    const event = samplePaymentEvent();
-    const body = JSON.stringify(event);
-    const environments = [webhook, ...Array.from({ length: 4 }, () => webhookOf())];
+  test(
+    'the same event delivered 50 times concurrently (5 execution ' + 'environments): every answer 200, one row, one session update',
+    async () => {
+      const event = samplePaymentEvent();
+      const body = JSON.stringify(event);
+      const environments = [webhook, ...Array.from({ length: 4 }, () => webhookOf())];
 
-    const responses = await Promise.all(
-      Array.from({ length: 50 }, (_, index) =>
-        environments[index % environments.length].handle(signedWebhookRequest(body, [CURRENT_SECRET]), invocation()),
-      ),
-    );
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, (_, index) =>
+          environments[index % environments.length].handle(signedWebhookRequest(body, [CURRENT_SECRET]), invocation()),
+        ),
+      );
 
-    expect(responses.map((response) => response.statusCode)).toEqual(Array(50).fill(200));
-    const duplicates = responses.map((response) => JSON.parse(response.body).duplicate);
-    expect(duplicates.filter((duplicate) => duplicate === false)).toHaveLength(1);
-    expect(duplicates.filter((duplicate) => duplicate === true)).toHaveLength(49);
-    expect(await engines.paymentEventRows(event.id)).toHaveLength(1);
-    const session = await engines.session(event.data.session_id);
-    expect(session?.appliedEventIds).toEqual(new Set([event.id]));
-    expect(session?.appliedEventCount).toBe(1);
-    expect((await engines.idempotencyRecord(event.id))?.status).toBe('COMPLETED');
-  });
+      expect(responses.map((response) => response.statusCode)).toEqual(Array(50).fill(200));
+      const duplicates = responses.map((response) => JSON.parse(response.body).duplicate);
+      expect(duplicates.filter((duplicate) => duplicate === false)).toHaveLength(1);
+      expect(duplicates.filter((duplicate) => duplicate === true)).toHaveLength(49);
+      expect(await engines.paymentEventRows(event.id)).toHaveLength(1);
+      const session = await engines.session(event.data.session_id);
+      expect(session?.appliedEventIds).toEqual(new Set([event.id]));
+      expect(session?.appliedEventCount).toBe(1);
+      expect((await engines.idempotencyRecord(event.id))?.status).toBe('COMPLETED');
+    },
+  );
 
-  test('a duplicate whose original does not finish within the wait answers a retryable 409; the retry then gets 200 duplicate', async () => {
-    const event = samplePaymentEvent();
-    const body = JSON.stringify(event);
-    // an open transaction holding the same event id blocks the original's INSERT on the UNIQUE index
-    const blocker = await engines.postgresClient();
-    await blocker.query('BEGIN');
-    await blocker.query(
-      `INSERT INTO payment_events (event_id, event_type, payment_id, session_id, amount_minor, currency, event_created_at, received_region)
+  test(
+    'a duplicate whose original does not finish within the wait ' + 'answers a retryable 409; the retry then gets 200 duplicate',
+    async () => {
+      const event = samplePaymentEvent();
+      const body = JSON.stringify(event);
+      // an open transaction holding the same event id blocks the original's INSERT on the UNIQUE index
+      const blocker = await engines.postgresClient();
+      await blocker.query('BEGIN');
+      await blocker.query(
+        `INSERT INTO payment_events (event_id, event_type, payment_id, ` +
+          `session_id, amount_minor, currency, event_created_at, received_region)
        VALUES ($1, 'payment.pending', 'pay_blocker', 'sess_blocker', 0, 'USD', now(), 'test')`,
-      [event.id],
-    );
-    try {
-      const original = deliver(body);
-      await waitFor(async () => (await engines.idempotencyRecord(event.id))?.status === 'INPROGRESS');
-      // late in its invocation (600 ms left beyond the reserve) the duplicate may wait only ~600 ms
-      const started = Date.now();
-      const duplicate = await webhook.handle(signedWebhookRequest(body, [CURRENT_SECRET]), invocation(IN_PROGRESS_WAIT.reserveMs + 600));
+        [event.id],
+      );
+      try {
+        const original = deliver(body);
+        await waitFor(async () => (await engines.idempotencyRecord(event.id))?.status === 'INPROGRESS');
+        // late in its invocation (600 ms left beyond the reserve) the duplicate may wait only ~600 ms
+        const started = Date.now();
+        const duplicate = await webhook.handle(signedWebhookRequest(body, [CURRENT_SECRET]), invocation(IN_PROGRESS_WAIT.reserveMs + 600));
 
-      expect(duplicate.statusCode).toBe(409);
-      expect(errorCode(duplicate)).toBe('event_in_progress');
-      expect(duplicate.headers?.['retry-after']).toBeDefined();
-      expect(Date.now() - started).toBeGreaterThanOrEqual(590);
-      expect(Date.now() - started).toBeLessThan(1500);
+        expect(duplicate.statusCode).toBe(409);
+        expect(errorCode(duplicate)).toBe('event_in_progress');
+        expect(duplicate.headers?.['retry-after']).toBeDefined();
+        expect(Date.now() - started).toBeGreaterThanOrEqual(590);
+        expect(Date.now() - started).toBeLessThan(1500);
 
-      await blocker.query('ROLLBACK');
-      expect((await original).statusCode).toBe(200);
-    } finally {
-      await blocker.end();
-    }
-    const retried = await deliver(body);
-    expect(retried.statusCode).toBe(200);
-    expect(JSON.parse(retried.body).duplicate).toBe(true);
-    expect(await engines.paymentEventRows(event.id)).toHaveLength(1);
-  });
+        await blocker.query('ROLLBACK');
+        expect((await original).statusCode).toBe(200);
+      } finally {
+        await blocker.end();
+      }
+      const retried = await deliver(body);
+      expect(retried.statusCode).toBe(200);
+      expect(JSON.parse(retried.body).duplicate).toBe(true);
+      expect(await engines.paymentEventRows(event.id)).toHaveLength(1);
+    },
+  );
 
   test('the same event id with different content is refused with 422, not acknowledged', async () => {
     const event = samplePaymentEvent();
@@ -240,22 +247,25 @@ describe('webhook on dynalite + embedded PostgreSQL 14, Secrets Manager on moto'
       expect(await engines.paymentEventRows(event.id)).toHaveLength(0);
     });
 
-    test('a value the database refuses (SQLSTATE class 22/23) answers 422 event_unprocessable, not 503; the next valid event is applied', async () => {
-      const db = await engines.postgresClient();
-      try {
-        // a stricter rule in the database than in the webhook's validation (e.g. added by a later migration)
-        await db.query('ALTER TABLE payment_events ADD CONSTRAINT test_amount_limit CHECK (amount_minor < 1000000000)');
-        const event = samplePaymentEvent({ data: { amount: 2_000_000_000 } });
-        const responses = [await deliver(JSON.stringify(event)), await deliver(JSON.stringify(event))];
-        expect(responses.map((response) => response.statusCode)).toEqual([422, 422]);
-        expect(errorCode(responses[0])).toBe('event_unprocessable');
-        expect(await engines.idempotencyRecord(event.id)).toBeUndefined();
-      } finally {
-        await db.query('ALTER TABLE payment_events DROP CONSTRAINT IF EXISTS test_amount_limit');
-        await db.end();
-      }
-      expect((await deliver(JSON.stringify(samplePaymentEvent()))).statusCode).toBe(200);
-    });
+    test(
+      'a value the database refuses (SQLSTATE class 22/23) answers 422 ' + 'event_unprocessable, not 503; the next valid event is applied',
+      async () => {
+        const db = await engines.postgresClient();
+        try {
+          // a stricter rule in the database than in the webhook's validation (e.g. added by a later migration)
+          await db.query('ALTER TABLE payment_events ADD CONSTRAINT test_amount_limit CHECK (amount_minor < 1000000000)');
+          const event = samplePaymentEvent({ data: { amount: 2_000_000_000 } });
+          const responses = [await deliver(JSON.stringify(event)), await deliver(JSON.stringify(event))];
+          expect(responses.map((response) => response.statusCode)).toEqual([422, 422]);
+          expect(errorCode(responses[0])).toBe('event_unprocessable');
+          expect(await engines.idempotencyRecord(event.id)).toBeUndefined();
+        } finally {
+          await db.query('ALTER TABLE payment_events DROP CONSTRAINT IF EXISTS test_amount_limit');
+          await db.end();
+        }
+        expect((await deliver(JSON.stringify(samplePaymentEvent()))).statusCode).toBe(200);
+      },
+    );
 
     test('a created time that is not an integer answers 400', async () => {
       expect((await deliver(JSON.stringify({ ...samplePaymentEvent(), created: 1.5e9 + 0.5 }))).statusCode).toBe(400);
@@ -263,19 +273,23 @@ describe('webhook on dynalite + embedded PostgreSQL 14, Secrets Manager on moto'
   });
 
   describe('the database agrees with idempotency (point 8)', () => {
-    test('same id, different content, when the idempotency record is gone (expired, or removed by reconcile): 422, the stored row is kept', async () => {
-      const event = samplePaymentEvent({ data: { amount: 500 } });
-      expect((await deliver(JSON.stringify(event))).statusCode).toBe(200);
-      await engines.deleteIdempotencyRecord(event.id);
+    test(
+      'same id, different content, when the idempotency record is gone ' +
+        '(expired, or removed by reconcile): 422, the stored row is kept',
+      async () => {
+        const event = samplePaymentEvent({ data: { amount: 500 } });
+        expect((await deliver(JSON.stringify(event))).statusCode).toBe(200);
+        await engines.deleteIdempotencyRecord(event.id);
 
-      const changed = { ...event, data: { ...event.data, amount: 9999 } };
-      const response = await deliver(JSON.stringify(changed));
+        const changed = { ...event, data: { ...event.data, amount: 9999 } };
+        const response = await deliver(JSON.stringify(changed));
 
-      expect(response.statusCode).toBe(422);
-      expect(errorCode(response)).toBe('event_id_conflict');
-      expect((await engines.paymentEventRows(event.id)).map((row) => row.amount_minor)).toEqual(['500']);
-      expect(await engines.idempotencyRecord(event.id)).toBeUndefined();
-    });
+        expect(response.statusCode).toBe(422);
+        expect(errorCode(response)).toBe('event_id_conflict');
+        expect((await engines.paymentEventRows(event.id)).map((row) => row.amount_minor)).toEqual(['500']);
+        expect(await engines.idempotencyRecord(event.id)).toBeUndefined();
+      },
+    );
 
     test('same id, same content, record gone: 200 duplicate:true (the row is the proof), session unchanged', async () => {
       const event = samplePaymentEvent();
@@ -455,7 +469,9 @@ describe('webhook on dynalite + embedded PostgreSQL 14, Secrets Manager on moto'
 
     await webhook.handle(request, invocation());
 
-    const line = output.lines().find((entry) => entry.requestId === request.requestContext.requestId);
+    const lines = output.lines().filter((entry) => entry.requestId === request.requestContext.requestId);
+    expect(lines).toHaveLength(1);
+    const [line] = lines;
     expect(line).toMatchObject({
       level: 'INFO',
       region: 'us-east-1',

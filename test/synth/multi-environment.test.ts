@@ -37,7 +37,12 @@ test('every claim of both environments renders, and the claims and what they com
     ).sort(),
   );
   const staging = both.rendered.filter((r) => r.file.startsWith('dist/staging/')).flatMap((r) => r.resources);
-  expect(staging.length).toBeGreaterThan(100);
+  const dev = both.rendered.filter((r) => r.file.startsWith('dist/dev/')).flatMap((r) => r.resources);
+  // staging has dev's shape, so it composes exactly what dev does: 50 global + 98 use1 + 92 usw2.
+  expect([staging.length, dev.length]).toEqual([50 + 98 + 92, 50 + 98 + 92]);
+  expect(staging.map((r) => `${r.kind} ${r.metadata.name.replace(/staging/g, 'ENV')}`).sort()).toEqual(
+    dev.map((r) => `${r.kind} ${r.metadata.name.replace(/dev/g, 'ENV')}`).sort(),
+  );
   for (const resource of staging)
     expect(resource.metadata.name).toMatch(/-(use1|usw2)-staging$|^examplepay-artifacts-(use1|usw2)-staging$/);
 });

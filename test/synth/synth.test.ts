@@ -123,7 +123,8 @@ describe('atomic replace of the output directory', () => {
       script,
       `import { runSynth } from ${JSON.stringify(path.join(REPO, 'synth/cli'))};\n` +
         `import { devWith } from ${JSON.stringify(path.join(REPO, 'test/support/env-fixture'))};\n` +
-        `runSynth([devWith({ 'healthCheck.failureThreshold': 0 })], ${JSON.stringify(path.join(dir, 'dist'))}, undefined).then((code) => { process.exitCode = code; });\n`,
+        `runSynth([devWith({ 'healthCheck.failureThreshold': 0 })], ${JSON.stringify(path.join(dir, 'dist'))}, ` +
+        `undefined).then((code) => { process.exitCode = code; });\n`,
     );
     const result = spawnSync(path.join(REPO, 'node_modules/.bin/tsx'), [script], { encoding: 'utf8' });
     expect(result.status).toBe(1);

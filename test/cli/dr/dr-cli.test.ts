@@ -170,43 +170,47 @@ async function harness(
 }
 
 describe('dr status (mock RDS control plane; CloudWatch on moto; DR state on dynalite)', () => {
-  test("shows both clusters' roles from DescribeGlobalClusters, the lag from CloudWatch in us-west-2, /health of both regional hostnames, and the active region + epoch", async () => {
-    const h = await harness({
-      lagMs: 120,
-      health: {
-        'us-east-1': { ok: false, ready: false, status: 503, failure: 'status', detail: 'failing database', latencyMs: 80, attempts: 1 },
-      },
-    });
-    await writeHeartbeat(documents, h.table, {
-      region: 'us-east-1',
-      beatAt: new Date(Date.now() - 20_000).toISOString(),
-      ready: false,
-      activeRegion: 'us-east-1',
-      epoch: 1,
-    });
+  test(
+    "shows both clusters' roles from DescribeGlobalClusters, the lag from CloudWatch " +
+      'in us-west-2, /health of both regional hostnames, and the active region + epoch',
+    async () => {
+      const h = await harness({
+        lagMs: 120,
+        health: {
+          'us-east-1': { ok: false, ready: false, status: 503, failure: 'status', detail: 'failing database', latencyMs: 80, attempts: 1 },
+        },
+      });
+      await writeHeartbeat(documents, h.table, {
+        region: 'us-east-1',
+        beatAt: new Date(Date.now() - 20_000).toISOString(),
+        ready: false,
+        activeRegion: 'us-east-1',
+        epoch: 1,
+      });
 
-    const code = await h.run('status', '--env', 'dev');
+      const code = await h.run('status', '--env', 'dev');
 
-    expect(code).toBe(0);
-    const output = h.output();
-    expect(output).toContain('Database (aurora-global-use1-dev, read in us-west-2): available');
-    expect(output).toContain('us-east-1  aurora-use1-dev  WRITER  engine 14.15  available  connected');
-    expect(output).toMatch(
-      /us-west-2 {2}aurora-usw2-dev {2}reader {2}engine 14\.15 {2}available {2}connected {2}replication lag 120 ms at \d{4}-\d\d-\d\dT/,
-    );
-    expect(output).toContain('us-east-1  UNHEALTHY  HTTP 503 (failing database)  https://api-use1-dev.dev.payments.example.com/health');
-    expect(output).toContain('us-west-2  healthy  HTTP 200 in 42 ms  https://api-usw2-dev.dev.payments.example.com/health');
-    expect(output).toContain('us-east-1 at epoch 1, since 2025-05-01T00:00:00.000Z by jest: initial');
-    expect(output).toContain('us-east-1  fresh (20 s ago, not ready)');
-    expect(output).toContain('us-west-2  none (its controller has not run)');
-    expect(h.probes.sort()).toEqual([
-      'https://api-use1-dev.dev.payments.example.com/health',
-      'https://api-usw2-dev.dev.payments.example.com/health',
-    ]);
-    expect(h.cloudwatchRegions).toEqual(['us-west-2']);
-    expect(h.aurora.calls[0]).toMatchObject({ region: 'us-west-2', command: 'DescribeGlobalClustersCommand' });
-    expect(h.mutations()).toEqual([]);
-  });
+      expect(code).toBe(0);
+      const output = h.output();
+      expect(output).toContain('Database (aurora-global-use1-dev, read in us-west-2): available');
+      expect(output).toContain('us-east-1  aurora-use1-dev  WRITER  engine 14.15  available  connected');
+      expect(output).toMatch(
+        /us-west-2 {2}aurora-usw2-dev {2}reader {2}engine 14\.15 {2}available {2}connected {2}replication lag 120 ms at \d{4}-\d\d-\d\dT/,
+      );
+      expect(output).toContain('us-east-1  UNHEALTHY  HTTP 503 (failing database)  https://api-use1-dev.dev.payments.example.com/health');
+      expect(output).toContain('us-west-2  healthy  HTTP 200 in 42 ms  https://api-usw2-dev.dev.payments.example.com/health');
+      expect(output).toContain('us-east-1 at epoch 1, since 2025-05-01T00:00:00.000Z by jest: initial');
+      expect(output).toContain('us-east-1  fresh (20 s ago, not ready)');
+      expect(output).toContain('us-west-2  none (its controller has not run)');
+      expect(h.probes.sort()).toEqual([
+        'https://api-use1-dev.dev.payments.example.com/health',
+        'https://api-usw2-dev.dev.payments.example.com/health',
+      ]);
+      expect(h.cloudwatchRegions).toEqual(['us-west-2']);
+      expect(h.aurora.calls[0]).toMatchObject({ region: 'us-west-2', command: 'DescribeGlobalClustersCommand' });
+      expect(h.mutations()).toEqual([]);
+    },
+  );
 
   test('with us-east-1 unreachable it still reports, from us-west-2', async () => {
     const h = await harness({ lagMs: 120 });
@@ -288,7 +292,8 @@ describe('dr switchover (mock RDS control plane; CloudWatch on moto; DR state on
     // fence first, then the database
     expect(output).toContain('1. record the active region us-west-2 at epoch 2 in dr-state-use1-cli');
     expect(output).toContain(
-      '(us-west-2 replica), only if it still holds epoch 1; currently us-east-1 at epoch 1, since 2025-05-01T00:00:00.000Z by jest: initial',
+      '(us-west-2 replica), only if it still holds epoch 1; currently ' +
+        'us-east-1 at epoch 1, since 2025-05-01T00:00:00.000Z by jest: initial',
     );
     expect(output).toContain(
       `2. rds:SwitchoverGlobalCluster in us-west-2: GlobalClusterIdentifier=aurora-global-use1-dev TargetDbClusterIdentifier=${USW2_ARN}`,
@@ -413,18 +418,22 @@ describe('dr switchover (mock RDS control plane; CloudWatch on moto; DR state on
     expect(h.output()).toContain('nothing to do: aurora-usw2-dev is already the writer and us-west-2 the recorded active region (epoch 2)');
   });
 
-  test('with the record already naming the target but the writer elsewhere (a move whose database step failed), it only moves the database', async () => {
-    const h = await harness({ lagMs: 120 });
-    await h.record('us-west-2', 2);
+  test(
+    'with the record already naming the target but the writer elsewhere ' +
+      '(a move whose database step failed), it only moves the database',
+    async () => {
+      const h = await harness({ lagMs: 120 });
+      await h.record('us-west-2', 2);
 
-    expect(await h.run('switchover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(0);
+      expect(await h.run('switchover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(0);
 
-    expect(h.output()).toContain(
-      'us-west-2 is already the recorded active region (epoch 2), but the writer is still elsewhere: only the database is moved.',
-    );
-    expect(h.mutations()).toHaveLength(1);
-    expect(await h.active()).toMatchObject({ activeRegion: 'us-west-2', epoch: 2, reason: 'earlier' });
-  });
+      expect(h.output()).toContain(
+        'us-west-2 is already the recorded active region (epoch 2), but the writer is still elsewhere: only the database is moved.',
+      );
+      expect(h.mutations()).toHaveLength(1);
+      expect(await h.active()).toMatchObject({ activeRegion: 'us-west-2', epoch: 2, reason: 'earlier' });
+    },
+  );
 
   test('refuses without a fence record, pointing at dr init', async () => {
     const h = await harness({ lagMs: 120, fence: 'missing' });
@@ -436,32 +445,36 @@ describe('dr switchover (mock RDS control plane; CloudWatch on moto; DR state on
 });
 
 describe('dr failover (mock RDS control plane; CloudWatch on moto; DR state on dynalite)', () => {
-  test('--allow-data-loss with us-east-1 unreachable: touches only us-west-2, calls FailoverGlobalCluster(AllowDataLoss) with the usw2 ARN, records epoch + 1', async () => {
-    const h = await harness();
-    h.aurora.unreachable.add('us-east-1');
+  test(
+    '--allow-data-loss with us-east-1 unreachable: touches only us-west-2, calls ' +
+      'FailoverGlobalCluster(AllowDataLoss) with the usw2 ARN, records epoch + 1',
+    async () => {
+      const h = await harness();
+      h.aurora.unreachable.add('us-east-1');
 
-    const code = await h.run('failover', '--env', 'dev', '--to', 'us-west-2', '--allow-data-loss', '--yes');
+      const code = await h.run('failover', '--env', 'dev', '--to', 'us-west-2', '--allow-data-loss', '--yes');
 
-    expect(code).toBe(0);
-    expect(h.output()).toContain('ALLOWING DATA LOSS');
-    expect(h.output()).toContain('replication lag of aurora-usw2-dev: unknown, no datapoint in the last 3 minutes');
-    expect(h.mutations()).toEqual([
-      {
-        region: 'us-west-2',
-        command: 'FailoverGlobalClusterCommand',
-        input: { GlobalClusterIdentifier: 'aurora-global-use1-dev', TargetDbClusterIdentifier: USW2_ARN, AllowDataLoss: true },
-      },
-    ]);
-    expect(h.aurora.calls.every((call) => call.region === 'us-west-2')).toBe(true);
-    expect(h.cloudwatchRegions.every((region) => region === 'us-west-2')).toBe(true);
-    expect(new Set(h.dynamodbRegions)).toEqual(new Set(['us-west-2']));
-    expect(await h.active()).toMatchObject({
-      activeRegion: 'us-west-2',
-      epoch: 2,
-      reason: 'failover-allow-data-loss to us-west-2 allowing data loss',
-      decidedBy: OPERATOR,
-    });
-  });
+      expect(code).toBe(0);
+      expect(h.output()).toContain('ALLOWING DATA LOSS');
+      expect(h.output()).toContain('replication lag of aurora-usw2-dev: unknown, no datapoint in the last 3 minutes');
+      expect(h.mutations()).toEqual([
+        {
+          region: 'us-west-2',
+          command: 'FailoverGlobalClusterCommand',
+          input: { GlobalClusterIdentifier: 'aurora-global-use1-dev', TargetDbClusterIdentifier: USW2_ARN, AllowDataLoss: true },
+        },
+      ]);
+      expect(h.aurora.calls.every((call) => call.region === 'us-west-2')).toBe(true);
+      expect(h.cloudwatchRegions.every((region) => region === 'us-west-2')).toBe(true);
+      expect(new Set(h.dynamodbRegions)).toEqual(new Set(['us-west-2']));
+      expect(await h.active()).toMatchObject({
+        activeRegion: 'us-west-2',
+        epoch: 2,
+        reason: 'failover-allow-data-loss to us-west-2 allowing data loss',
+        decidedBy: OPERATOR,
+      });
+    },
+  );
 
   test('--allow-data-loss refuses a target that is resynchronizing (pending-resync), even with --yes, and changes nothing', async () => {
     const h = await harness();
@@ -475,20 +488,23 @@ describe('dr failover (mock RDS control plane; CloudWatch on moto; DR state on d
     await h.expectNothingChanged();
   });
 
-  test('without --allow-data-loss it uses the no-data-loss variant (FailoverGlobalCluster Switchover=true) after the switchover checks', async () => {
-    const h = await harness({ lagMs: 300 });
+  test(
+    'without --allow-data-loss it uses the no-data-loss variant ' + '(FailoverGlobalCluster Switchover=true) after the switchover checks',
+    async () => {
+      const h = await harness({ lagMs: 300 });
 
-    expect(await h.run('failover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(0);
+      expect(await h.run('failover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(0);
 
-    expect(h.mutations()).toEqual([
-      {
-        region: 'us-west-2',
-        command: 'FailoverGlobalClusterCommand',
-        input: { GlobalClusterIdentifier: 'aurora-global-use1-dev', TargetDbClusterIdentifier: USW2_ARN, Switchover: true },
-      },
-    ]);
-    expect(h.output()).toContain('engine versions match');
-  });
+      expect(h.mutations()).toEqual([
+        {
+          region: 'us-west-2',
+          command: 'FailoverGlobalClusterCommand',
+          input: { GlobalClusterIdentifier: 'aurora-global-use1-dev', TargetDbClusterIdentifier: USW2_ARN, Switchover: true },
+        },
+      ]);
+      expect(h.output()).toContain('engine versions match');
+    },
+  );
 
   test('without --allow-data-loss and us-east-1 unreachable it refuses and points at --allow-data-loss', async () => {
     const h = await harness({ lagMs: 300 });
@@ -507,32 +523,37 @@ describe('dr failover (mock RDS control plane; CloudWatch on moto; DR state on d
     expect(await h.run('failover', '--env', 'dev', '--to', 'us-west-2', '--allow-data-loss', '--dry-run')).toBe(0);
 
     expect(h.output()).toContain(
-      `2. rds:FailoverGlobalCluster in us-west-2: GlobalClusterIdentifier=aurora-global-use1-dev TargetDbClusterIdentifier=${USW2_ARN} AllowDataLoss=true`,
+      `2. rds:FailoverGlobalCluster in us-west-2: GlobalClusterIdentifier=aurora-global-use1-dev ` +
+        `TargetDbClusterIdentifier=${USW2_ARN} AllowDataLoss=true`,
     );
     await h.expectNothingChanged();
   });
 });
 
 describe('dr: AWS errors in plain words (mock RDS control plane)', () => {
-  test('a busy global cluster (InvalidGlobalClusterStateFault) after the fence moved: says the database did not move and how to finish; the re-run only moves it', async () => {
-    const h = await harness({ lagMs: 120 });
-    h.aurora.failNext.set(
-      'SwitchoverGlobalClusterCommand',
-      awsError('InvalidGlobalClusterStateFault', 'Global cluster is in modifying state.'),
-    );
+  test(
+    'a busy global cluster (InvalidGlobalClusterStateFault) after the fence moved: ' +
+      'says the database did not move and how to finish; the re-run only moves it',
+    async () => {
+      const h = await harness({ lagMs: 120 });
+      h.aurora.failNext.set(
+        'SwitchoverGlobalClusterCommand',
+        awsError('InvalidGlobalClusterStateFault', 'Global cluster is in modifying state.'),
+      );
 
-    expect(await h.run('switchover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(1);
+      expect(await h.run('switchover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(1);
 
-    expect(h.output()).toContain(
-      'error: the global cluster is busy (another switchover/failover?); run status and retry when it is available',
-    );
-    expect(h.output()).toContain('the database was NOT moved, but us-west-2 is the recorded active region');
-    expect(await h.active()).toMatchObject({ activeRegion: 'us-west-2', epoch: 2 });
+      expect(h.output()).toContain(
+        'error: the global cluster is busy (another switchover/failover?); run status and retry when it is available',
+      );
+      expect(h.output()).toContain('the database was NOT moved, but us-west-2 is the recorded active region');
+      expect(await h.active()).toMatchObject({ activeRegion: 'us-west-2', epoch: 2 });
 
-    expect(await h.run('switchover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(0);
-    expect(h.aurora.writer()?.region).toBe('us-west-2');
-    expect((await h.active()).epoch).toBe(2);
-  });
+      expect(await h.run('switchover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(0);
+      expect(h.aurora.writer()?.region).toBe('us-west-2');
+      expect((await h.active()).epoch).toBe(2);
+    },
+  );
 
   test('access denied names the permission, the resource and the region', async () => {
     const h = await harness();
@@ -709,184 +730,203 @@ describe('dr: arguments and names', () => {
 });
 
 describe('dr init (DR state on dynalite)', () => {
-  test('a new environment: the plan, then us-east-1 recorded active at epoch 1 only where there is no record; a second run has nothing to do', async () => {
-    const h = await harness({ fence: 'missing' });
+  test(
+    'a new environment: the plan, then us-east-1 recorded active at epoch ' +
+      '1 only where there is no record; a second run has nothing to do',
+    async () => {
+      const h = await harness({ fence: 'missing' });
 
-    expect(await h.run('init', '--env', 'dev', '--dry-run')).toBe(0);
-    expect(h.output()).toContain('no epoch was seen before: a new environment');
-    expect(h.output()).toContain('1. record us-east-1 active at epoch 1, only if there is still no record');
-    expect(await readActiveRegionRecord(documents, h.table)).toBeUndefined();
+      expect(await h.run('init', '--env', 'dev', '--dry-run')).toBe(0);
+      expect(h.output()).toContain('no epoch was seen before: a new environment');
+      expect(h.output()).toContain('1. record us-east-1 active at epoch 1, only if there is still no record');
+      expect(await readActiveRegionRecord(documents, h.table)).toBeUndefined();
 
-    expect(await h.run('init', '--env', 'dev', '--yes')).toBe(0);
-    expect(await h.active()).toMatchObject({
-      activeRegion: 'us-east-1',
-      epoch: 1,
-      decidedBy: OPERATOR,
-      reason: 'initial record (dr init)',
-    });
-
-    expect(await h.run('init', '--env', 'dev', '--yes')).toBe(0);
-    expect(h.output()).toContain('nothing to do: the record exists: us-east-1 at epoch 1');
-  });
-
-  test('after the record was lost: it starts above the highest epoch the heartbeats saw, so readers that saw it do not refuse it', async () => {
-    const h = await harness({ fence: 'missing' });
-    await writeHeartbeat(documents, h.table, {
-      region: 'us-west-2',
-      beatAt: new Date().toISOString(),
-      ready: true,
-      activeRegion: 'us-west-2',
-      epoch: 5,
-    });
-    await writeHeartbeat(documents, h.table, {
-      region: 'us-east-1',
-      beatAt: new Date().toISOString(),
-      ready: true,
-      activeRegion: 'us-west-2',
-      epoch: 4,
-    });
-
-    expect(await h.run('init', '--env', 'dev', '--region', 'us-west-2', '--yes')).toBe(0);
-
-    expect(h.output()).toContain('epochs up to 5 were seen before');
-    expect(await h.active()).toMatchObject({ activeRegion: 'us-west-2', epoch: 6 });
-  });
-});
-
-describe('dr reconcile after a failover with data loss (dynalite + embedded PostgreSQL 14, idempotency records written by the real webhook; Secrets Manager on moto)', () => {
-  // loaded lazily: this block needs the whole local stack
-  let stack: import('../../../functions/local/stack').LocalStack;
-  let webhook: import('../../../functions/shared/lambda').HttpFunction;
-  let secrets: { destroy(): void };
-  let client: import('pg').Client;
-
-  beforeAll(async () => {
-    const [{ startLocalStack }, { createWebhook }, { stackConfig }, { motoSecrets }, { Client }] = await Promise.all([
-      import('../../../functions/local/stack'),
-      import('../../../functions/webhook/create-webhook'),
-      import('../../support/functions/engines'),
-      import('../../support/functions/moto-fixtures'),
-      import('pg'),
-    ]);
-    stack = await startLocalStack();
-    await moto.reset();
-    const secretsManager = await motoSecrets(moto, stack.secrets);
-    secrets = secretsManager;
-    webhook = createWebhook({ ...stackConfig(stack), logLevel: 'SILENT' }, { secretsManager });
-    client = new Client({
-      host: stack.postgres.host,
-      port: stack.postgres.port,
-      user: stack.postgres.user,
-      password: stack.postgres.password,
-      database: stack.env.DB_NAME,
-    });
-    await client.connect();
-  });
-
-  afterAll(async () => {
-    await client?.end();
-    await webhook?.close();
-    secrets?.destroy();
-    await stack?.stop();
-  });
-
-  test('finds the records whose payment_events row was lost, --dry-run lists them, --yes removes them, and the redeliveries are applied again, once', async () => {
-    const { samplePaymentEvent } = await import('../../../functions/local/sample-event');
-    const { signedWebhookRequest, invocation } = await import('../../support/functions/requests');
-    const deliver = (event: ReturnType<typeof samplePaymentEvent>) =>
-      webhook.handle(signedWebhookRequest(JSON.stringify(event), stack.signingSecrets), invocation());
-    const since = new Date(Date.now() - 60_000);
-    const events = Array.from({ length: 12 }, () => samplePaymentEvent());
-    for (const event of events) expect((await deliver(event)).statusCode).toBe(200);
-    // the lag window: the last 4 rows did not reach the promoted writer
-    const lost = events.slice(-4);
-    await client.query('DELETE FROM payment_events WHERE event_id = ANY($1::text[])', [lost.map((event) => event.id)]);
-
-    const lines: string[] = [];
-    const dynamodb = localDynamoDb(stack.dynamodb.endpoint);
-    const aws: DrAws = {
-      rds: () => FakeAuroraGlobal.standard().rds('us-east-1'),
-      cloudwatch: () => ({ send: async () => ({ $metadata: {} }) }),
-      dynamodb: () => dynamodb,
-    };
-    const reconcile = (...flags: string[]) =>
-      runCli(['reconcile', '--env', 'dev', '--since', since.toISOString(), ...flags], {
-        aws,
-        io: { print: (line = '') => lines.push(line), ask: async () => '' },
-        operator: OPERATOR,
-        names: (env) => ({ ...drNames(env), drStateTable: stack.env.DR_STATE_TABLE, idempotencyTable: stack.env.IDEMPOTENCY_TABLE }),
-        database: async () => {
-          const { Client } = await import('pg');
-          const connection = new Client({
-            host: stack.postgres.host,
-            port: stack.postgres.port,
-            user: stack.postgres.user,
-            password: stack.postgres.password,
-            database: stack.env.DB_NAME,
-          });
-          await connection.connect();
-          return connection as never;
-        },
+      expect(await h.run('init', '--env', 'dev', '--yes')).toBe(0);
+      expect(await h.active()).toMatchObject({
+        activeRegion: 'us-east-1',
+        epoch: 1,
+        decidedBy: OPERATOR,
+        reason: 'initial record (dr init)',
       });
-    try {
-      expect(await reconcile('--dry-run')).toBe(0);
-      const dry = lines.join('\n');
-      expect(dry).toContain('12 completed idempotency records in the window; 8 have their payment_events row');
-      expect(dry).toContain('4 records have NO row (lost with the replication lag window):');
-      for (const event of lost) expect(dry).toContain(event.id);
-      expect(dry).toContain('dry run: nothing was changed');
-      // a redelivery now would be answered from the record and never stored: that is what reconcile repairs
-      expect(JSON.parse((await deliver(lost[0])).body)).toMatchObject({ duplicate: true });
-      expect((await client.query('SELECT 1 FROM payment_events WHERE event_id = $1', [lost[0].id])).rowCount).toBe(0);
 
-      lines.length = 0;
-      expect(await reconcile('--yes')).toBe(0);
-      expect(lines.join('\n')).toContain('removed 4 records.');
+      expect(await h.run('init', '--env', 'dev', '--yes')).toBe(0);
+      expect(h.output()).toContain('nothing to do: the record exists: us-east-1 at epoch 1');
+    },
+  );
 
-      for (const event of lost) expect(JSON.parse((await deliver(event)).body)).toMatchObject({ received: true, duplicate: false });
-      expect(JSON.parse((await deliver(events[0])).body)).toMatchObject({ duplicate: true });
-      const rows = await client.query<{ event_id: string; n: number }>(
-        'SELECT event_id, count(*)::int AS n FROM payment_events WHERE event_id = ANY($1::text[]) GROUP BY event_id',
-        [events.map((event) => event.id)],
-      );
-      expect(rows.rows.filter((row) => row.n === 1)).toHaveLength(12);
+  test(
+    'after the record was lost: it starts above the highest epoch ' + 'the heartbeats saw, so readers that saw it do not refuse it',
+    async () => {
+      const h = await harness({ fence: 'missing' });
+      await writeHeartbeat(documents, h.table, {
+        region: 'us-west-2',
+        beatAt: new Date().toISOString(),
+        ready: true,
+        activeRegion: 'us-west-2',
+        epoch: 5,
+      });
+      await writeHeartbeat(documents, h.table, {
+        region: 'us-east-1',
+        beatAt: new Date().toISOString(),
+        ready: true,
+        activeRegion: 'us-west-2',
+        epoch: 4,
+      });
 
-      lines.length = 0;
-      expect(await reconcile('--yes')).toBe(0);
-      expect(lines.join('\n')).toContain('nothing to do: every acknowledged event of the window is in payment_events');
-    } finally {
-      dynamodb.destroy();
-    }
-  });
+      expect(await h.run('init', '--env', 'dev', '--region', 'us-west-2', '--yes')).toBe(0);
+
+      expect(h.output()).toContain('epochs up to 5 were seen before');
+      expect(await h.active()).toMatchObject({ activeRegion: 'us-west-2', epoch: 6 });
+    },
+  );
 });
+
+describe(
+  'dr reconcile after a failover with data loss (dynalite + embedded PostgreSQL ' +
+    '14, idempotency records written by the real webhook; Secrets Manager on moto)',
+  () => {
+    // loaded lazily: this block needs the whole local stack
+    let stack: import('../../../functions/local/stack').LocalStack;
+    let webhook: import('../../../functions/shared/lambda').HttpFunction;
+    let secrets: { destroy(): void };
+    let client: import('pg').Client;
+
+    beforeAll(async () => {
+      const [{ startLocalStack }, { createWebhook }, { stackConfig }, { motoSecrets }, { Client }] = await Promise.all([
+        import('../../../functions/local/stack'),
+        import('../../../functions/webhook/create-webhook'),
+        import('../../support/functions/engines'),
+        import('../../support/functions/moto-fixtures'),
+        import('pg'),
+      ]);
+      stack = await startLocalStack();
+      await moto.reset();
+      const secretsManager = await motoSecrets(moto, stack.secrets);
+      secrets = secretsManager;
+      webhook = createWebhook({ ...stackConfig(stack), logLevel: 'SILENT' }, { secretsManager });
+      client = new Client({
+        host: stack.postgres.host,
+        port: stack.postgres.port,
+        user: stack.postgres.user,
+        password: stack.postgres.password,
+        database: stack.env.DB_NAME,
+      });
+      await client.connect();
+    });
+
+    afterAll(async () => {
+      await client?.end();
+      await webhook?.close();
+      secrets?.destroy();
+      await stack?.stop();
+    });
+
+    test(
+      'finds the records whose payment_events row was lost, --dry-run lists ' +
+        'them, --yes removes them, and the redeliveries are applied again, once',
+      async () => {
+        const { samplePaymentEvent } = await import('../../../functions/local/sample-event');
+        const { signedWebhookRequest, invocation } = await import('../../support/functions/requests');
+        const deliver = (event: ReturnType<typeof samplePaymentEvent>) =>
+          webhook.handle(signedWebhookRequest(JSON.stringify(event), stack.signingSecrets), invocation());
+        const since = new Date(Date.now() - 60_000);
+        const events = Array.from({ length: 12 }, () => samplePaymentEvent());
+        for (const event of events) expect((await deliver(event)).statusCode).toBe(200);
+        // the lag window: the last 4 rows did not reach the promoted writer
+        const lost = events.slice(-4);
+        await client.query('DELETE FROM payment_events WHERE event_id = ANY($1::text[])', [lost.map((event) => event.id)]);
+
+        const lines: string[] = [];
+        const dynamodb = localDynamoDb(stack.dynamodb.endpoint);
+        const aws: DrAws = {
+          rds: () => FakeAuroraGlobal.standard().rds('us-east-1'),
+          cloudwatch: () => ({ send: async () => ({ $metadata: {} }) }),
+          dynamodb: () => dynamodb,
+        };
+        const reconcile = (...flags: string[]) =>
+          runCli(['reconcile', '--env', 'dev', '--since', since.toISOString(), ...flags], {
+            aws,
+            io: { print: (line = '') => lines.push(line), ask: async () => '' },
+            operator: OPERATOR,
+            names: (env) => ({ ...drNames(env), drStateTable: stack.env.DR_STATE_TABLE, idempotencyTable: stack.env.IDEMPOTENCY_TABLE }),
+            database: async () => {
+              const { Client } = await import('pg');
+              const connection = new Client({
+                host: stack.postgres.host,
+                port: stack.postgres.port,
+                user: stack.postgres.user,
+                password: stack.postgres.password,
+                database: stack.env.DB_NAME,
+              });
+              await connection.connect();
+              return connection as never;
+            },
+          });
+        try {
+          expect(await reconcile('--dry-run')).toBe(0);
+          const dry = lines.join('\n');
+          expect(dry).toContain('12 completed idempotency records in the window; 8 have their payment_events row');
+          expect(dry).toContain('4 records have NO row (lost with the replication lag window):');
+          for (const event of lost) expect(dry).toContain(event.id);
+          expect(dry).toContain('dry run: nothing was changed');
+          // a redelivery now would be answered from the record and never stored: that is what reconcile repairs
+          expect(JSON.parse((await deliver(lost[0])).body)).toMatchObject({ duplicate: true });
+          expect((await client.query('SELECT 1 FROM payment_events WHERE event_id = $1', [lost[0].id])).rowCount).toBe(0);
+
+          lines.length = 0;
+          expect(await reconcile('--yes')).toBe(0);
+          expect(lines.join('\n')).toContain('removed 4 records.');
+
+          for (const event of lost) expect(JSON.parse((await deliver(event)).body)).toMatchObject({ received: true, duplicate: false });
+          expect(JSON.parse((await deliver(events[0])).body)).toMatchObject({ duplicate: true });
+          const rows = await client.query<{ event_id: string; n: number }>(
+            'SELECT event_id, count(*)::int AS n FROM payment_events WHERE event_id = ANY($1::text[]) GROUP BY event_id',
+            [events.map((event) => event.id)],
+          );
+          expect(rows.rows.filter((row) => row.n === 1)).toHaveLength(12);
+
+          lines.length = 0;
+          expect(await reconcile('--yes')).toBe(0);
+          expect(lines.join('\n')).toContain('nothing to do: every acknowledged event of the window is in payment_events');
+        } finally {
+          dynamodb.destroy();
+        }
+      },
+    );
+  },
+);
 
 describe('dr: nothing hangs', () => {
-  test('status against a SIGSTOPped DynamoDB (the port accepts, nothing answers) finishes within the client bounds and says the fence is unreadable (mock RDS control plane)', async () => {
-    const h = await harness({ lagMs: 120 });
-    const timeouts = { connectionTimeoutMs: 300, requestTimeoutMs: 600, maxAttempts: 2 };
-    const clients = sdkClients({ endpoint: dynamo.endpoint, timeouts });
-    const lines: string[] = [];
-    await dynamo.pause();
-    try {
-      const started = performance.now();
-      const code = await runCli(['status', '--env', 'dev'], {
-        aws: {
-          rds: (region) => h.aurora.rds(region),
-          cloudwatch: (region) => new CloudWatchClient(moto.client(region)),
-          dynamodb: clients.dynamodb,
-        },
-        io: { print: (line = '') => lines.push(line), ask: async () => '' },
-        probe: async () => ({ ok: true, ready: true, status: 200, latencyMs: 1, attempts: 1 }),
-        names: (env) => ({ ...drNames(env), drStateTable: h.table }),
-      });
-      const elapsed = performance.now() - started;
-      expect(code).toBe(1);
-      expect(lines.join('\n')).toContain(`Active region (${h.table}): unreadable`);
-      // two regions read one after the other, each call bounded
-      expect(elapsed).toBeLessThan(2 * worstCaseCallMs(timeouts) + 1000);
-    } finally {
-      await dynamo.resume();
-      clients.destroy();
-    }
-  });
+  test(
+    'status against a SIGSTOPped DynamoDB (the port accepts, nothing answers) finishes ' +
+      'within the client bounds and says the fence is unreadable (mock RDS control plane)',
+    async () => {
+      const h = await harness({ lagMs: 120 });
+      const timeouts = { connectionTimeoutMs: 300, requestTimeoutMs: 600, maxAttempts: 2 };
+      const clients = sdkClients({ endpoint: dynamo.endpoint, timeouts });
+      const lines: string[] = [];
+      await dynamo.pause();
+      try {
+        const started = performance.now();
+        const code = await runCli(['status', '--env', 'dev'], {
+          aws: {
+            rds: (region) => h.aurora.rds(region),
+            cloudwatch: (region) => new CloudWatchClient(moto.client(region)),
+            dynamodb: clients.dynamodb,
+          },
+          io: { print: (line = '') => lines.push(line), ask: async () => '' },
+          probe: async () => ({ ok: true, ready: true, status: 200, latencyMs: 1, attempts: 1 }),
+          names: (env) => ({ ...drNames(env), drStateTable: h.table }),
+        });
+        const elapsed = performance.now() - started;
+        expect(code).toBe(1);
+        expect(lines.join('\n')).toContain(`Active region (${h.table}): unreadable`);
+        // two regions read one after the other, each call bounded
+        expect(elapsed).toBeLessThan(2 * worstCaseCallMs(timeouts) + 1000);
+      } finally {
+        await dynamo.resume();
+        clients.destroy();
+      }
+    },
+  );
 });

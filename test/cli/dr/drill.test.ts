@@ -176,7 +176,8 @@ describe('dr drill (mocked FIS, mocked CloudWatch)', () => {
     expect(run.output).toContain('template   EXT1net');
     expect(run.output).toContain('aws:network:disrupt-connectivity duration=PT10M scope=all');
     expect(run.output).toContain(
-      'stops when alarm-healthcheck-usw2-dev, alarm-ddb-replication-sessions-use1-dev, alarm-ddb-replication-idempotency-use1-dev goes to ALARM',
+      'stops when alarm-healthcheck-usw2-dev, alarm-ddb-replication-sessions-use1-dev, ' +
+        'alarm-ddb-replication-idempotency-use1-dev goes to ALARM',
     );
     expect(run.output).toContain('Dry run: nothing started.');
     expect(run.cloudwatchCalls).toEqual([]);

@@ -43,7 +43,8 @@ describe('npm run validate', () => {
     expect(lines[1]).toBe(`ok   ${path.join(dir, 'good.yaml')} VPC/vpc-use1-dev`);
     expect(lines[2]).toMatch(
       new RegExp(
-        `^FAIL ${path.join(dir, 'nested', 'bad.yml')} VPC/vpc-usw2-dev: spec\\.forProvider\\.cidrBlok .*unknown field.*\\[crossplane resource validate\\]; .*field not declared in schema \\[apiextensions-apiserver\\]$`,
+        `^FAIL ${path.join(dir, 'nested', 'bad.yml')} VPC/vpc-usw2-dev: spec\\.forProvider\\.cidrBlok .*unknown ` +
+          `field.*\\[crossplane resource validate\\]; .*field not declared in schema \\[apiextensions-apiserver\\]$`,
       ),
     );
     expect(lines[3]).toMatch(
@@ -69,7 +70,10 @@ describe('npm run validate', () => {
       expect(unparsed.status).toBe(1);
       const read11 = runValidate([norway]);
       expect(read11.lines[0]).toMatch(
-        /^FAIL .* ConfigMap\/flags: data\.mode reads differently in YAML 1\.1 .*"OFF" here, false in YAML 1\.1; quote the value \[project rules\]; .*cannot unmarshal bool .* \[crossplane resource validate\]$/,
+        new RegExp(
+          String.raw`^FAIL .* ConfigMap/flags: data\.mode reads differently in YAML 1\.1 .*"OFF" here, false in YAML 1\.1; ` +
+            String.raw`quote the value \[project rules\]; .*cannot unmarshal bool .* \[crossplane resource validate\]$`,
+        ),
       );
       expect(read11.status).toBe(1);
     } finally {

@@ -65,7 +65,8 @@ describe("patch paths of a Composition against its XRD and the managed resources
     const input = networkResourcesInput();
     input.resources[0].patches[1].fromFieldPath = 'spec.parameters.cidr';
     expect(problemsOf(input)).toEqual([
-      `${RESOURCE}.patches[1].fromFieldPath: "spec.parameters.cidr" is not a field of the composite example.org/v1alpha1 XNetwork schema: spec.parameters has no field "cidr"`,
+      `${RESOURCE}.patches[1].fromFieldPath: "spec.parameters.cidr" is not a field of the ` +
+        `composite example.org/v1alpha1 XNetwork schema: spec.parameters has no field "cidr"`,
     ]);
   });
 
@@ -73,7 +74,8 @@ describe("patch paths of a Composition against its XRD and the managed resources
     const input = networkResourcesInput();
     input.resources[0].patches[1].toFieldPath = 'spec.forProvider.cidrBlok';
     expect(problemsOf(input)).toEqual([
-      `${RESOURCE}.patches[1].toFieldPath: "spec.forProvider.cidrBlok" is not a field of the composed ec2.aws.upbound.io/v1beta1 VPC schema: spec.forProvider has no field "cidrBlok" (did you mean "cidrBlock"?)`,
+      `${RESOURCE}.patches[1].toFieldPath: "spec.forProvider.cidrBlok" is not a field of the composed ` +
+        `ec2.aws.upbound.io/v1beta1 VPC schema: spec.forProvider has no field "cidrBlok" (did you mean "cidrBlock"?)`,
     ]);
   });
 
@@ -83,9 +85,13 @@ describe("patch paths of a Composition against its XRD and the managed resources
     input.resources[0].patches[4].combine.variables[1].fromFieldPath = 'spec.parameters.env';
     input.patchSets[0].patches[0].toFieldPath = 'spec.forProvider.regio';
     expect(problemsOf(input)).toEqual([
-      'spec.pipeline[0].input.patchSets[0].patches[0].toFieldPath: "spec.forProvider.regio" is not a field of the composed ec2.aws.upbound.io/v1beta1 VPC schema: spec.forProvider has no field "regio" (did you mean "region"?) (patchSet "common" used by resource "vpc")',
-      `${RESOURCE}.patches[4].combine.variables[1].fromFieldPath: "spec.parameters.env" is not a field of the composite example.org/v1alpha1 XNetwork schema: spec.parameters has no field "env"`,
-      `${RESOURCE}.patches[5].toFieldPath: "status.vpcID" is not a field of the composite example.org/v1alpha1 XNetwork schema: status has no field "vpcID" (did you mean "vpcId"?)`,
+      'spec.pipeline[0].input.patchSets[0].patches[0].toFieldPath: "spec.forProvider.regio" is not a field of the composed ' +
+        'ec2.aws.upbound.io/v1beta1 VPC schema: spec.forProvider has no field ' +
+        '"regio" (did you mean "region"?) (patchSet "common" used by resource "vpc")',
+      `${RESOURCE}.patches[4].combine.variables[1].fromFieldPath: "spec.parameters.env" is not a ` +
+        `field of the composite example.org/v1alpha1 XNetwork schema: spec.parameters has no field "env"`,
+      `${RESOURCE}.patches[5].toFieldPath: "status.vpcID" is not a field of the composite ` +
+        `example.org/v1alpha1 XNetwork schema: status has no field "vpcID" (did you mean "vpcId"?)`,
     ]);
   });
 
@@ -104,7 +110,8 @@ describe("patch paths of a Composition against its XRD and the managed resources
     const composition = networkComposition();
     composition.spec.compositeTypeRef.kind = 'XNetwrk';
     expect(patchPathProblems([{ file: 'c.yaml', doc: composition }]).map((p) => p.message)).toEqual([
-      'no CompositeResourceDefinition among the manifests defines the composite example.org/v1alpha1 XNetwrk: no XR can select this Composition',
+      'no CompositeResourceDefinition among the manifests defines the composite ' +
+        'example.org/v1alpha1 XNetwrk: no XR can select this Composition',
     ]);
   });
 });

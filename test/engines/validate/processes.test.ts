@@ -73,7 +73,8 @@ test('engines die with the process that started them, even on SIGKILL', async ()
   const pidFile = path.join(dir, 'pids');
   const script = `
     require('./engines/functions').startFunctions(${JSON.stringify(dir)}).then((fns) => {
-      require('fs').writeFileSync(${JSON.stringify(pidFile)}, JSON.stringify({ self: process.pid, guards: fns.processes.map((p) => p.pid) }));
+      const pids = { self: process.pid, guards: fns.processes.map((p) => p.pid) };
+      require('fs').writeFileSync(${JSON.stringify(pidFile)}, JSON.stringify(pids));
       setInterval(() => {}, 1000);
     });`;
   const child = spawn(process.execPath, [TSX, '-e', script], { cwd: REPO, stdio: 'ignore' });

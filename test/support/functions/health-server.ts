@@ -2,7 +2,10 @@ import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** 200 ready; 503 not ready (failing database); `ready-standby`: 503 ready but out of rotation (the PRIMARY record's region, not active); `hang`: no answer. */
+/**
+ * 200 ready; 503 not ready (failing database); `ready-standby`: 503 ready but out of rotation (the PRIMARY record's
+ * region, not active); `hang`: no answer.
+ */
 export type HealthAnswer = 200 | 503 | 'ready-standby' | 'hang';
 
 /**

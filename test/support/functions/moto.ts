@@ -52,7 +52,8 @@ main(sys.argv[1:])
 export async function startMoto(): Promise<Moto> {
   if (!existsSync(PYTHON)) {
     throw new Error(
-      `moto is not installed: run  python3.11 -m venv .build/venv && .build/venv/bin/pip install -r requirements-test.txt  (or set MOTO_PYTHON)`,
+      `moto is not installed: run  python3.11 -m venv .build/venv && ` +
+        `.build/venv/bin/pip install -r requirements-test.txt  (or set MOTO_PYTHON)`,
     );
   }
   const port = await freePort();

@@ -2,14 +2,13 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDbClient, regionalSecretReader } from '../shared/aws-clients';
 import type { ClientOverrides } from '../shared/client-overrides';
 import type { Config } from '../shared/config';
-import { lazyDatabase, parseDbCredentials, poolSettings } from '../shared/database';
+import { cachedDbCredentials, lazyDatabase, parseDbCredentials, poolSettings } from '../shared/database';
 import type { RdsByRegion } from '../shared/endpoints';
 import { endpointResolver, lazyRdsClients } from '../shared/endpoints';
 import { fenceReader, readActiveRegion } from '../shared/fencing';
 import type { HttpFunction } from '../shared/lambda';
 import { fenceMetrics } from '../shared/fence-metrics';
 import { createLogger } from '../shared/logger';
-import { cachedParsedSecret } from '../shared/secrets';
 import { parseSigningSecrets } from '../webhook/signature';
 import { CHECK_TIMEOUT_MS, FENCE_CHECK, handleHealth } from './check-health';
 
@@ -34,12 +33,7 @@ export function createHealth(config: Config, overrides: ClientOverrides = {}): H
   const target = endpointResolver(config.dbLocal, overrides.rds ?? (rdsClients as RdsByRegion), config.region);
   // Discover the endpoint during the cold start, not inside the first check's time budget.
   target.resolve().catch((error: unknown) => logger.warn('database endpoint discovery failed; retried on the next check', { error }));
-  const credentials = cachedParsedSecret(
-    secrets,
-    config.dbSecretId,
-    (value) => parseDbCredentials(value, config.dbUsername),
-    DB_CREDENTIALS_CACHE_MS,
-  );
+  const credentials = cachedDbCredentials(secrets, config, DB_CREDENTIALS_CACHE_MS);
   const database = lazyDatabase(
     poolSettings(config, target, {
       max: 1,

@@ -5,6 +5,7 @@ import { checkServerIdentity } from 'node:tls';
 import { Pool } from 'pg';
 import type { Config } from './config';
 import type { DbTarget, EndpointResolver } from './endpoints';
+import { type SecretReader, cachedParsedSecret } from './secrets';
 
 /**
  * In Lambda nodejs22.x the Amazon root CAs (which sign the RDS server certificates) are not
@@ -62,6 +63,11 @@ export function parseDbCredentials(secretString: string, username?: string): DbC
     throw new Error('database secret needs string fields username and password');
   }
   return { username: user, password };
+}
+
+/** The function's database credentials: DB_SECRET_ID parsed (DB_USERNAME for a bare password), cached for `cacheMs`. */
+export function cachedDbCredentials(secrets: SecretReader, config: Pick<Config, 'dbSecretId' | 'dbUsername'>, cacheMs: number) {
+  return cachedParsedSecret(secrets, config.dbSecretId, (value) => parseDbCredentials(value, config.dbUsername), cacheMs);
 }
 
 /** Pool settings from the configuration plus a function's own sizing and timeouts. */

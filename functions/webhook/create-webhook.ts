@@ -2,7 +2,7 @@ import type { ClientTimeouts } from '../shared/aws-clients';
 import { dynamoDbClient, invocationSignal, regionalSecretReader } from '../shared/aws-clients';
 import type { ClientOverrides } from '../shared/client-overrides';
 import type { Config } from '../shared/config';
-import { lazyDatabase, parseDbCredentials, poolSettings } from '../shared/database';
+import { cachedDbCredentials, lazyDatabase, poolSettings } from '../shared/database';
 import type { RdsByRegion } from '../shared/endpoints';
 import { endpointResolver, lazyRdsClients } from '../shared/endpoints';
 import { checkFence, expectUnchanged, fenceReader, readActiveRegion } from '../shared/fencing';
@@ -37,12 +37,7 @@ export function createWebhook(config: Config, overrides: ClientOverrides = {}): 
   const secrets = regionalSecretReader(config, WEBHOOK_TIMEOUTS.aws, overrides.secretsManager);
   const rdsClients = overrides.rds ? undefined : lazyRdsClients(WEBHOOK_TIMEOUTS.rds);
   const target = endpointResolver(config.dbWriter, overrides.rds ?? (rdsClients as RdsByRegion), config.region);
-  const credentials = cachedParsedSecret(
-    secrets,
-    config.dbSecretId,
-    (value) => parseDbCredentials(value, config.dbUsername),
-    SECRET_CACHE_MS,
-  );
+  const credentials = cachedDbCredentials(secrets, config, SECRET_CACHE_MS);
   const database = lazyDatabase(
     poolSettings(config, target, {
       max: 2,

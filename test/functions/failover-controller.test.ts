@@ -14,10 +14,10 @@ import type { LocalDynamoDb } from '../../functions/local/dynamodb';
 import { worstCaseCallMs } from '../../functions/shared/aws-clients';
 import type { Environment } from '../../functions/shared/config';
 import type { DynamoDbItemApi } from '../../functions/shared/fencing';
-import { ACTIVE_REGION_ID, initialiseActiveRegion, readActiveRegion, recordActiveRegion } from '../../functions/shared/fencing';
+import { ACTIVE_REGION_ID, initialiseActiveRegion, readActiveRegion } from '../../functions/shared/fencing';
 import { captureOutput } from '../support/functions/captured-output';
 import { CONTROLLER_ENVIRONMENT } from '../support/functions/controller-environment';
-import { createDrStateTable, localDynamoDb, startDrStateDynamoDb } from '../support/functions/dr-state';
+import { createDrStateTable, localDynamoDb, recordedMeanwhile, startDrStateDynamoDb } from '../support/functions/dr-state';
 import { awsError, clusterArn, FakeAuroraGlobal } from '../support/functions/fake-aws';
 import type { HealthServer } from '../support/functions/health-server';
 import { closedPortUrl, startHealthServer } from '../support/functions/health-server';
@@ -384,20 +384,7 @@ describe(
           { FAILED_MINUTES_BEFORE_PROMOTION: '1' },
           {
             // between this run's read (epoch 1) and its record, an operator records epoch 2
-            dynamodb: (real) => ({
-              send: async (command, options) => {
-                if (command instanceof PutItemCommand && command.input.Item?.id?.S === ACTIVE_REGION_ID) {
-                  await recordActiveRegion(real, command.input.TableName as string, {
-                    activeRegion: 'us-west-2',
-                    epoch: 2,
-                    reason: 'operator',
-                    decidedBy: 'dr-cli',
-                    updatedAt: new Date(),
-                  });
-                }
-                return real.send(command, options);
-              },
-            }),
+            dynamodb: (real) => recordedMeanwhile(real, { activeRegion: 'us-west-2', epoch: 2, reason: 'operator', decidedBy: 'dr-cli' }),
           },
         );
         peer.answer(503);

@@ -81,124 +81,96 @@ const repeat = (count: number, minute: Minute) => Array.from({ length: count }, 
 const primaryDown = (lag?: number): Minute => ({ peer: DOWN, own: READY, lag, beat: 'stale' });
 const allUp: Minute = { peer: READY, own: READY, lag: 120, beat: 'fresh-ready' };
 
+/** A scenario seen from the standby (us-west-2) with the primary active and the controller enabled, the common case. */
+const standby = (scenario: Omit<Scenario, 'region' | 'fence' | 'enabled'>): Scenario => ({
+  region: 'us-west-2',
+  fence: PRIMARY_ACTIVE,
+  enabled: true,
+  ...scenario,
+});
+
 const SCENARIOS: Scenario[] = [
   // --- outages
-  {
+  standby({
     name: 'primary down 3 minutes (no /health, heartbeat stale, lag unknown), flag on: promotes on the 3rd minute',
-    region: 'us-west-2',
-    fence: PRIMARY_ACTIVE,
-    enabled: true,
     minutes: repeat(3, primaryDown()),
     acts: [false, false, true],
     reason: 'promote',
     counts: [1, 2, 3],
-  },
-  {
+  }),
+  standby({
     name: 'primary down 2 minutes (threshold 3): waits',
-    region: 'us-west-2',
-    fence: PRIMARY_ACTIVE,
-    enabled: true,
     minutes: repeat(2, primaryDown()),
     acts: no(2),
     reason: 'counting',
     counts: [1, 2],
-  },
-  {
+  }),
+  standby({
     name: 'primary down 5 minutes with FAILED_MINUTES_BEFORE_PROMOTION=5: promotes on the 5th',
-    region: 'us-west-2',
-    fence: PRIMARY_ACTIVE,
-    enabled: true,
     failedMinutesBeforePromotion: 5,
     minutes: repeat(5, primaryDown()),
     acts: [...no(4), true],
     reason: 'promote',
-  },
-  {
+  }),
+  standby({
     name: 'primary down, its heartbeat fresh for the first minute (it died since its last beat): counting starts once the beat is stale',
-    region: 'us-west-2',
-    fence: PRIMARY_ACTIVE,
-    enabled: true,
     minutes: [{ ...primaryDown(), beat: 'fresh-ready' }, primaryDown(), primaryDown(), primaryDown()],
     acts: [false, false, false, true],
     reason: 'promote',
     counts: [0, 1, 2, 3],
-  },
-  {
+  }),
+  standby({
     name: 'primary reaches the quorum but its database is down (fresh heartbeat, not ready, lag unknown): promotes after 3 minutes',
-    region: 'us-west-2',
-    fence: PRIMARY_ACTIVE,
-    enabled: true,
     minutes: repeat(3, { peer: UNHEALTHY, own: READY, beat: 'fresh-not-ready' }),
     acts: [false, false, true],
     reason: 'promote',
-  },
-  {
+  }),
+  standby({
     name: 'primary not ready but replicating within 200 ms (fresh heartbeat): its database is alive, never promotes',
-    region: 'us-west-2',
-    fence: PRIMARY_ACTIVE,
-    enabled: true,
     minutes: repeat(5, { peer: UNHEALTHY, own: READY, lag: 200, beat: 'fresh-not-ready' }),
     acts: no(5),
     reason: 'replication_current',
     counts: zeros(5),
-  },
-  {
+  }),
+  standby({
     name: 'replication lag exactly at the threshold (1000 ms) counts as current',
-    region: 'us-west-2',
-    fence: PRIMARY_ACTIVE,
-    enabled: true,
     minutes: repeat(3, { peer: UNHEALTHY, own: READY, lag: 1000, beat: 'fresh-not-ready' }),
     acts: no(3),
     reason: 'replication_current',
-  },
-  {
+  }),
+  standby({
     name: 'primary down, lag above the threshold (45 s): promotes after 3 minutes',
-    region: 'us-west-2',
-    fence: PRIMARY_ACTIVE,
-    enabled: true,
     minutes: repeat(3, primaryDown(45_000)),
     acts: [false, false, true],
     reason: 'promote',
-  },
-  {
+  }),
+  standby({
     name: 'flapping primary (down, up, down, up, down, down): the count restarts, never promotes',
-    region: 'us-west-2',
-    fence: PRIMARY_ACTIVE,
-    enabled: true,
     minutes: [primaryDown(), allUp, primaryDown(), allUp, primaryDown(), primaryDown()],
     acts: no(6),
     reason: 'counting',
     counts: [1, 0, 1, 0, 1, 2],
-  },
-  {
+  }),
+  standby({
     name: 'both regions fail from here for 5 minutes: nothing counted, never promotes',
-    region: 'us-west-2',
-    fence: PRIMARY_ACTIVE,
-    enabled: true,
     minutes: repeat(5, { peer: DOWN, own: UNHEALTHY, beat: 'stale' }),
     acts: no(5),
     reason: 'both_unhealthy',
     counts: zeros(5),
-  },
-  {
+  }),
+  standby({
     name: 'own region not ready (peer ready): no promotion',
-    region: 'us-west-2',
-    fence: PRIMARY_ACTIVE,
-    enabled: true,
     minutes: repeat(3, { peer: READY, own: UNHEALTHY, beat: 'fresh-ready' }),
     acts: no(3),
     reason: 'own_unhealthy',
-  },
-  {
+  }),
+  standby({
     name: 'own region turns unhealthy in the 3rd minute of a primary outage: the count restarts',
-    region: 'us-west-2',
-    fence: PRIMARY_ACTIVE,
-    enabled: true,
     minutes: [primaryDown(), primaryDown(), { ...primaryDown(), own: UNHEALTHY }, primaryDown()],
     acts: no(4),
     reason: 'counting',
     counts: [1, 2, 0, 1],
-  },
+  }),
   {
     name: 'flag off, primary down 5 minutes: never promotes, alerts once when the threshold is reached',
     region: 'us-west-2',
@@ -223,15 +195,12 @@ const SCENARIOS: Scenario[] = [
     reason: 'peer_heartbeat_fresh',
     counts: zeros(6),
   },
-  {
+  standby({
     name: 'PARTITION ... and no lag datapoint arrives either (replication cut too): still never promotes',
-    region: 'us-west-2',
-    fence: PRIMARY_ACTIVE,
-    enabled: true,
     minutes: repeat(6, { peer: DOWN, own: READY, lag: undefined, beat: 'fresh-ready' }),
     acts: no(6),
     reason: 'peer_heartbeat_fresh',
-  },
+  }),
   {
     name:
       'PARTITION primary isolated from the quorum (alive, replicating within 150 ms, but it ' +
@@ -243,15 +212,12 @@ const SCENARIOS: Scenario[] = [
     acts: [false, false, true],
     reason: 'promote',
   },
-  {
+  standby({
     name: 'PARTITION primary isolated from the quorum and from us-west-2 (no /health, no lag): promotes after 3 minutes',
-    region: 'us-west-2',
-    fence: PRIMARY_ACTIVE,
-    enabled: true,
     minutes: repeat(3, { peer: DOWN, own: READY, beat: 'stale' }),
     acts: [false, false, true],
     reason: 'promote',
-  },
+  }),
   {
     name: 'PARTITION secondary isolated from the quorum: it cannot read the fence, decides nothing, ever',
     region: 'us-west-2',
@@ -282,15 +248,12 @@ const SCENARIOS: Scenario[] = [
     reason: 'peer_heartbeat_unknown',
     notifies: [true, false, false, false],
   },
-  {
+  standby({
     name: "the primary's controller is broken (heartbeat stale) but the primary serves (/health ready): never promotes",
-    region: 'us-west-2',
-    fence: PRIMARY_ACTIVE,
-    enabled: true,
     minutes: repeat(4, { peer: READY, own: READY, beat: 'stale' }),
     acts: no(4),
     reason: 'peer_healthy',
-  },
+  }),
   // --- roles and schedule
   {
     name: 'already active: us-west-2 recorded active (epoch 2), running in us-west-2',
@@ -332,11 +295,8 @@ const SCENARIOS: Scenario[] = [
     reason: 'fence_missing',
     notifies: [true, false, false],
   },
-  {
+  standby({
     name: 'a duplicate invocation within the same minute does not advance the count',
-    region: 'us-west-2',
-    fence: PRIMARY_ACTIVE,
-    enabled: true,
     minutes: [
       { ...primaryDown(), at: 0 },
       { ...primaryDown(), at: 60 },
@@ -346,12 +306,9 @@ const SCENARIOS: Scenario[] = [
     acts: [false, false, false, true],
     reason: 'promote',
     counts: [1, 2, 2, 3],
-  },
-  {
+  }),
+  standby({
     name: 'a gap in the schedule (no run for 4 minutes) restarts the count',
-    region: 'us-west-2',
-    fence: PRIMARY_ACTIVE,
-    enabled: true,
     minutes: [
       { ...primaryDown(), at: 0 },
       { ...primaryDown(), at: 60 },
@@ -360,17 +317,14 @@ const SCENARIOS: Scenario[] = [
     acts: no(3),
     reason: 'counting',
     counts: [1, 2, 1],
-  },
-  {
+  }),
+  standby({
     name: 'everything healthy: no action, count 0',
-    region: 'us-west-2',
-    fence: PRIMARY_ACTIVE,
-    enabled: true,
     minutes: repeat(3, allUp),
     acts: no(3),
     reason: 'peer_healthy',
     counts: zeros(3),
-  },
+  }),
 ];
 
 const START = Date.parse('2025-06-01T12:00:00Z');

@@ -9,20 +9,14 @@ import type { LocalDynamoDb } from '../../../functions/local/dynamodb';
 import { worstCaseCallMs } from '../../../functions/shared/aws-clients';
 import type { Region } from '../../../functions/shared/config';
 import type { DynamoDbItemApi } from '../../../functions/shared/fencing';
-import {
-  ACTIVE_REGION_ID,
-  initialiseActiveRegion,
-  readActiveRegion,
-  readActiveRegionRecord,
-  recordActiveRegion,
-} from '../../../functions/shared/fencing';
+import { ACTIVE_REGION_ID, initialiseActiveRegion, readActiveRegion, readActiveRegionRecord } from '../../../functions/shared/fencing';
 import { parseArgs, UsageError } from '../../../cli/dr/args';
 import type { DrAws } from '../../../cli/dr/aws';
 import { sdkClients } from '../../../cli/dr/aws';
 import { runCli } from '../../../cli/dr/cli';
 import { explainAwsError } from '../../../cli/dr/errors';
 import { drNames } from '../../../cli/dr/names';
-import { createDrStateTable, localDynamoDb, startDrStateDynamoDb } from '../../support/functions/dr-state';
+import { createDrStateTable, localDynamoDb, recordedMeanwhile, startDrStateDynamoDb } from '../../support/functions/dr-state';
 import { awsError, clusterArn, FakeAuroraGlobal } from '../../support/functions/fake-aws';
 import type { Moto } from '../../support/functions/moto';
 import { startMoto } from '../../support/functions/moto';
@@ -584,20 +578,8 @@ describe('dr: AWS errors in plain words (mock RDS control plane)', () => {
   test('a record that moved on meanwhile (someone else decided) is reported, not overwritten', async () => {
     const h = await harness({
       lagMs: 120,
-      dynamodb: (real) => ({
-        send: async (command, options) => {
-          if (command instanceof PutItemCommand && command.input.Item?.id?.S === ACTIVE_REGION_ID) {
-            await recordActiveRegion(real, command.input.TableName as string, {
-              activeRegion: 'us-west-2',
-              epoch: 2,
-              reason: 'controller',
-              decidedBy: 'failover-controller@us-west-2',
-              updatedAt: new Date(),
-            });
-          }
-          return real.send(command, options);
-        },
-      }),
+      dynamodb: (real) =>
+        recordedMeanwhile(real, { activeRegion: 'us-west-2', epoch: 2, reason: 'controller', decidedBy: 'failover-controller@us-west-2' }),
     });
 
     expect(await h.run('switchover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(1);

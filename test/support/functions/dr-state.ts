@@ -6,6 +6,8 @@ import type { LocalDynamoDb } from '../../../functions/local/dynamodb';
 import { startDynalite } from '../../../functions/local/dynamodb';
 import type { Config, Region } from '../../../functions/shared/config';
 import { REGION_SUFFIXES } from '../../../functions/shared/config';
+import type { ActiveRegionChange, DynamoDbItemApi } from '../../../functions/shared/fencing';
+import { ACTIVE_REGION_ID, recordActiveRegion } from '../../../functions/shared/fencing';
 
 /** The local DR state table (the AWS one is `dr-state-use1-<env>`), hash key `id` like the global table. */
 export const LOCAL_DR_STATE_TABLE = 'dr-state-use1-local';
@@ -92,4 +94,19 @@ export function isolatedDrState(): { dynalite: LocalDynamoDb; client: DynamoDBCl
     await isolated.dynalite?.close();
   });
   return isolated;
+}
+
+/**
+ * Wraps a DR state client so that someone else records `record` just before this client's own write
+ * of the active-region record (a decision that moved on meanwhile).
+ */
+export function recordedMeanwhile(real: DynamoDbItemApi, record: Omit<ActiveRegionChange, 'updatedAt'>): DynamoDbItemApi {
+  return {
+    send: async (command, options) => {
+      if (command instanceof PutItemCommand && command.input.Item?.id?.S === ACTIVE_REGION_ID) {
+        await recordActiveRegion(real, command.input.TableName as string, { ...record, updatedAt: new Date() });
+      }
+      return real.send(command, options);
+    },
+  };
 }

@@ -222,41 +222,24 @@ function securityGroups(): ComposedResource[] {
     });
   const ownGroup = (purpose: string) => sameComposite({ [LABEL.purpose]: purpose });
   const tcp = (port: number) => ({ ipProtocol: 'tcp', fromPort: port, toPort: port });
+  const auroraIngress = (from: string, description: string, source: Record<string, unknown>, patches: Patch[] = []) =>
+    regionalResource({
+      name: `aurora-ingress-from-${from}`,
+      type: `sgr-aurora-from-${from}`,
+      component: 'network',
+      purpose: 'aurora',
+      manifest: SecurityGroupIngressRule.manifest({
+        spec: { forProvider: regionFromXr({ ...tcp(POSTGRES), securityGroupIdSelector: ownGroup('aurora'), ...source, description }) },
+      }),
+      patches,
+    });
   return [
     group('lambda', 'payment webhook and health Lambdas'),
     group('aurora', 'Aurora PostgreSQL: 5432 from the Lambdas and the peer region only'),
-    regionalResource({
-      name: 'aurora-ingress-from-lambda',
-      type: 'sgr-aurora-from-lambda',
-      component: 'network',
-      purpose: 'aurora',
-      manifest: SecurityGroupIngressRule.manifest({
-        spec: {
-          forProvider: regionFromXr({
-            ...tcp(POSTGRES),
-            securityGroupIdSelector: ownGroup('aurora'),
-            referencedSecurityGroupIdSelector: ownGroup('lambda'),
-            description: 'PostgreSQL from the Lambdas',
-          }),
-        },
-      }),
-    }),
-    regionalResource({
-      name: 'aurora-ingress-from-peer',
-      type: 'sgr-aurora-from-peer',
-      component: 'network',
-      purpose: 'aurora',
-      manifest: SecurityGroupIngressRule.manifest({
-        spec: {
-          forProvider: regionFromXr({
-            ...tcp(POSTGRES),
-            securityGroupIdSelector: ownGroup('aurora'),
-            description: 'PostgreSQL from the peer region (Lambdas after a failover)',
-          }),
-        },
-      }),
-      patches: [fromXr('spec.peer.vpcCidr', 'spec.forProvider.cidrIpv4')],
-    }),
+    auroraIngress('lambda', 'PostgreSQL from the Lambdas', { referencedSecurityGroupIdSelector: ownGroup('lambda') }),
+    auroraIngress('peer', 'PostgreSQL from the peer region (Lambdas after a failover)', {}, [
+      fromXr('spec.peer.vpcCidr', 'spec.forProvider.cidrIpv4'),
+    ]),
     regionalResource({
       name: 'lambda-egress-https',
       type: 'sgr-lambda-https',

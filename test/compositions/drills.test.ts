@@ -2,7 +2,7 @@ import { ENVIRONMENTS } from '../../charts/config/environments';
 import { DRILL_SCENARIOS, DRILL_TAGS } from '../../compositions/payment-region/drills';
 import { observedSamples } from '../../engines/observed-samples';
 import { type RenderedEnvironments, byName, composedOf, ofKind, renderEnvironments } from '../support/rendered';
-import { AWS_ACTIONS_WITHOUT_RESOURCE_TYPES } from '../support/iam';
+import { AWS_ACTIONS_WITHOUT_RESOURCE_TYPES, serviceTrust } from '../support/iam';
 
 type Json = Record<string, any>;
 const forProvider = (r: Json) => r.spec.forProvider;
@@ -125,17 +125,7 @@ describe('drills: FIS roles', () => {
     "%s: only fis.amazonaws.com may assume the role, for this account's experiments in us-east-1",
     (scenario) => {
       const trust = JSON.parse(forProvider(byName(use1, `role-fis-${scenario}`)).assumeRolePolicy);
-      expect(trust.Statement).toEqual([
-        {
-          Effect: 'Allow',
-          Principal: { Service: 'fis.amazonaws.com' },
-          Action: 'sts:AssumeRole',
-          Condition: {
-            StringEquals: { 'aws:SourceAccount': '111122223333' },
-            ArnEquals: { 'aws:SourceArn': 'arn:aws:fis:us-east-1:111122223333:experiment/*' },
-          },
-        },
-      ]);
+      expect(trust.Statement).toEqual(serviceTrust('fis.amazonaws.com', '111122223333', 'arn:aws:fis:us-east-1:111122223333:experiment/*'));
     },
   );
 

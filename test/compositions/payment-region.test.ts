@@ -1,7 +1,7 @@
 import { ENVIRONMENTS } from '../../charts/config/environments';
 import { devWith } from '../support/env-fixture';
 import { type RenderedEnvironments, byName, composedOf, ofKind, renderEnvironments, xrOf } from '../support/rendered';
-import { AWS_ACTIONS_WITHOUT_RESOURCE_TYPES } from '../support/iam';
+import { AWS_ACTIONS_WITHOUT_RESOURCE_TYPES, serviceTrust } from '../support/iam';
 
 type Json = Record<string, any>;
 const USE1 = 'dev/use1/paymentregion.yaml';
@@ -281,17 +281,9 @@ describe('PaymentRegion: IAM is least privilege', () => {
 
   test("the scheduler role trusts only scheduler.amazonaws.com, for this account's default schedule group in its region", () => {
     const trust = JSON.parse(forProvider(byName(usw2, 'role-scheduler')).assumeRolePolicy);
-    expect(trust.Statement).toEqual([
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'scheduler.amazonaws.com' },
-        Action: 'sts:AssumeRole',
-        Condition: {
-          StringEquals: { 'aws:SourceAccount': '111122223333' },
-          ArnEquals: { 'aws:SourceArn': 'arn:aws:scheduler:us-west-2:111122223333:schedule-group/default' },
-        },
-      },
-    ]);
+    expect(trust.Statement).toEqual(
+      serviceTrust('scheduler.amazonaws.com', '111122223333', 'arn:aws:scheduler:us-west-2:111122223333:schedule-group/default'),
+    );
     expect(ofKind(usw2, 'Role')).toHaveLength(5);
   });
 });

@@ -11,3 +11,15 @@ export const AWS_ACTIONS_WITHOUT_RESOURCE_TYPES: readonly string[] = [
   'ec2:DescribeSubnets',
   'ec2:DescribeVpcs',
 ];
+
+/** The one trust statement a service role may have: `service` assumes it, only from this account, only for `sourceArn`. */
+export function serviceTrust(service: string, account: string, sourceArn: string) {
+  return [
+    {
+      Effect: 'Allow',
+      Principal: { Service: service },
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'aws:SourceAccount': account }, ArnEquals: { 'aws:SourceArn': sourceArn } },
+    },
+  ];
+}

@@ -32,7 +32,7 @@ export interface ManifestCheck {
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const TSX_CLI = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const CHILD = path.join(REPO_ROOT, 'scripts', 'engines', 'check-child.ts');
+const CHILD = path.join(REPO_ROOT, 'engines', 'check-child.ts');
 
 /**
  * Checks already made in this process (and, under jest, by another worker of the same run:

@@ -1,5 +1,5 @@
 import { ENVIRONMENTS } from '../../charts/config/environments';
-import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../../compositions/lib/iam';
+import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../../facts/requirements';
 import { DRILL_SCENARIOS, DRILL_TAGS } from '../../compositions/payment-region/drills';
 import { observedSamples } from '../../engines/observed-samples';
 import { type RenderedEnvironments, byName, composedOf, ofKind, renderEnvironments } from '../support/rendered';

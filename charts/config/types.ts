@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_INSTANCES_PER_REGION } from '../../compositions/payment-global/aurora';
+import { MAX_INSTANCES_PER_REGION } from '../../facts/naming';
 import { REGIONS } from '../../facts/regions';
 import { GLOBAL_DB_INSTANCE_CLASS, GLOBAL_DB_INSTANCE_CLASS_RULE, MAX_REPLICATION_LAG_THRESHOLD_MS } from '../../facts/requirements';
 

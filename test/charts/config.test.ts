@@ -108,12 +108,13 @@ describe('environment config validation', () => {
   });
 
   test('a long suffix is refused because of the first real name it breaks, not a guessed limit', () => {
-    const suffix = 'a'.repeat(35);
+    // The longest 64-character-limited name is the FIS drill role (facts/naming.ts AWS_NAMES).
+    const suffix = 'a'.repeat(28);
     const problems = problemsOf({ environmentSuffix: suffix });
     expect(problems[0].field).toBe('environmentSuffix');
-    expect(problems[0].rule).toContain(`iam-role name "role-failover-controller-use1-${suffix}"`);
+    expect(problems[0].rule).toContain(`iam-role name "role-fis-aurora-writer-failover-use1-${suffix}"`);
     expect(problems[0].rule).toContain('length 65 is outside 1-64');
-    expect(problemsOf({ environmentSuffix: 'a'.repeat(34) })).toEqual([]);
+    expect(problemsOf({ environmentSuffix: 'a'.repeat(27) })).toEqual([]);
   });
 
   test('a six-character suffix is refused because secret names would end like an ARN suffix', () => {

@@ -356,6 +356,15 @@ export function isNamedType(service: NameService, type: string): boolean {
 }
 
 /**
+ * `awsName` for a type the table lists for `service`, or an error: code outside the Compositions
+ * (the claims, the dr commands) names only what the Compositions compose and validation checked.
+ */
+export function tableName(service: NameService, type: string, region: RegionSuffix, environmentSuffix: string): string {
+  if (!isNamedType(service, type)) throw new Error(`no ${service} row for "${type}" in the naming table (facts/naming.ts AWS_NAMES)`);
+  return awsName(type, region, environmentSuffix);
+}
+
+/**
  * Every AWS-facing name an environment produces (every row of AWS_NAMES, every variant, every
  * region it may carry), so config validation checks the real names rather than guessing a safe
  * suffix length.

@@ -1,6 +1,7 @@
 import { REGIONS, type RegionSuffix } from '../facts/regions';
 import { overlaps, parseCidr } from '../charts/config/validate';
-import { type NameService, nameViolations } from '../facts/naming';
+import { renderedAwsNames } from '../compositions/lib/naming';
+import { nameViolations } from '../facts/naming';
 import { HEALTH_CHECK_INTERVAL_SECONDS, LAMBDA_MEMORY_MB, MAX_REPLICATION_LAG_THRESHOLD_MS } from '../facts/requirements';
 import {
   type ConformanceModel,
@@ -220,28 +221,6 @@ const network: Check = {
   }),
 };
 
-/** Where each kind's AWS-facing name is, and which service's rules it must satisfy. */
-const AWS_NAMES: Record<string, { service: NameService; name: (r: Json) => string | undefined }> = {
-  GlobalCluster: { service: 'rds-global-cluster', name: nameOf },
-  Cluster: { service: 'rds-cluster', name: nameOf },
-  ClusterInstance: { service: 'rds-instance', name: nameOf },
-  ClusterParameterGroup: { service: 'rds-parameter-group', name: nameOf },
-  SubnetGroup: { service: 'rds-subnet-group', name: nameOf },
-  Function: { service: 'lambda-function', name: nameOf },
-  Role: { service: 'iam-role', name: nameOf },
-  RolePolicy: { service: 'iam-policy', name: nameOf },
-  Bucket: { service: 's3-bucket', name: nameOf },
-  Topic: { service: 'sns-topic', name: nameOf },
-  Table: { service: 'dynamodb-table', name: nameOf },
-  MetricAlarm: { service: 'cloudwatch-alarm', name: nameOf },
-  Secret: { service: 'secret', name: (r) => forProvider(r).name },
-  API: { service: 'apigateway-api', name: (r) => forProvider(r).name },
-  SecurityGroup: { service: 'security-group', name: (r) => forProvider(r).name },
-  Group: { service: 'log-group', name: (r) => r.metadata.annotations?.['crossplane.io/external-name'] },
-  // The provider adds the "alias/" the external name leaves out.
-  Alias: { service: 'kms-alias', name: (r) => `alias/${r.metadata.annotations?.['crossplane.io/external-name']}` },
-};
-
 const naming: Check = {
   id: 'naming',
   requirement:
@@ -250,17 +229,18 @@ const naming: Check = {
     model.environments.flatMap((env) => {
       const findings: Finding[] = [];
       const convention = new RegExp(`^(/aws/(lambda|apigateway)/|alias/)?[a-z0-9-]+-(use1|usw2)-${env.environment}$`);
+      // Where each kind's AWS-facing names are, and their services: the map the Compositions' name check uses.
       for (const resource of allResources(env)) {
-        const rule = AWS_NAMES[resource.kind];
-        if (!rule) continue;
-        const name = rule.name(resource) ?? '';
-        const where = `${env.environment}: ${describe(resource)}`;
-        if (!convention.test(name))
-          findings.push({ resource: where, message: `"${name}" does not follow {type}-{use1|usw2}-${env.environment}` });
-        for (const violation of nameViolations(rule.service, name))
-          findings.push({ resource: where, message: `"${name}" breaks the ${rule.service} rules: ${violation}` });
-        const prefix = resource.kind === 'Bucket' ? undefined : /^[a-z0-9]+-artifacts-/.exec(name);
-        if (prefix) findings.push({ resource: where, message: `"${name}" carries the organisation prefix, allowed only on S3 buckets` });
+        for (const { service, name } of renderedAwsNames(resource)) {
+          const where = `${env.environment}: ${describe(resource)}`;
+          // API hostnames are `api-{region}-{env}.{domain}` / `api-{env}.{domain}` (facts/naming.ts), not the resource convention.
+          if (service !== 'dns-name' && !convention.test(name))
+            findings.push({ resource: where, message: `"${name}" does not follow {type}-{use1|usw2}-${env.environment}` });
+          for (const violation of nameViolations(service, name))
+            findings.push({ resource: where, message: `"${name}" breaks the ${service} rules: ${violation}` });
+          const prefix = resource.kind === 'Bucket' ? undefined : /^[a-z0-9]+-artifacts-/.exec(name);
+          if (prefix) findings.push({ resource: where, message: `"${name}" carries the organisation prefix, allowed only on S3 buckets` });
+        }
       }
       return findings;
     }),

@@ -6,7 +6,7 @@ import { migrationSetHash, readMigrationSet } from '../functions/migrate/migrati
 import { REGION_SUFFIXES } from '../facts/regions';
 import type { EnvironmentConfig } from './config/types';
 import { API_GROUP } from '../facts/labels';
-import { awsName } from '../facts/naming';
+import { tableName } from '../facts/naming';
 import { CLAIM_NAMESPACE } from './platform-chart';
 
 /** DynamoDB SystemErrors per minute that page: any sustained server-side error rate is an AWS-side problem worth a look. */
@@ -22,7 +22,7 @@ export function paymentGlobalSpec(env: EnvironmentConfig): Record<string, unknow
         availabilityZones: [...env.regions[region].availabilityZones],
         instanceClass: env.database.instanceClass,
         instanceIdentifiers: Array.from({ length: env.database.instancesPerRegion }, (_, i) =>
-          awsName(`aurora-instance-${i + 1}`, region, env.environmentSuffix),
+          tableName('rds-instance', `aurora-instance-${i + 1}`, region, env.environmentSuffix),
         ),
       },
     ]),

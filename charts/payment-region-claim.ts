@@ -6,6 +6,7 @@ import { REGIONS, REGION_SUFFIXES, type RegionSuffix } from '../facts/regions';
 import type { EnvironmentConfig } from './config/types';
 import { API_GROUP } from '../facts/labels';
 import { failoverApiDomain, regionalApiDomain } from '../facts/naming';
+import { HEALTH_CHECK_INTERVAL_SECONDS, LAMBDA_MEMORY_MB } from '../facts/requirements';
 import { subnetLayout } from './network-layout';
 import { CLAIM_NAMESPACE } from './platform-chart';
 
@@ -82,10 +83,10 @@ export function paymentRegionSpec(props: PaymentRegionClaimProps): Record<string
       regionalDomain: regionalApiDomain(env.dns.domain, suffix, env.environmentSuffix),
       failoverDomain: failoverApiDomain(env.dns.domain, env.environmentSuffix),
     },
-    healthCheck: { requestInterval: env.healthCheck.intervalSeconds, failureThreshold: env.healthCheck.failureThreshold },
+    healthCheck: { requestInterval: HEALTH_CHECK_INTERVAL_SECONDS, failureThreshold: env.healthCheck.failureThreshold },
     alerting: { emails: [...env.alertEmails], replicationLagThresholdMs: env.replicationLagThresholdMs },
     functions: {
-      memoryMb: env.lambdaMemoryMb,
+      memoryMb: LAMBDA_MEMORY_MB,
       runtime: LAMBDA_RUNTIME,
       webhook: artifactSpec('webhook'),
       health: artifactSpec('health'),

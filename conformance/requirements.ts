@@ -1,6 +1,8 @@
 import { REGIONS, type RegionSuffix } from '../facts/regions';
 import { overlaps, parseCidr } from '../charts/config/validate';
-import { type NameService, nameViolations } from '../facts/naming';
+import { renderedAwsNames } from '../compositions/lib/naming';
+import { nameViolations } from '../facts/naming';
+import { HEALTH_CHECK_INTERVAL_SECONDS, LAMBDA_MEMORY_MB, MAX_REPLICATION_LAG_THRESHOLD_MS } from '../facts/requirements';
 import {
   type ConformanceModel,
   type Finding,
@@ -56,13 +58,14 @@ const auroraGlobal: Check = {
 
 const lambdaFunctions: Check = {
   id: 'lambda',
-  requirement: 'Lambda webhook in both regions, 1024 MB, identical artifact hash, region-specific environment',
+  requirement: `Lambda webhook in both regions, ${LAMBDA_MEMORY_MB} MB, identical artifact hash, region-specific environment`,
   run: perEnvironment((env, fail) => {
     const byRegion = (['use1', 'usw2'] as const).map((region) => ({ region, functions: ofKind(env.regions[region], 'Function') }));
     for (const { region, functions } of byRegion) {
       if (!functions.some((f) => label(f, 'purpose') === 'webhook')) fail(`region ${region}`, 'no webhook function');
       for (const fn of functions) {
-        if (forProvider(fn).memorySize !== 1024) fail(describe(fn), `memory ${forProvider(fn).memorySize} MB, required 1024`);
+        if (forProvider(fn).memorySize !== LAMBDA_MEMORY_MB)
+          fail(describe(fn), `memory ${forProvider(fn).memorySize} MB, required ${LAMBDA_MEMORY_MB}`);
         const variables = forProvider(fn).environment?.variables ?? {};
         if (variables.REGION_SUFFIX !== region || regionOf(fn) !== REGIONS[region].region)
           fail(describe(fn), `environment is not ${region}'s (REGION_SUFFIX=${variables.REGION_SUFFIX}, region=${regionOf(fn)})`);
@@ -101,7 +104,8 @@ const dynamoDb: Check = {
 const route53: Check = {
   id: 'route53-failover',
   requirement:
-    'Route 53: PRIMARY record for use1 and SECONDARY for usw2, each with a health check; every health check HTTPS, interval 30, path reaching the health handler',
+    'Route 53: PRIMARY record for use1 and SECONDARY for usw2, each with a health check; every health check HTTPS, ' +
+    `interval ${HEALTH_CHECK_INTERVAL_SECONDS}, path reaching the health handler`,
   run: perEnvironment((env, fail) => {
     for (const [region, role] of [
       ['use1', 'PRIMARY'],
@@ -121,7 +125,8 @@ const route53: Check = {
       for (const check of ofKind(env.regions[region], 'HealthCheck')) {
         const spec = forProvider(check);
         if (spec.type !== 'HTTPS') fail(describe(check), `type ${spec.type}, required HTTPS`);
-        if (spec.requestInterval !== 30) fail(describe(check), `request interval ${spec.requestInterval} s, required 30`);
+        if (spec.requestInterval !== HEALTH_CHECK_INTERVAL_SECONDS)
+          fail(describe(check), `request interval ${spec.requestInterval} s, required ${HEALTH_CHECK_INTERVAL_SECONDS}`);
         if (!healthRoute || spec.resourcePath !== healthRoute.spec.forProvider.routeKey.split(' ')[1])
           fail(describe(check), `path ${spec.resourcePath} does not reach the health handler's route`);
       }
@@ -133,7 +138,8 @@ const route53: Check = {
 const alarms: Check = {
   id: 'alarms',
   requirement:
-    'Alarms: replication-lag alarm on the secondary cluster in us-west-2, threshold <= 1000 ms, SNS e-mail action; DynamoDB replication-latency alarm; every alarm has an action',
+    `Alarms: replication-lag alarm on the secondary cluster in us-west-2, threshold <= ${MAX_REPLICATION_LAG_THRESHOLD_MS} ms, ` +
+    'SNS e-mail action; DynamoDB replication-latency alarm; every alarm has an action',
   run: perEnvironment((env, fail) => {
     const metricAlarms = ofKind(allResources(env), 'MetricAlarm');
     // A region's subscriptions select the topic its own claim composes (matchControllerRef).
@@ -165,7 +171,8 @@ const alarms: Check = {
     const lagAlarms = metricAlarms.filter(watchesSecondary);
     if (lagAlarms.length === 0) fail('MetricAlarm', 'no replication-lag alarm on the secondary cluster in us-west-2');
     for (const alarm of lagAlarms)
-      if (!(forProvider(alarm).threshold <= 1000)) fail(describe(alarm), `threshold ${forProvider(alarm).threshold} ms > 1000 ms`);
+      if (!(forProvider(alarm).threshold <= MAX_REPLICATION_LAG_THRESHOLD_MS))
+        fail(describe(alarm), `threshold ${forProvider(alarm).threshold} ms > ${MAX_REPLICATION_LAG_THRESHOLD_MS} ms`);
     if (!metricAlarms.some((a) => forProvider(a).metricName === 'ReplicationLatency' && forProvider(a).namespace === 'AWS/DynamoDB'))
       fail('MetricAlarm', 'no DynamoDB ReplicationLatency alarm');
   }),
@@ -214,28 +221,6 @@ const network: Check = {
   }),
 };
 
-/** Where each kind's AWS-facing name is, and which service's rules it must satisfy. */
-const AWS_NAMES: Record<string, { service: NameService; name: (r: Json) => string | undefined }> = {
-  GlobalCluster: { service: 'rds-global-cluster', name: nameOf },
-  Cluster: { service: 'rds-cluster', name: nameOf },
-  ClusterInstance: { service: 'rds-instance', name: nameOf },
-  ClusterParameterGroup: { service: 'rds-parameter-group', name: nameOf },
-  SubnetGroup: { service: 'rds-subnet-group', name: nameOf },
-  Function: { service: 'lambda-function', name: nameOf },
-  Role: { service: 'iam-role', name: nameOf },
-  RolePolicy: { service: 'iam-policy', name: nameOf },
-  Bucket: { service: 's3-bucket', name: nameOf },
-  Topic: { service: 'sns-topic', name: nameOf },
-  Table: { service: 'dynamodb-table', name: nameOf },
-  MetricAlarm: { service: 'cloudwatch-alarm', name: nameOf },
-  Secret: { service: 'secret', name: (r) => forProvider(r).name },
-  API: { service: 'apigateway-api', name: (r) => forProvider(r).name },
-  SecurityGroup: { service: 'security-group', name: (r) => forProvider(r).name },
-  Group: { service: 'log-group', name: (r) => r.metadata.annotations?.['crossplane.io/external-name'] },
-  // The provider adds the "alias/" the external name leaves out.
-  Alias: { service: 'kms-alias', name: (r) => `alias/${r.metadata.annotations?.['crossplane.io/external-name']}` },
-};
-
 const naming: Check = {
   id: 'naming',
   requirement:
@@ -244,17 +229,18 @@ const naming: Check = {
     model.environments.flatMap((env) => {
       const findings: Finding[] = [];
       const convention = new RegExp(`^(/aws/(lambda|apigateway)/|alias/)?[a-z0-9-]+-(use1|usw2)-${env.environment}$`);
+      // Where each kind's AWS-facing names are, and their services: the map the Compositions' name check uses.
       for (const resource of allResources(env)) {
-        const rule = AWS_NAMES[resource.kind];
-        if (!rule) continue;
-        const name = rule.name(resource) ?? '';
-        const where = `${env.environment}: ${describe(resource)}`;
-        if (!convention.test(name))
-          findings.push({ resource: where, message: `"${name}" does not follow {type}-{use1|usw2}-${env.environment}` });
-        for (const violation of nameViolations(rule.service, name))
-          findings.push({ resource: where, message: `"${name}" breaks the ${rule.service} rules: ${violation}` });
-        const prefix = resource.kind === 'Bucket' ? undefined : /^[a-z0-9]+-artifacts-/.exec(name);
-        if (prefix) findings.push({ resource: where, message: `"${name}" carries the organisation prefix, allowed only on S3 buckets` });
+        for (const { service, name } of renderedAwsNames(resource)) {
+          const where = `${env.environment}: ${describe(resource)}`;
+          // API hostnames are `api-{region}-{env}.{domain}` / `api-{env}.{domain}` (facts/naming.ts), not the resource convention.
+          if (service !== 'dns-name' && !convention.test(name))
+            findings.push({ resource: where, message: `"${name}" does not follow {type}-{use1|usw2}-${env.environment}` });
+          for (const violation of nameViolations(service, name))
+            findings.push({ resource: where, message: `"${name}" breaks the ${service} rules: ${violation}` });
+          const prefix = resource.kind === 'Bucket' ? undefined : /^[a-z0-9]+-artifacts-/.exec(name);
+          if (prefix) findings.push({ resource: where, message: `"${name}" carries the organisation prefix, allowed only on S3 buckets` });
+        }
       }
       return findings;
     }),

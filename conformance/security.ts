@@ -1,5 +1,5 @@
 import { unzipSync } from 'fflate';
-import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../compositions/lib/iam';
+import { EXACT_IAM_ACTION, mayUseResourceStar } from '../facts/requirements';
 import { DRILL_ROLE_PURPOSES } from '../compositions/payment-region/drills';
 import { type EnvironmentModel, type Finding, type Json, allResources, describe, forProvider, ofKind, perEnvironment } from './model';
 import type { Check } from './requirements';
@@ -23,8 +23,6 @@ const allPolicies = (env: EnvironmentModel) => [
   ...ofKind(allResources(env), 'Key').map((r) => parsePolicy(r, forProvider(r).policy)),
 ];
 
-const EXACT_ACTION = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
-
 const iamActions: Check = {
   id: 'iam-no-wildcards',
   requirement: 'IAM: no "*" or "service:*" (or any wildcard) action in any policy; no NotAction / NotResource',
@@ -34,7 +32,7 @@ const iamActions: Check = {
         if ('NotAction' in statement || 'NotResource' in statement)
           fail(describe(resource), `statement ${statement.Sid ?? '?'} uses NotAction/NotResource`);
         for (const action of [statement.Action ?? []].flat())
-          if (!EXACT_ACTION.test(action)) fail(describe(resource), `action "${action}" is a wildcard`);
+          if (!EXACT_IAM_ACTION.test(action)) fail(describe(resource), `action "${action}" is a wildcard`);
       }
     }
   }),
@@ -42,12 +40,12 @@ const iamActions: Check = {
 
 const iamResourceStar: Check = {
   id: 'iam-resource-star',
-  requirement: 'IAM: Resource "*" only for the documented actions without resource-level permissions (compositions/lib/iam.ts)',
+  requirement: 'IAM: Resource "*" only for the documented actions without resource-level permissions (facts/requirements.ts)',
   run: perEnvironment((env, fail) => {
     for (const { resource, statements } of identityPolicies(env)) {
       for (const statement of statements) {
         if (![statement.Resource].flat().includes('*')) continue;
-        const undocumented = [statement.Action].flat().filter((a: string) => !(a in ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS));
+        const undocumented = [statement.Action].flat().filter((a: string) => !mayUseResourceStar(a));
         if (undocumented.length)
           fail(describe(resource), `Resource "*" for ${undocumented.join(', ')}, which support resource-level permissions`);
       }

@@ -9,6 +9,14 @@ export function awsName(resourceType: string, region: RegionSuffix, environmentS
   return `${resourceType}-${region}-${environmentSuffix}`;
 }
 
+/**
+ * The same convention as a Crossplane combine format, for the Compositions' name patches:
+ * `{type}-%s-%s` (region and environment from the XR), or `{type}-{region}-%s` for a resource homed in `region`.
+ */
+export function awsNameFormat(resourceType: string, region?: RegionSuffix): string {
+  return `${resourceType}-${region ?? '%s'}-%s`;
+}
+
 /** Name of an AWS-global-namespace resource (S3 bucket): `{organisation}-{resource-type}-{region}-{env}`. */
 export function globallyUniqueName(
   organisationPrefix: string,
@@ -193,67 +201,176 @@ export interface PlannedName {
   readonly name: string;
 }
 
-/** Per-region resource types, each with the service whose rules its name must satisfy. */
-const REGIONAL_TYPES: ReadonlyArray<[string, NameService]> = [
-  ['vpc', 'ec2-name-tag'],
-  ['subnet-private-c', 'ec2-name-tag'],
-  ['subnet-public-c', 'ec2-name-tag'],
-  ['nat-c', 'ec2-name-tag'],
-  ['securitygroup-lambda', 'security-group'],
-  ['securitygroup-aurora', 'security-group'],
-  ['aurora', 'rds-cluster'],
-  ['aurora-instance-5', 'rds-instance'],
-  ['aurora-pg14-tls', 'rds-parameter-group'],
-  ['db-subnets', 'rds-subnet-group'],
-  ['webhook', 'lambda-function'],
-  ['health', 'lambda-function'],
-  ['failover-controller', 'lambda-function'],
-  ['migrate', 'lambda-function'],
-  ['role-webhook', 'iam-role'],
-  ['role-health', 'iam-role'],
-  ['role-failover-controller', 'iam-role'],
-  ['role-migrate', 'iam-role'],
-  ['role-scheduler', 'iam-role'],
-  ['schedule-failover', 'scheduler-schedule'],
-  ['alarm-lambda-throttles-failover-controller', 'cloudwatch-alarm'],
-  ['policy-failover-controller', 'iam-policy'],
-  ['alerts', 'sns-topic'],
-  ['alarm-aurora-replication-lag', 'cloudwatch-alarm'],
-  ['api-payments', 'apigateway-api'],
-  ['dashboard-payments', 'cloudwatch-dashboard'],
-];
+/** Instance slots of each regional Aurora cluster (the PaymentGlobal Composition composes one per slot). */
+export const MAX_INSTANCES_PER_REGION = 5;
 
-/** Resource types homed in the primary region (they carry `use1` whatever region serves them). */
-const HOME_TYPES: ReadonlyArray<[string, NameService]> = [
-  ['aurora-global', 'rds-global-cluster'],
-  ['sessions', 'dynamodb-table'],
-  ['idempotency', 'dynamodb-table'],
-  ['dr-state', 'dynamodb-table'],
-  ['db-credentials', 'secret'],
-  ['db-app-credentials', 'secret'],
-  ['webhook-signing', 'secret'],
-];
+/** Zone letters of the three availability-zone slots of a region. */
+export const ZONE_LETTERS = ['a', 'b', 'c'] as const;
 
 /**
- * Every AWS-facing name an environment produces, longest variant of each family included
- * (e.g. the 15th instance, the third AZ), so config validation can check real names rather than
- * guessing a safe suffix length.
+ * How a name is built from its type: `regional` is `{type}-{region}-{env}` (the default); the
+ * others wrap that: the organisation prefix in front (S3, a global namespace), a log-group path,
+ * a KMS alias; and the two API hostnames under the environment's domain.
+ */
+export type NameForm =
+  | 'regional'
+  | 'organisation'
+  | 'lambda-log-group'
+  | 'apigateway-log-group'
+  | 'kms-alias'
+  | 'regional-domain'
+  | 'failover-domain';
+
+/** One row of the naming table: a resource type, the AWS service whose rules its name must satisfy, how it is built. */
+export interface AwsNameEntry {
+  /** Resource type in the name; `{zone}` stands for a zone letter (a-c), `{slot}` for an instance slot (1-MAX_INSTANCES_PER_REGION). */
+  readonly type: string;
+  readonly service: NameService;
+  /** Default 'regional'. */
+  readonly form?: NameForm;
+  /** Set for resources homed in one region whichever region serves them (global cluster, global tables, secrets). */
+  readonly home?: RegionSuffix;
+}
+
+const regionalTypes = (service: NameService, types: readonly string[]): AwsNameEntry[] => types.map((type) => ({ type, service }));
+const homedTypes = (service: NameService, types: readonly string[]): AwsNameEntry[] =>
+  types.map((type) => ({ type, service, home: HOME_REGION }));
+const FUNCTIONS = ['webhook', 'health', 'failover-controller', 'migrate'];
+const ROLES = [...FUNCTIONS, 'scheduler', 'fis-aurora-writer-failover', 'fis-network-disruption'];
+
+/**
+ * Every AWS-facing name the project composes: the one table that the Compositions' name patches
+ * are checked against at construction (compositions/lib/naming.ts), that config validation expands
+ * into the longest real names (plannedNames), and that test/facts/naming.test.ts holds every
+ * rendered name to.
+ */
+export const AWS_NAMES: readonly AwsNameEntry[] = [
+  ...regionalTypes('ec2-name-tag', [
+    'vpc',
+    'igw',
+    'subnet-private-{zone}',
+    'subnet-public-{zone}',
+    'nat-{zone}',
+    'nat-eip-{zone}',
+    'rt-public',
+    'rt-private-{zone}',
+    'securitygroup-lambda',
+    'securitygroup-aurora',
+    'healthcheck',
+    'fis-aurora-writer-failover',
+    'fis-network-disruption',
+  ]),
+  { type: 'peering', service: 'ec2-name-tag', home: HOME_REGION },
+  { type: 'peering-accepter', service: 'ec2-name-tag', home: 'usw2' },
+  ...regionalTypes('security-group', ['securitygroup-lambda', 'securitygroup-aurora']),
+  ...regionalTypes('rds-cluster', ['aurora']),
+  ...regionalTypes('rds-instance', ['aurora-instance-{slot}']),
+  ...regionalTypes('rds-parameter-group', ['aurora-pg14-tls']),
+  ...regionalTypes('rds-subnet-group', ['db-subnets']),
+  ...homedTypes('rds-global-cluster', ['aurora-global']),
+  ...regionalTypes('lambda-function', FUNCTIONS),
+  ...regionalTypes(
+    'iam-role',
+    ROLES.map((role) => `role-${role}`),
+  ),
+  ...regionalTypes(
+    'iam-policy',
+    ROLES.map((role) => `policy-${role}`),
+  ),
+  ...regionalTypes('scheduler-schedule', ['schedule-failover']),
+  ...regionalTypes('sns-topic', ['alerts']),
+  ...regionalTypes('cloudwatch-alarm', [
+    'alarm-api-5xx',
+    'alarm-healthcheck',
+    'alarm-aurora-replication-lag',
+    'alarm-aurora-rpo-lag',
+    'alarm-ddb-replication-sessions',
+    'alarm-ddb-replication-idempotency',
+    ...['webhook', 'health', 'failover-controller'].flatMap((fn) => [`alarm-lambda-errors-${fn}`, `alarm-lambda-throttles-${fn}`]),
+  ]),
+  ...homedTypes(
+    'cloudwatch-alarm',
+    ['sessions', 'idempotency', 'dr-state'].map((table) => `alarm-ddb-system-errors-${table}`),
+  ),
+  ...regionalTypes('cloudwatch-dashboard', ['dashboard-payments']),
+  ...regionalTypes('apigateway-api', ['api-payments']),
+  ...homedTypes('dynamodb-table', ['sessions', 'idempotency', 'dr-state']),
+  ...homedTypes('secret', ['db-credentials', 'db-app-credentials', 'webhook-signing']),
+  { type: 'artifacts', service: 's3-bucket', form: 'organisation' },
+  ...FUNCTIONS.map((type): AwsNameEntry => ({ type, service: 'log-group', form: 'lambda-log-group' })),
+  { type: 'api-payments', service: 'log-group', form: 'apigateway-log-group' },
+  { type: 'payments', service: 'kms-alias', form: 'kms-alias' },
+  { type: 'api', service: 'dns-name', form: 'regional-domain' },
+  { type: 'api', service: 'dns-name', form: 'failover-domain' },
+];
+
+/** The variants of a type: `{zone}` and `{slot}` expanded (a type without them is its only variant). */
+export function typeVariants(type: string): string[] {
+  const slots = Array.from({ length: MAX_INSTANCES_PER_REGION }, (_, i) => String(i + 1));
+  return type.includes('{zone}')
+    ? ZONE_LETTERS.map((letter) => type.replace('{zone}', letter))
+    : type.includes('{slot}')
+      ? slots.map((slot) => type.replace('{slot}', slot))
+      : [type];
+}
+
+/** The regions an entry's name may carry: its home, or either region. */
+export const entryRegions = (entry: AwsNameEntry): readonly RegionSuffix[] => (entry.home ? [entry.home] : REGION_SUFFIXES);
+
+/** The name of one variant of an entry, in one region, for one environment. */
+export function entryName(entry: AwsNameEntry, type: string, region: RegionSuffix, inputs: NamingInputs): string {
+  const env = inputs.environmentSuffix;
+  switch (entry.form ?? 'regional') {
+    case 'organisation':
+      return globallyUniqueName(inputs.organisationPrefix, type, region, env);
+    case 'lambda-log-group':
+      return `/aws/lambda/${awsName(type, region, env)}`;
+    case 'apigateway-log-group':
+      return `/aws/apigateway/${awsName(type, region, env)}`;
+    case 'kms-alias':
+      return `alias/${awsName(type, region, env)}`;
+    case 'regional-domain':
+      return regionalApiDomain(inputs.domain, region, env);
+    case 'failover-domain':
+      return failoverApiDomain(inputs.domain, env);
+    default:
+      return awsName(type, region, env);
+  }
+}
+
+/** Every name the table allows for an environment, each with its entry (for matching rendered names). */
+export function allowedNames(inputs: NamingInputs): Array<PlannedName & { readonly entry: AwsNameEntry }> {
+  const names = new Map<string, PlannedName & { entry: AwsNameEntry }>();
+  for (const entry of AWS_NAMES)
+    for (const type of typeVariants(entry.type))
+      for (const region of entryRegions(entry)) {
+        const name = entryName(entry, type, region, inputs);
+        names.set(`${entry.service} ${name}`, { service: entry.service, name, entry });
+      }
+  return [...names.values()];
+}
+
+/** True when the table has an entry of `service` whose type (or one of its variants) is `type`. */
+export function isNamedType(service: NameService, type: string): boolean {
+  return AWS_NAMES.some((entry) => entry.service === service && typeVariants(entry.type).includes(type));
+}
+
+/**
+ * `awsName` for a type the table lists for `service`, or an error: code outside the Compositions
+ * (the claims, the dr commands) names only what the Compositions compose and validation checked.
+ */
+export function tableName(service: NameService, type: string, region: RegionSuffix, environmentSuffix: string): string {
+  if (!isNamedType(service, type)) throw new Error(`no ${service} row for "${type}" in the naming table (facts/naming.ts AWS_NAMES)`);
+  return awsName(type, region, environmentSuffix);
+}
+
+/**
+ * Every AWS-facing name an environment produces (every row of AWS_NAMES, every variant, every
+ * region it may carry), so config validation checks the real names rather than guessing a safe
+ * suffix length.
  */
 export function plannedNames(inputs: NamingInputs): PlannedName[] {
-  const env = inputs.environmentSuffix;
-  const names: PlannedName[] = HOME_TYPES.map(([type, service]) => ({ service, name: awsName(type, HOME_REGION, env) }));
-  for (const region of REGION_SUFFIXES) {
-    for (const [type, service] of REGIONAL_TYPES) names.push({ service, name: awsName(type, region, env) });
-    names.push(
-      { service: 's3-bucket', name: globallyUniqueName(inputs.organisationPrefix, 'artifacts', region, env) },
-      { service: 'log-group', name: `/aws/lambda/${awsName('failover-controller', region, env)}` },
-      { service: 'log-group', name: `/aws/apigateway/${awsName('api-payments', region, env)}` },
-      { service: 'kms-alias', name: `alias/${awsName('payments', region, env)}` },
-      { service: 'dns-name', name: regionalApiDomain(inputs.domain, region, env) },
-    );
-  }
-  names.push({ service: 'dns-name', name: failoverApiDomain(inputs.domain, env) });
-  return names;
+  return allowedNames(inputs).map(({ service, name }) => ({ service, name }));
 }
 
 /** The region's own API hostname (its custom domain; the failover record aliases to it). */

@@ -16,13 +16,11 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
     alertEmails: ['payments-oncall@example.com'],
     regions: {
       use1: {
-        region: 'us-east-1',
         vpcCidr: '10.10.0.0/16',
         availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
         natMode: 'single',
       },
       usw2: {
-        region: 'us-west-2',
         vpcCidr: '10.20.0.0/16',
         availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
         natMode: 'single',
@@ -36,8 +34,7 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
       preferredBackupWindow: '03:00-04:00',
     },
     tables: { pointInTimeRecoveryDays: 35 },
-    lambdaMemoryMb: 1024,
-    healthCheck: { intervalSeconds: 30, failureThreshold: 3 },
+    healthCheck: { failureThreshold: 3 },
     replicationLagThresholdMs: 1000,
     secretVersions: { dbCredentials: 1, dbAppCredentials: 1, webhookSigning: 1 },
     failover: { automatic: false, failedMinutesBeforePromotion: 3 },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { MAX_INSTANCES_PER_REGION } from '../../compositions/payment-global/aurora';
+import { MAX_INSTANCES_PER_REGION } from '../../facts/naming';
 import { REGIONS } from '../../facts/regions';
+import { GLOBAL_DB_INSTANCE_CLASS, GLOBAL_DB_INSTANCE_CLASS_RULE, MAX_REPLICATION_LAG_THRESHOLD_MS } from '../../facts/requirements';
 
 /**
  * The schema of one environment: strict objects (an unknown or misspelled field is an error naming
@@ -14,11 +15,8 @@ const integerIn = (min: number, max: number, rule: string) =>
     .min(min, `must be ${rule}`)
     .max(max, `must be ${rule}`);
 const matching = (pattern: RegExp, rule: string) => z.string({ error: rule }).regex(pattern, rule);
-const exactly = <T extends string | number>(value: T, rule: string) => z.custom<T>((input) => input === value, { error: rule });
 const EMAIL =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-/** Aurora Global Database needs memory-optimised classes (no burstable db.t*). */
-export const GLOBAL_DB_INSTANCE_CLASS = /^db\.(r5|r6g|r6gd|r6i|r6id|r7g|r7i|r8g|x2g)\.(large|xlarge|[0-9]+xlarge)$/;
 export const BACKUP_WINDOW = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
 
 /** NAT gateways: one per AZ (survives an AZ outage; production) or a single shared one (cheaper; non-prod). */
@@ -27,8 +25,6 @@ export type NatMode = z.infer<typeof natMode>;
 
 const regionNetwork = <S extends keyof typeof REGIONS>(suffix: S) =>
   z.strictObject({
-    /** The AWS region; fixed per suffix (use1 → us-east-1, usw2 → us-west-2). */
-    region: exactly(REGIONS[suffix].region, `must be ${REGIONS[suffix].region}: the design fixes ${suffix} to that region`),
     /** VPC IPv4 CIDR, an RFC 1918 range /16–/24; split into 3 private + 3 public subnets. Must not overlap the other region (peering). */
     vpcCidr: z.string({ error: 'must be an IPv4 CIDR like 10.0.0.0/16' }),
     /** Exactly three distinct availability zones of the region, e.g. us-east-1a. */
@@ -43,10 +39,7 @@ const database = z.strictObject({
   /** Aurora PostgreSQL 14 minor version, e.g. "14.15". */
   engineVersion: matching(/^14\.\d+$/, 'must be an Aurora PostgreSQL 14 version, "14.<minor>"'),
   /** Aurora instance class supported by Aurora Global Database, e.g. db.r6g.large. */
-  instanceClass: matching(
-    GLOBAL_DB_INSTANCE_CLASS,
-    'must be a memory-optimised class Aurora Global Database supports (db.r5/r6g/r6gd/r6i/r6id/r7g/r7i/r8g/x2g.<size>)',
-  ),
+  instanceClass: matching(GLOBAL_DB_INSTANCE_CLASS, `must be ${GLOBAL_DB_INSTANCE_CLASS_RULE}`),
   /** Instances per regional cluster (writer + readers in the primary; readers in the secondary); one per Composition slot. */
   instancesPerRegion: integerIn(
     1,
@@ -88,16 +81,17 @@ export const environmentSchema = z.strictObject({
     /** Point-in-time recovery period of the DynamoDB global tables. */
     pointInTimeRecoveryDays: integerIn(1, 35, 'an integer 1-35 days'),
   }),
-  /** Lambda memory in MB; the requirement fixes it at 1024. */
-  lambdaMemoryMb: exactly(1024, 'must be 1024 (the requirement fixes Lambda memory at 1024 MB)'),
+  /** Route 53 health check; its request interval is not configurable (HEALTH_CHECK_INTERVAL_SECONDS, facts/requirements.ts). */
   healthCheck: z.strictObject({
-    /** Route 53 request interval in seconds; the requirement fixes it at 30 (immutable after creation). */
-    intervalSeconds: exactly(30, 'must be 30 (the requirement; Route 53 cannot change it after creation)'),
     /** Consecutive failures before Route 53 marks the endpoint unhealthy. */
     failureThreshold: integerIn(1, 10, 'an integer 1-10 (Route 53 limit)'),
   }),
-  /** Replication-lag alarm threshold in milliseconds; the requirement is 1 s (≤ 1000). */
-  replicationLagThresholdMs: integerIn(1, 1000, 'an integer 1-1000 ms (the requirement alerts at 1 s)'),
+  /** Replication-lag alarm threshold in milliseconds; the requirement alerts at 1 s (≤ MAX_REPLICATION_LAG_THRESHOLD_MS). */
+  replicationLagThresholdMs: integerIn(
+    1,
+    MAX_REPLICATION_LAG_THRESHOLD_MS,
+    `an integer 1-${MAX_REPLICATION_LAG_THRESHOLD_MS} ms (the requirement alerts at 1 s)`,
+  ),
   /**
    * Version of each replicated secret. Raise one by one after changing the Kubernetes Secret it is
    * read from: only a new version sends the (write-only) value to Secrets Manager (docs/runbooks.md, "Rotate a secret").

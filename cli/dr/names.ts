@@ -1,7 +1,7 @@
 import { ENVIRONMENTS } from '../../charts/config/environments';
 import { HOME_REGION } from '../../facts/regions';
 import type { EnvironmentConfig } from '../../charts/config/types';
-import { awsName, regionalApiDomain } from '../../facts/naming';
+import { regionalApiDomain, tableName } from '../../facts/naming';
 import type { Region } from '../../functions/shared/config';
 import { REGION_SUFFIXES, REGIONS } from '../../functions/shared/config';
 
@@ -40,10 +40,10 @@ export function drNames(environmentSuffix: string, environments: readonly Enviro
   return {
     environmentSuffix,
     accountId: environment.awsAccountId,
-    globalClusterId: awsName('aurora-global', HOME_REGION, environmentSuffix),
-    clusterIds: perRegion((suffix) => awsName('aurora', suffix, environmentSuffix)),
-    drStateTable: awsName('dr-state', HOME_REGION, environmentSuffix),
-    idempotencyTable: awsName('idempotency', HOME_REGION, environmentSuffix),
+    globalClusterId: tableName('rds-global-cluster', 'aurora-global', HOME_REGION, environmentSuffix),
+    clusterIds: perRegion((suffix) => tableName('rds-cluster', 'aurora', suffix, environmentSuffix)),
+    drStateTable: tableName('dynamodb-table', 'dr-state', HOME_REGION, environmentSuffix),
+    idempotencyTable: tableName('dynamodb-table', 'idempotency', HOME_REGION, environmentSuffix),
     healthUrls: perRegion((suffix) => `https://${regionalApiDomain(environment.dns.domain, suffix, environmentSuffix)}/health`),
     replicationLagThresholdMs: environment.replicationLagThresholdMs,
     auroraInstancesPerRegion: environment.database.instancesPerRegion,

@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import { Composition, CompositionSpecMode } from '../../imports/apiextensions.crossplane.io';
 import { Resources } from '../../imports/pt.fn.crossplane.io';
+import { checkAwsNames } from './naming';
 import { celFilters } from './optional-resources';
 import type { Patch } from './patches';
 
@@ -41,6 +42,7 @@ export class PipelineComposition extends Composition {
   constructor(scope: Construct, id: string, props: PipelineCompositionProps) {
     const duplicate = props.resources.map((r) => r.name).find((name, i, all) => all.indexOf(name) !== i);
     if (duplicate) throw new Error(`Composition ${props.name}: composed resource name "${duplicate}" is used twice`);
+    for (const resource of props.resources) checkAwsNames(resource);
     const input = Resources.manifest({
       resources: props.resources.map((r) => ({ name: r.name, base: r.base, patches: r.patches as never[] })),
       patchSets: Object.entries(props.patchSets).map(([name, patches]) => ({ name, patches: patches as never[] })),

@@ -1,20 +1,10 @@
+import { EXACT_IAM_ACTION, mayUseResourceStar } from '../../facts/requirements';
+
 /**
- * IAM policy documents. The one place that lists the actions allowed to use `Resource: "*"`, each
- * with the reason: AWS offers no resource-level permission for them. Every other statement names
- * exact ARNs; wildcard actions (`*`, `service:*`, `service:Get*`) are refused at construction.
+ * IAM policy documents, held at construction to the IAM rules of facts/requirements.ts: wildcard
+ * actions (`*`, `service:*`, `service:Get*`) are refused, and `Resource: "*"` is refused except for
+ * the listed actions without resource-level permissions. Every other statement names exact ARNs.
  */
-export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: Readonly<Record<string, string>> = {
-  'ec2:DescribeNetworkInterfaces':
-    'EC2 Describe* actions support no resource-level permissions; Lambda needs it to manage its VPC network interfaces',
-  'cloudwatch:GetMetricData':
-    'CloudWatch GetMetricData supports no resource-level permissions; the failover controller reads the replication lag with it',
-  'ec2:DescribeSubnets':
-    'EC2 Describe* actions support no resource-level permissions; Lambda reads its subnets when it creates VPC network interfaces (AWSLambdaVPCAccessExecutionRole v3), and AWS FIS aws:network:disrupt-connectivity reads the target subnets',
-  'ec2:DescribeNetworkAcls':
-    "EC2 Describe* actions support no resource-level permissions; AWS FIS aws:network:disrupt-connectivity reads the subnets' network ACLs to swap them and restore them",
-  'ec2:DescribeVpcs':
-    "EC2 Describe* actions support no resource-level permissions; AWS FIS aws:network:disrupt-connectivity reads the subnets' VPC to create its deny-all network ACL there",
-};
 
 export interface Statement {
   readonly Sid: string;
@@ -28,12 +18,11 @@ export interface Statement {
 export function statementProblems(statement: Statement): string[] {
   const problems: string[] = [];
   for (const action of statement.Action) {
-    if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(action))
-      problems.push(`statement ${statement.Sid}: action "${action}" is a wildcard or malformed`);
+    if (!EXACT_IAM_ACTION.test(action)) problems.push(`statement ${statement.Sid}: action "${action}" is a wildcard or malformed`);
   }
   const resources = typeof statement.Resource === 'string' ? [statement.Resource] : statement.Resource;
   if (resources.includes('*')) {
-    const notAllowed = statement.Action.filter((a) => !(a in ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS));
+    const notAllowed = statement.Action.filter((a) => !mayUseResourceStar(a));
     if (notAllowed.length)
       problems.push(
         `statement ${statement.Sid}: Resource "*" with actions that support resource-level permissions: ${notAllowed.join(', ')}`,

@@ -1,5 +1,6 @@
 import type { RegionSuffix } from '../../facts/regions';
 import { LABEL } from '../../facts/labels';
+import { MAX_INSTANCES_PER_REGION } from '../../facts/naming';
 import { ClusterInstance, ClusterParameterGroup, ClusterV1Beta2, GlobalCluster } from '../../imports/rds.aws.upbound.io';
 import type { ComposedResource } from '../lib/composition';
 import { DATABASE } from '../lib/database';
@@ -8,8 +9,8 @@ import { type Patch, combine, fromXr, toXr } from '../lib/patches';
 import { SECRETS_NAMESPACE, XR, awsRegion, homedName, homedResource, regionResourceSelector } from './common';
 
 export const ENGINE = 'aurora-postgresql';
-/** Instances each regional cluster can have (instance slot i exists when spec lists an i-th identifier). */
-export const MAX_INSTANCES_PER_REGION = 5;
+/** Instances each regional cluster can have (instance slot i exists when spec lists an i-th identifier); a naming fact. */
+export { MAX_INSTANCES_PER_REGION };
 /** Logs exported to CloudWatch Logs. */
 const LOG_EXPORTS = ['postgresql'];
 /**

@@ -1,5 +1,6 @@
 import { HOME_REGION, REGIONS, type RegionSuffix } from '../../facts/regions';
 import { LABEL } from '../../facts/labels';
+import { awsNameFormat } from '../../facts/naming';
 import type { ComposedResource } from '../lib/composition';
 import { type Patch, combine, fromXr, patchSet } from '../lib/patches';
 import { type BaseLabels, withLabels } from '../lib/resources';
@@ -21,7 +22,7 @@ export const SECRETS_NAMESPACE = 'crossplane-system';
 
 /** `{type}-{region}-{env}` into toFieldPath: the naming convention for a resource homed in `region`. */
 export function homedName(type: string, region: RegionSuffix, toFieldPath = 'metadata.name'): Patch {
-  return combine(`${type}-${region}-%s`, [XR.environment], toFieldPath);
+  return combine(awsNameFormat(type, region), [XR.environment], toFieldPath);
 }
 
 export interface HomedResourceProps extends BaseLabels {

@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { GLOBAL_DB_INSTANCE_CLASS } from '../../facts/requirements';
 import { ClaimXrd, type JsonSchema } from '../lib/xrd';
 import { PATTERNS, schema } from '../lib/schema';
 import { MAX_INSTANCES_PER_REGION } from './aurora';
@@ -20,7 +21,7 @@ const regionDatabase = (description: string) =>
     instanceClass: schema.string(
       "Aurora instance class of this region's cluster (memory-optimised; global databases do not support burstable classes).",
       {
-        pattern: '^db\\.(r5|r6g|r6gd|r6i|r6id|r7g|r7i|r8g|x2g)\\.(large|xlarge|[0-9]+xlarge)$',
+        pattern: GLOBAL_DB_INSTANCE_CLASS.source,
       },
     ),
     instanceIdentifiers: schema.array(

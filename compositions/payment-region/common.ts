@@ -1,4 +1,5 @@
 import { LABEL } from '../../facts/labels';
+import { awsNameFormat } from '../../facts/naming';
 import { type BaseLabels, withLabels } from '../lib/resources';
 import type { ComposedResource } from '../lib/composition';
 import { type Patch, combine, fromXr, patchSet } from '../lib/patches';
@@ -39,7 +40,7 @@ export const patchSets: Record<string, Patch[]> = {
 
 /** `{type}-{region}-{env}` into toFieldPath — the naming convention, applied by the composition. */
 export function regionalName(type: string, toFieldPath = 'metadata.name'): Patch {
-  return combine(`${type}-%s-%s`, [XR.regionSuffix, XR.environment], toFieldPath);
+  return combine(awsNameFormat(type), [XR.regionSuffix, XR.environment], toFieldPath);
 }
 
 export interface RegionalResourceProps extends BaseLabels {

@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import { REGIONS } from '../../facts/regions';
+import { HEALTH_CHECK_INTERVAL_SECONDS, LAMBDA_MEMORY_MB, MAX_REPLICATION_LAG_THRESHOLD_MS } from '../../facts/requirements';
 import { ClaimXrd } from '../lib/xrd';
 import { PATTERNS, schema } from '../lib/schema';
 
@@ -96,7 +97,11 @@ export class PaymentRegionXrd extends ClaimXrd {
             }),
           }),
           healthCheck: schema.object("Route 53 health check of this region's /health.", {
-            requestInterval: schema.integer('Seconds between checks; fixed at 30 (cannot change after creation).', 30, 30),
+            requestInterval: schema.integer(
+              `Seconds between checks; fixed at ${HEALTH_CHECK_INTERVAL_SECONDS} (cannot change after creation).`,
+              HEALTH_CHECK_INTERVAL_SECONDS,
+              HEALTH_CHECK_INTERVAL_SECONDS,
+            ),
             failureThreshold: schema.integer('Consecutive failures before unhealthy.', 1, 10),
           }),
           alerting: schema.object('Alarm notifications.', {
@@ -106,10 +111,14 @@ export class PaymentRegionXrd extends ClaimXrd {
               1,
               5,
             ),
-            replicationLagThresholdMs: schema.integer('Aurora and DynamoDB replication-lag alarm threshold in ms.', 1, 1000),
+            replicationLagThresholdMs: schema.integer(
+              'Aurora and DynamoDB replication-lag alarm threshold in ms.',
+              1,
+              MAX_REPLICATION_LAG_THRESHOLD_MS,
+            ),
           }),
           functions: schema.object('Lambda code and sizing, identical in both regions.', {
-            memoryMb: schema.integer('Lambda memory; the requirement fixes 1024 MB.', 1024, 1024),
+            memoryMb: schema.integer(`Lambda memory; the requirement fixes ${LAMBDA_MEMORY_MB} MB.`, LAMBDA_MEMORY_MB, LAMBDA_MEMORY_MB),
             runtime: schema.enum('Lambda runtime.', ['nodejs20.x', 'nodejs22.x']),
             webhook: artifact,
             health: artifact,

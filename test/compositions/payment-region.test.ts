@@ -1,4 +1,5 @@
 import { ENVIRONMENTS } from '../../charts/config/environments';
+import { HEALTH_CHECK_INTERVAL_SECONDS, LAMBDA_MEMORY_MB } from '../../facts/requirements';
 import { devWith } from '../support/env-fixture';
 import { type RenderedEnvironments, byName, composedOf, ofKind, renderEnvironments, xrOf } from '../support/rendered';
 import { AWS_ACTIONS_WITHOUT_RESOURCE_TYPES, serviceTrust } from '../support/iam';
@@ -81,11 +82,11 @@ describe('PaymentRegion: network', () => {
 });
 
 describe('PaymentRegion: functions', () => {
-  test('webhook and health: 1024 MB, private subnets, the same artifact hash in both regions', () => {
+  test('webhook and health: the required memory, private subnets, the same artifact hash in both regions', () => {
     for (const fn of ['function-webhook', 'function-health']) {
       const [east, west] = [byName(use1, fn), byName(usw2, fn)].map(forProvider);
-      expect(east.memorySize).toBe(1024);
-      expect(west.memorySize).toBe(1024);
+      expect(east.memorySize).toBe(LAMBDA_MEMORY_MB);
+      expect(west.memorySize).toBe(LAMBDA_MEMORY_MB);
       expect(east.sourceCodeHash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
       expect(west.sourceCodeHash).toBe(east.sourceCodeHash);
       expect(west.s3Key).toBe(east.s3Key);
@@ -127,7 +128,7 @@ describe('PaymentRegion: functions', () => {
       const resources = suffix === 'use1' ? use1 : usw2;
       const fn = forProvider(byName(resources, 'function-migrate'));
       expect(byName(resources, 'function-migrate').metadata.name).toBe(`migrate-${suffix}-dev`);
-      expect(fn).toMatchObject({ region, timeout: 300, memorySize: 1024, handler: 'index.handler' });
+      expect(fn).toMatchObject({ region, timeout: 300, memorySize: LAMBDA_MEMORY_MB, handler: 'index.handler' });
       expect(fn.vpcConfig.subnetIdSelector.matchLabels['payments-dr.io/purpose']).toBe('private');
       expect(fn.vpcConfig.securityGroupIdSelector.matchLabels['payments-dr.io/purpose']).toBe('lambda');
       // the Aurora security group admits exactly that group on 5432
@@ -309,7 +310,7 @@ describe('PaymentRegion: DNS failover and health check', () => {
         type: 'HTTPS',
         port: 443,
         resourcePath: '/health',
-        requestInterval: 30,
+        requestInterval: HEALTH_CHECK_INTERVAL_SECONDS,
         failureThreshold: 3,
         enableSni: true,
         fqdn: `api-${suffix}-dev.dev.payments.example.com`,

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENVIRONMENTS } from '../../charts/config/environments';
+import { LAMBDA_MEMORY_MB } from '../../facts/requirements';
 import { devWith } from '../support/env-fixture';
 import { type RenderedEnvironments, byName, composedOf, ofKind, renderEnvironments } from '../support/rendered';
 
@@ -265,7 +266,7 @@ function documentedControllerActions(): string[] {
 }
 
 describe('the failover controller is deployed', () => {
-  test('in both regions, from one artifact, 1024 MB, outside the VPC, never in the other region', () => {
+  test('in both regions, from one artifact, the required memory, outside the VPC, never in the other region', () => {
     const [east, west] = [use1, usw2].map((resources) => forProvider(byName(resources, 'function-failover-controller')));
     expect(east.s3Key).toBe(west.s3Key);
     expect(east.sourceCodeHash).toBe(west.sourceCodeHash);
@@ -274,7 +275,7 @@ describe('the failover controller is deployed', () => {
       [east, 'us-east-1', 'use1', 'usw2'],
       [west, 'us-west-2', 'usw2', 'use1'],
     ] as const) {
-      expect(fn).toMatchObject({ region, memorySize: 1024, handler: 'index.handler', timeout: 60 });
+      expect(fn).toMatchObject({ region, memorySize: LAMBDA_MEMORY_MB, handler: 'index.handler', timeout: 60 });
       expect(fn).not.toHaveProperty('vpcConfig');
       expect(fn.environment.variables).toMatchObject({
         LOCAL_CLUSTER_ID: `aurora-${suffix}-dev`,

@@ -1,4 +1,7 @@
-import { awsName, globallyUniqueName, nameViolations, plannedNames } from '../../facts/naming';
+import { ENVIRONMENTS } from '../../charts/config/environments';
+import { renderedAwsNames } from '../../compositions/lib/naming';
+import { AWS_NAMES, NAME_RULES, allowedNames, awsName, globallyUniqueName, nameViolations, plannedNames } from '../../facts/naming';
+import { type RenderedEnvironments, renderEnvironments } from '../support/rendered';
 
 describe('awsName', () => {
   test('follows {resource-type}-{region-suffix}-{environment-suffix}', () => {
@@ -71,5 +74,50 @@ describe('AWS name character rules', () => {
     const planned = plannedNames({ environmentSuffix: 'dev', organisationPrefix: 'examplepay', domain: 'dev.payments.example.com' });
     expect(planned).toHaveLength(70);
     expect(planned.flatMap((n) => nameViolations(n.service, n.name).map((v) => `${n.name}: ${v}`))).toEqual([]);
+  });
+});
+
+describe('every rendered AWS-facing name is a row of the naming table and fits its service', () => {
+  let rendered: RenderedEnvironments;
+  beforeAll(async () => {
+    rendered = await renderEnvironments(ENVIRONMENTS);
+  }, 600_000);
+
+  test('metadata.name, forProvider.name, the Name tag and external names of every composed resource', () => {
+    const checked = new Set<string>();
+    const problems: string[] = [];
+    for (const claim of rendered.rendered) {
+      const env = ENVIRONMENTS.find((e) => e.environmentSuffix === claim.claim.spec.environmentSuffix)!;
+      const allowed = new Set(
+        allowedNames({ environmentSuffix: env.environmentSuffix, organisationPrefix: env.organisationPrefix, domain: env.dns.domain }).map(
+          (n) => `${n.service} ${n.name}`,
+        ),
+      );
+      for (const resource of claim.resources) {
+        for (const { service, name, at } of renderedAwsNames(resource)) {
+          const where = `${resource.kind}/${resource.metadata.name} ${at}`;
+          checked.add(`${resource.kind} ${service}`);
+          if (!allowed.has(`${service} ${name}`)) problems.push(`${where}: ${service} name "${name}" has no row in AWS_NAMES`);
+          for (const violation of nameViolations(service, name)) problems.push(`${where}: "${name}" ${violation}`);
+          if (name.length > NAME_RULES[service].maxLength) problems.push(`${where}: "${name}" is over ${NAME_RULES[service].maxLength}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    // The walk saw every service of the table (a table row no rendered resource uses would be dead).
+    const services = new Set([...checked].map((k) => k.split(' ')[1]));
+    expect([...new Set(AWS_NAMES.map((entry) => entry.service))].filter((s) => !services.has(s))).toEqual([]);
+  });
+
+  test('every row of the table names something the Compositions render (no dead rows)', () => {
+    const renderedNames = new Set(
+      rendered.rendered.flatMap((claim) => claim.resources.flatMap((r) => renderedAwsNames(r).map((n) => `${n.service} ${n.name}`))),
+    );
+    const env = ENVIRONMENTS[0];
+    const inputs = { environmentSuffix: env.environmentSuffix, organisationPrefix: env.organisationPrefix, domain: env.dns.domain };
+    const dead = AWS_NAMES.filter(
+      (entry) => !allowedNames(inputs).some((n) => n.entry === entry && renderedNames.has(`${n.service} ${n.name}`)),
+    ).map((entry) => `${entry.service} ${entry.type}`);
+    expect(dead).toEqual([]);
   });
 });

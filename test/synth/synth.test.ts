@@ -98,7 +98,7 @@ describe('atomic replace of the output directory', () => {
     await expect(synthesize({ environments: [devWith({ 'regions.use1.vpcCidr': '10.10.0.0/33' })], outDir: out })).rejects.toThrow(
       /environment "dev": regions\.use1\.vpcCidr = "10\.10\.0\.0\/33": prefix length must be 0-32/,
     );
-    await expect(synthesize({ environments: [devWith({ lambdaMemoryMb: 2048 })], outDir: out })).rejects.toThrow(ConfigError);
+    await expect(synthesize({ environments: [devWith({ 'healthCheck.failureThreshold': 11 })], outDir: out })).rejects.toThrow(ConfigError);
     expect(snapshotTree(out)).toEqual(before);
     expect(fs.readdirSync(path.dirname(out)).filter((name) => name.startsWith(`${path.basename(out)}.`))).toEqual([]);
   });

@@ -52,7 +52,8 @@ export function applySyncPolicy(deployedCharts: readonly BaseChart[]): void {
         const wave = PLATFORM_WAVES.get(groupKindKey(kind));
         if (wave === undefined) {
           throw new Error(
-            `${chart.outputPath}: ${object.apiVersion} ${object.kind} "${object.name}" has no sync wave: add its kind to PLATFORM_WAVES (argocd/sync-waves.ts)`,
+            `${chart.outputPath}: ${object.apiVersion} ${object.kind} "${object.name}" has no sync wave: ` +
+              'add its kind to PLATFORM_WAVES (argocd/sync-waves.ts)',
           );
         }
         object.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(wave));

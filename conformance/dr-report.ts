@@ -38,7 +38,9 @@ function alarmWindow(alarm: Json): { thresholdMs: number; seconds: number; text:
   return {
     thresholdMs: spec.threshold,
     seconds: period * spec.datapointsToAlarm,
-    text: `${spec.datapointsToAlarm} of ${spec.evaluationPeriods} × ${period} s periods ${spec.comparisonOperator} ${spec.threshold} (missing data: ${spec.treatMissingData})`,
+    text:
+      `${spec.datapointsToAlarm} of ${spec.evaluationPeriods} × ${period} s periods ` +
+      `${spec.comparisonOperator} ${spec.threshold} (missing data: ${spec.treatMissingData})`,
   };
 }
 
@@ -59,7 +61,9 @@ function controllerTimeline(usw2: readonly Json[]): { enabled: boolean; seconds:
   return {
     enabled: schedule.state === 'ENABLED',
     seconds: HEARTBEAT_STALE_MS / 1000 + interval * failedMinutes + interval,
-    text: `schedule ${schedule.scheduleExpression} (${schedule.state}), heartbeat stale after ${HEARTBEAT_STALE_MS / 1000} s, FAILED_MINUTES_BEFORE_PROMOTION ${failedMinutes}`,
+    text:
+      `schedule ${schedule.scheduleExpression} (${schedule.state}), heartbeat stale after ${HEARTBEAT_STALE_MS / 1000} s, ` +
+      `FAILED_MINUTES_BEFORE_PROMOTION ${failedMinutes}`,
   };
 }
 
@@ -79,7 +83,11 @@ export function environmentReport(env: EnvironmentModel): EnvironmentReport {
     {
       step: '1. health-check detection',
       value: `${detection} s`,
-      basis: `requestInterval ${primaryCheck.requestInterval} s × failureThreshold ${primaryCheck.failureThreshold} on the use1 health check (${(primaryCheck.regions ?? []).length} checker regions; unhealthy when ≤ 18% of checkers see a 2xx/3xx within 2 s after connecting within 4 s — Route 53 Developer Guide, "How Route 53 determines whether a health check is healthy")`,
+      basis:
+        `requestInterval ${primaryCheck.requestInterval} s × failureThreshold ${primaryCheck.failureThreshold} ` +
+        `on the use1 health check (${(primaryCheck.regions ?? []).length} checker regions; ` +
+        'unhealthy when ≤ 18% of checkers see a 2xx/3xx within 2 s after connecting within 4 s — ' +
+        'Route 53 Developer Guide, "How Route 53 determines whether a health check is healthy")',
     },
     {
       step: '2. DNS TTL',
@@ -92,34 +100,46 @@ export function environmentReport(env: EnvironmentModel): EnvironmentReport {
       step: '3. clients reach us-west-2',
       value: `≤ ${clientSwitchSeconds} s`,
       basis:
-        'detection + TTL: after detection Route 53 answers with the SECONDARY record at once; resolvers holding the old answer keep it for one TTL',
+        'detection + TTL: after detection Route 53 answers with the SECONDARY record at once; ' +
+        'resolvers holding the old answer keep it for one TTL',
     },
     {
       step: `4a. database promotion, controller off${controller.enabled ? '' : ' (as deployed)'}`,
       value: 'manual: operator runs npm run dr -- failover',
       basis:
-        'Route 53 never promotes Aurora. Until an operator promotes us-west-2 with the dr CLI (FailoverGlobalCluster --allow-data-loss when us-east-1 is gone, and the fence moves), us-west-2 answers 503 to writes and senders retry.',
+        'Route 53 never promotes Aurora. Until an operator promotes us-west-2 with the dr CLI ' +
+        '(FailoverGlobalCluster --allow-data-loss when us-east-1 is gone, and the fence moves), ' +
+        'us-west-2 answers 503 to writes and senders retry.',
     },
     {
       step: `4b. database promotion, controller on${controller.enabled ? ' (as deployed)' : ''}`,
       value: `decided after ≤ ${controller.seconds} s, then the fence moves and FailoverGlobalCluster`,
-      basis: `us-west-2 failover controller: ${controller.text}: the primary's heartbeat goes stale, then that many consecutive failed minutes (the first run may start one interval after the failure), then the fence change and the promotion call; the promotion itself takes minutes (measure it in the drill). Enable with failover.automatic in the environment config.`,
+      basis:
+        `us-west-2 failover controller: ${controller.text}: the primary's heartbeat goes stale, ` +
+        'then that many consecutive failed minutes (the first run may start one interval after the failure), ' +
+        'then the fence change and the promotion call; the promotion itself takes minutes (measure it in the drill). ' +
+        'Enable with failover.automatic in the environment config.',
     },
     {
       step: '5. Aurora replication-lag alert (RPO you are alerted at)',
       value: `> ${lag.thresholdMs} ms, alerted within ${lag.seconds} s`,
-      basis: `AuroraGlobalDBReplicationLag on the us-west-2 cluster: ${lag.text}; AuroraGlobalDBRPOLag: ${rpoLag.text}. The 1 s target is monitored, not enforced (rds.global_db_rpo cannot go below 20 s).`,
+      basis:
+        `AuroraGlobalDBReplicationLag on the us-west-2 cluster: ${lag.text}; AuroraGlobalDBRPOLag: ${rpoLag.text}. ` +
+        'The 1 s target is monitored, not enforced (rds.global_db_rpo cannot go below 20 s).',
     },
     {
       step: '6. DynamoDB replication alert',
       value: `> ${tableLag.thresholdMs} ms, alerted within ${tableLag.seconds} s`,
-      basis: `ReplicationLatency from us-east-1 to us-west-2 (emitted in the source region): ${tableLag.text}. Global tables replicate asynchronously; the idempotency table is global so a duplicate after a flip is still caught.`,
+      basis:
+        `ReplicationLatency from us-east-1 to us-west-2 (emitted in the source region): ${tableLag.text}. ` +
+        'Global tables replicate asynchronously; the idempotency table is global so a duplicate after a flip is still caught.',
     },
     {
       step: '7. secret replication monitoring',
       value: `every ${primaryCheck.requestInterval} s via /health`,
       basis:
-        "each region's /health reads its local secret replica; an unreadable replica fails that region's health check (and its HealthCheckStatus alarm in us-east-1)",
+        "each region's /health reads its local secret replica; " +
+        "an unreadable replica fails that region's health check (and its HealthCheckStatus alarm in us-east-1)",
     },
     {
       step: '8. operators paged',
@@ -153,7 +173,8 @@ export function formatReport(reports: readonly EnvironmentReport[]): string {
       const valueWidth = Math.max(...report.rows.map((r) => r.value.length));
       const line = (cells: string[]) => `| ${cells[0].padEnd(stepWidth)} | ${cells[1].padEnd(valueWidth)} | ${cells[2]} |`;
       return [
-        `## environment ${report.environment}: failover timeline (RTO for traffic ≤ ${report.clientSwitchSeconds} s, plus database promotion for writes)`,
+        `## environment ${report.environment}: failover timeline ` +
+          `(RTO for traffic ≤ ${report.clientSwitchSeconds} s, plus database promotion for writes)`,
         '',
         line(['step', 'value', 'from the manifests / AWS fact']),
         line(['-'.repeat(stepWidth), '-'.repeat(valueWidth), '---']),

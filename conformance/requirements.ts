@@ -29,7 +29,8 @@ const label = (resource: Json, key: string): string | undefined => resource.meta
 const auroraGlobal: Check = {
   id: 'aurora-global',
   requirement:
-    'Aurora PostgreSQL 14.x Global Database: writer cluster in us-east-1, reader cluster in us-west-2, backups (retention >= 1) in both, encrypted',
+    'Aurora PostgreSQL 14.x Global Database: writer cluster in us-east-1, reader cluster in us-west-2, ' +
+    'backups (retention >= 1) in both, encrypted',
   run: perEnvironment((env, fail) => {
     const global = ofKind(env.global, 'GlobalCluster');
     if (global.length !== 1) fail('GlobalCluster', `expected 1 global cluster, found ${global.length}`);
@@ -41,11 +42,10 @@ const auroraGlobal: Check = {
       if (forProvider(resource).storageEncrypted !== true) fail(describe(resource), 'storage is not encrypted');
     }
     const writers = clusters.filter((c) => forProvider(c).masterUsername);
-    if (writers.length !== 1 || regionOf(writers[0]) !== 'us-east-1')
-      fail(
-        'Cluster',
-        `the writer (the cluster with credentials) must be the one cluster in us-east-1 (found ${writers.map(regionOf).join(', ') || 'none'})`,
-      );
+    if (writers.length !== 1 || regionOf(writers[0]) !== 'us-east-1') {
+      const found = writers.map(regionOf).join(', ') || 'none';
+      fail('Cluster', `the writer (the cluster with credentials) must be the one cluster in us-east-1 (found ${found})`);
+    }
     const readers = clusters.filter((c) => !forProvider(c).masterUsername);
     if (readers.length !== 1 || regionOf(readers[0]) !== 'us-west-2')
       fail('Cluster', `the reader must be the one cluster in us-west-2 (found ${readers.map(regionOf).join(', ') || 'none'})`);
@@ -113,11 +113,10 @@ const route53: Check = {
     ] as const) {
       const records = ofKind(env.regions[region], 'Record').filter((r) => forProvider(r).failoverRoutingPolicy);
       const ofRole = records.filter((r) => forProvider(r).failoverRoutingPolicy.type === role);
-      if (ofRole.length !== 1)
-        fail(
-          `region ${region}`,
-          `expected one ${role} failover record, found ${records.map((r) => forProvider(r).failoverRoutingPolicy.type).join(', ') || 'none'}`,
-        );
+      if (ofRole.length !== 1) {
+        const found = records.map((r) => forProvider(r).failoverRoutingPolicy.type).join(', ') || 'none';
+        fail(`region ${region}`, `expected one ${role} failover record, found ${found}`);
+      }
       for (const record of records)
         if (!forProvider(record).healthCheckId && !forProvider(record).healthCheckIdSelector)
           fail(describe(record), 'failover record without a health check');
@@ -193,7 +192,8 @@ const secrets: Check = {
 const network: Check = {
   id: 'network',
   requirement:
-    'Network: per region a VPC, private subnets in 3 distinct AZs, NAT gateway(s); peering requester + accepter + routes both ways; CIDRs disjoint',
+    'Network: per region a VPC, private subnets in 3 distinct AZs, NAT gateway(s); ' +
+    'peering requester + accepter + routes both ways; CIDRs disjoint',
   run: perEnvironment((env, fail) => {
     const cidrs: string[] = [];
     for (const region of ['use1', 'usw2'] as RegionSuffix[]) {
@@ -249,7 +249,8 @@ const naming: Check = {
 const destroyability: Check = {
   id: 'destroyable',
   requirement:
-    'Destroyable: no deletionPolicy Orphan, no deletion protection, skipFinalSnapshot true, secrets recovery window 0, buckets force-destroy',
+    'Destroyable: no deletionPolicy Orphan, no deletion protection, skipFinalSnapshot true, ' +
+    'secrets recovery window 0, buckets force-destroy',
   run: perEnvironment((env, fail) => {
     for (const resource of allResources(env)) {
       const spec = forProvider(resource);

@@ -198,7 +198,8 @@ const MASTER_SECRET_READERS = new Set(['migrate']);
 const masterSecretReaders: Check = {
   id: 'db-master-secret-readers',
   requirement:
-    'IAM: only the migrate role may read the Aurora master secret (db-credentials); the webhook and health read the least-privilege db-app-credentials',
+    'IAM: only the migrate role may read the Aurora master secret (db-credentials); ' +
+    'the webhook and health read the least-privilege db-app-credentials',
   run: perEnvironment((env, fail) => {
     for (const { resource, statements } of identityPolicies(env)) {
       const purpose = resource.metadata.labels?.['payments-dr.io/purpose'];

@@ -18,8 +18,9 @@ export async function runSynth(
     const { files, objectCount } = await synthesize({ environments, outDir });
     for (const warning of placeholderWarnings(environments)) console.warn(`warning: ${warning}`);
     if (cdk8sOutDir) replaceDirectory(cdk8sOutDir, files);
+    const suffixes = environments.map((e) => e.environmentSuffix).join(', ');
     console.log(
-      `${path.relative(process.cwd(), outDir) || '.'}/: ${objectCount} objects in ${files.size} files for environments ${environments.map((e) => e.environmentSuffix).join(', ')}`,
+      `${path.relative(process.cwd(), outDir) || '.'}/: ${objectCount} objects in ${files.size} files for environments ${suffixes}`,
     );
     return 0;
   } catch (error) {

@@ -21,12 +21,13 @@ export interface SynthResult {
   readonly objectCount: number;
 }
 
+const listProblems = (problems: readonly Problem[]): string =>
+  problems.map((p) => `  ${p.file} ${p.kind}/${p.name} ${p.path || '.'} ${p.message}`).join('\n');
+
 /** The synthesized objects break one of the project's own rules (engines/patch-paths.ts). */
 export class InvalidManifestsError extends Error {
   constructor(readonly problems: readonly Problem[]) {
-    super(
-      `${problems.length} problem(s) in the synthesized manifests:\n${problems.map((p) => `  ${p.file} ${p.kind}/${p.name} ${p.path || '.'} ${p.message}`).join('\n')}`,
-    );
+    super(`${problems.length} problem(s) in the synthesized manifests:\n${listProblems(problems)}`);
     this.name = 'InvalidManifestsError';
   }
 }

@@ -9,11 +9,12 @@ export interface PlatformProblem {
   readonly rule: string;
 }
 
+const listProblems = (problems: readonly PlatformProblem[]): string =>
+  problems.map((p) => `  ${p.field} = ${JSON.stringify(p.value)}: ${p.rule}`).join('\n');
+
 export class PlatformConfigError extends Error {
   constructor(readonly problems: readonly PlatformProblem[]) {
-    super(
-      `invalid platform configuration (charts/config/platform.ts):\n${problems.map((p) => `  ${p.field} = ${JSON.stringify(p.value)}: ${p.rule}`).join('\n')}`,
-    );
+    super(`invalid platform configuration (charts/config/platform.ts):\n${listProblems(problems)}`);
     this.name = 'PlatformConfigError';
   }
 }
@@ -72,7 +73,8 @@ export function platformProblems(platform: PlatformConfig, environments: readonl
     fail(
       'crossplane.providerVersion',
       crossplane.providerVersion,
-      `must stay on ${PROVIDER_MAJOR}.x, the line of the vendored CRDs the manifests are validated against (a new major needs new CRDs in ../shared/crds)`,
+      `must stay on ${PROVIDER_MAJOR}.x, the line of the vendored CRDs the manifests are validated against ` +
+        '(a new major needs new CRDs in ../shared/crds)',
     );
   }
   crossplane.packagePullSecrets.forEach((secret, i) => {
@@ -99,7 +101,8 @@ export function platformProblems(platform: PlatformConfig, environments: readonl
         fail(
           'awsCredentials.roleArn',
           awsCredentials.roleArn,
-          `is in account ${arn[1]} but environment "${env.environmentSuffix}" lives in ${env.awsAccountId}: every managed resource uses the one ProviderConfig "default", so the role must be in the environments' account`,
+          `is in account ${arn[1]} but environment "${env.environmentSuffix}" lives in ${env.awsAccountId}: ` +
+            'every managed resource uses the one ProviderConfig "default", so the role must be in the environments\' account',
         );
       }
     }

@@ -204,7 +204,8 @@ export function placeholderWarnings(environments: readonly EnvironmentConfig[]):
     .flatMap((env) =>
       PLACEHOLDERS.filter(([, read, isPlaceholder]) => [read(env)].flat().some((v) => isPlaceholder(String(v)))).map(
         ([field, read]) =>
-          `environment "${env.environmentSuffix}": ${field} = ${JSON.stringify(read(env))} is the example value: replace it before deploying`,
+          `environment "${env.environmentSuffix}": ${field} = ${JSON.stringify(read(env))} ` +
+          'is the example value: replace it before deploying',
       ),
     );
 }

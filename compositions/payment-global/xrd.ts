@@ -35,7 +35,9 @@ const regionDatabase = (description: string) =>
 /** Version N of a secret, written into the field of its slot (N % 2): exactly one slot is set. */
 function secretVersionSchema(secret: (typeof REPLICATED_SECRETS)[number]): JsonSchema {
   const [odd, even] = VERSION_SLOTS.map(versionSlotField);
-  const description = `Version of ${secret.name} (the Kubernetes Secret ${secret.kubernetesSecret.replace('%s', '<env>')}), in the field of its parity; see the rotation runbook.`;
+  const kubernetesSecret = secret.kubernetesSecret.replace('%s', '<env>');
+  const secretNamed = `${secret.name} (the Kubernetes Secret ${kubernetesSecret})`;
+  const description = `Version of ${secretNamed}, in the field of its parity; see the rotation runbook.`;
   return {
     ...schema.object(
       description,
@@ -59,7 +61,8 @@ export class PaymentGlobalXrd extends ClaimXrd {
       claimKind: PAYMENT_GLOBAL_KIND,
       defaultComposition: PAYMENT_GLOBAL_COMPOSITION,
       description:
-        'The shared layer of one environment: Aurora PostgreSQL 14 Global Database (writer us-east-1, reader us-west-2), DynamoDB global tables, replicated secrets, cross-region VPC peering, and the deletion order between them.',
+        'The shared layer of one environment: Aurora PostgreSQL 14 Global Database (writer us-east-1, reader us-west-2), ' +
+        'DynamoDB global tables, replicated secrets, cross-region VPC peering, and the deletion order between them.',
       spec: schema.object("Desired state of the environment's shared layer.", {
         environmentSuffix: schema.string('Environment suffix carried by every AWS name.', {
           pattern: PATTERNS.environmentSuffix,

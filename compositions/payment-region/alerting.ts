@@ -148,7 +148,9 @@ function lambdaAlarms(): AlarmSpec[] {
 function auroraLagAlarms(): AlarmSpec[] {
   return AURORA_LAG_METRICS.map((metricName) => ({
     name: metricName === 'AuroraGlobalDBRPOLag' ? 'aurora-rpo-lag' : 'aurora-replication-lag',
-    description: `${metricName} of this region's Aurora cluster above the 1 s target (monitored, not enforced: rds.global_db_rpo cannot go below 20 s)`,
+    description:
+      `${metricName} of this region's Aurora cluster above the 1 s target ` +
+      '(monitored, not enforced: rds.global_db_rpo cannot go below 20 s)',
     metric: METRICS.auroraLag(metricName),
     statistic: 'Maximum',
     comparisonOperator: 'GreaterThanThreshold',

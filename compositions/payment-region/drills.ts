@@ -118,7 +118,8 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
   {
     name: 'aurora-writer-failover',
     description:
-      "payments-dr drill: fail this region's Aurora cluster over to one of its readers (FailoverDBCluster; needs database.instancesPerRegion >= 2)",
+      "payments-dr drill: fail this region's Aurora cluster over to one of its readers " +
+      '(FailoverDBCluster; needs database.instancesPerRegion >= 2)',
     actionId: 'aws:rds:failover-db-cluster',
     parameters: {},
     targetResourceType: 'aws:rds:cluster',

@@ -52,7 +52,9 @@ export class PaymentRegionXrd extends ClaimXrd {
       claimKind: PAYMENT_REGION_KIND,
       defaultComposition: PAYMENT_REGION_COMPOSITION,
       description:
-        'One region of the payments DR platform: VPC over 3 AZs with NAT, KMS key, DB subnet group, artifact bucket, webhook and health Lambdas, HTTP API with custom domain, Route 53 health check and failover record, SNS alerts and CloudWatch alarms.',
+        'One region of the payments DR platform: VPC over 3 AZs with NAT, KMS key, DB subnet group, artifact bucket, ' +
+        'webhook and health Lambdas, HTTP API with custom domain, Route 53 health check and failover record, ' +
+        'SNS alerts and CloudWatch alarms.',
       spec: schema.object(
         'Desired state of the region.',
         {
@@ -127,12 +129,14 @@ export class PaymentRegionXrd extends ClaimXrd {
           }),
           failover: schema.object('The failover controller of this region (its schedule and promotion policy).', {
             automatic: schema.boolean(
-              'true: the schedule is ENABLED and the controller may promote this region on its own; false: DISABLED, promotion by operators (npm run dr).',
+              'true: the schedule is ENABLED and the controller may promote this region on its own; ' +
+                'false: DISABLED, promotion by operators (npm run dr).',
             ),
             failedMinutesBeforePromotion: schema.integer('Consecutive failed minutes before the controller promotes.', 1, 60),
           }),
           drills: schema.object(
-            'Present: this region is the target of the AWS FIS DR drills (experiment templates and their roles, compositions/payment-region/drills.ts).',
+            'Present: this region is the target of the AWS FIS DR drills ' +
+              '(experiment templates and their roles, compositions/payment-region/drills.ts).',
             {
               standbyRegionSuffix: schema.enum(
                 'The region that takes over: its Route 53 health-check alarm stops every drill.',
@@ -164,7 +168,9 @@ export class PaymentRegionXrd extends ClaimXrd {
         {
           rule: "!has(self.drills) || (self.failoverRole == 'PRIMARY' && self.drills.standbyRegionSuffix == self.peer.regionSuffix)",
           message:
-            "drills belong to the PRIMARY region with the peer as standby: their stop conditions are Route 53 health-check alarms, which exist only in us-east-1, and FIS reads stop-condition alarms in the experiment's region",
+            'drills belong to the PRIMARY region with the peer as standby: ' +
+            'their stop conditions are Route 53 health-check alarms, which exist only in us-east-1, ' +
+            "and FIS reads stop-condition alarms in the experiment's region",
         },
       ],
       status: schema.object(

@@ -25,7 +25,11 @@ export function combine(fmt: string, variables: readonly string[], toFieldPath: 
   };
 }
 
-/** The resource is not composed until the source field exists (function-patch-and-transform "Required" policy). */
+/**
+ * The resource is not composed until the source field exists (function-patch-and-transform
+ * "Required" policy). Only for status a composed resource will report (two-phase values): while P&T
+ * holds a template back the XR is not ready, so a slot that may stay unused uses composedWhenPresent.
+ */
 export function required(patch: Patch): Patch {
   return { ...patch, policy: { fromFieldPath: 'Required' } };
 }

@@ -1,16 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-
-const REPO = path.resolve(__dirname, '..', '..');
+import { REPO, TSX, npmScriptEntry } from '../support/npm-scripts';
 
 test('npm run local on a port in use stops before starting any engine and says how to pick another port', async () => {
   const holder = createServer();
   await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
   const { port } = holder.address() as AddressInfo;
   try {
-    const result = spawnSync(process.execPath, [path.join(REPO, 'node_modules/tsx/dist/cli.mjs'), path.join(REPO, 'cli/local.ts')], {
+    const result = spawnSync(process.execPath, [TSX, npmScriptEntry('local')], {
       cwd: REPO,
       env: { ...process.env, PORT: String(port) },
       encoding: 'utf8',

@@ -3,16 +3,14 @@
  * a user runs it (tsx on cli/render.ts) from a directory outside the repository: the real
  * `crossplane composition render` with both functions on loopback.
  */
-import { npmScriptEntry } from '../../support/npm-scripts';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { TSX, npmScriptEntry } from '../../support/npm-scripts';
 import { parseYamlStream, toYamlStream } from '../../../engines/yaml';
 import { CLAIM_TYPE, composition, vpc } from '../../support/render-fixtures';
 
-const REPO = path.resolve(__dirname, '..', '..', '..');
-const TSX = path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const CLI = npmScriptEntry('render');
 
 let dir: string;

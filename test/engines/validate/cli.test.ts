@@ -1,14 +1,11 @@
 /** `npm run validate [-- <file or dir> ...]` run the way a user runs it: one line per object, the real engines. */
-import { npmScriptEntry } from '../../support/npm-scripts';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { REPO, TSX, npmScriptEntry } from '../../support/npm-scripts';
 import { stringify } from 'yaml';
 import { vpc } from '../../support/validate-fixtures';
-
-const REPO = path.resolve(__dirname, '..', '..', '..');
-const TSX = path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 function runValidate(args: string[], env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, [TSX, npmScriptEntry('validate'), ...args], {

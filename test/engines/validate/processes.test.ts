@@ -6,12 +6,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { REPO, TSX } from '../../support/npm-scripts';
 import { EngineError } from '../../../engines/errors';
 import { startEngine } from '../../../engines/processes';
 import { toolPath } from '../../../engines/tools';
-
-const REPO = path.resolve(__dirname, '..', '..', '..');
-const TSX = path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 /** Running (a zombie waiting for a reaper counts as gone). */
 const alive = (pid: number) => {

@@ -35,6 +35,7 @@ TOOLS=(
   "kube-apiserver|k8s.io/kubernetes|k8s.io/kubernetes/cmd/kube-apiserver|kube-apiserver"
   "kube-controller-manager|k8s.io/kubernetes|k8s.io/kubernetes/cmd/kube-controller-manager|kube-controller-manager"
   "kubectl|k8s.io/kubectl|payments-dr/tools/kubectl|kubectl"
+  "provider-aws|github.com/upbound/provider-aws/v2|github.com/upbound/provider-aws/v2/cmd/provider/monolith|provider"
 )
 
 say() { printf '[build-tools] %s\n' "$*" >&2; }
@@ -77,6 +78,9 @@ ldflags_for() {
       for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
         printf -- ' -X=%s.gitVersion=%s -X=%s.gitMajor=1 -X=%s.gitMinor=%s -X=%s.gitTreeState=clean' "$p" "$kube" "$p" "$p" "$minor" "$p"
       done ;;
+    provider-aws)
+      # Upstream Makefile: GO_LDFLAGS += -X $(GO_PROJECT)/internal/version.Version=$(VERSION)
+      printf -- '-s -w -X=github.com/upbound/provider-aws/v2/internal/version.Version=%s' "$version" ;;
     *) printf -- '-s -w' ;;
   esac
 }

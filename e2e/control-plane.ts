@@ -32,6 +32,8 @@ export interface ControlPlaneOptions {
   readonly crossplaneSource: string;
   readonly functions: readonly PlatformFunction[];
   readonly debug: boolean;
+  /** The provider CRD files to install (default: every vendored provider-aws CRD). */
+  readonly providerCrds?: { readonly files: readonly string[]; readonly source: string };
 }
 
 export type StepTimes = Array<[step: string, ms: number]>;
@@ -132,20 +134,26 @@ export class ControlPlane {
     );
     if (fresh) {
       await step('FunctionRevisions (paused, status patched)', () => registerFunctions(this.kube, this.functionSpecs));
-      await step('provider CRDs (vendored provider-aws)', () => this.installProviderCrds());
+      await step(`provider CRDs (${this.providerCrds.source})`, () => this.installProviderCrds());
     }
     return times;
   }
 
-  /**
-   * Server-side applies every vendored provider-aws CRD (as the provider packages would install them)
-   * and waits until all are Established.
-   */
-  private async installProviderCrds(): Promise<void> {
+  private get providerCrds(): { files: readonly string[]; source: string } {
+    if (this.options.providerCrds) return this.options.providerCrds;
     const dir = path.join(crdDir(), 'provider-aws');
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'));
     if (!files.length) throw new E2eError(`no CRD files in ${dir}`);
-    await this.kube.kubectlOk(['apply', '--server-side', '--field-manager=payments-dr-e2e', '-f', dir]);
+    return { files: files.map((f) => path.join(dir, f)), source: 'vendored provider-aws' };
+  }
+
+  /**
+   * Server-side applies the provider CRDs (as the provider packages would install them) and waits
+   * until all are Established.
+   */
+  private async installProviderCrds(): Promise<void> {
+    const { files } = this.providerCrds;
+    await this.kube.kubectlOk(['apply', '--server-side', '--field-manager=payments-dr-e2e', ...files.flatMap((f) => ['-f', f])]);
     await waitFor(
       `${files.length} provider CRDs Established`,
       120_000,

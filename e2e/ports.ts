@@ -31,7 +31,7 @@ function canBind(port: number): Promise<boolean> {
 }
 
 /** A port the kernel hands out as free on 127.0.0.1. */
-function ephemeralPort(): Promise<number> {
+export function ephemeralPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

@@ -1,0 +1,80 @@
+/**
+ * The managed resources (MRs) of the AWS e2e as the API server has them, and what the provider's
+ * debug log says about them: each completed reconcile that found the external resource up to date
+ * leaves one "External resource is up to date" line naming the controller and the MR.
+ */
+import * as fs from 'node:fs';
+import type { Json, Kube } from '../kube';
+import { condition, isTrue } from '../kube';
+import { type ResourceType, resourcePath } from '../resources';
+import { PAUSED } from './moto-gaps';
+
+export interface Managed {
+  /** `group/Kind name`, e.g. `ec2.aws.upbound.io/VPC vpc-use1-dev`. */
+  readonly id: string;
+  readonly type: ResourceType;
+  readonly name: string;
+  readonly paused: boolean;
+  readonly ready: boolean;
+  readonly synced: boolean;
+  /** Synced's message when it is not True: the provider's error (e.g. moto's answer). */
+  readonly problem?: string;
+  /** External name, status.atProvider.id and .arn: what its AWS calls name it by. */
+  readonly identifiers: readonly string[];
+  readonly live: Json;
+}
+
+export const managedId = (type: ResourceType, name: string): string => `${type.group}/${type.kind} ${name}`;
+
+export async function listManaged(kube: Kube, types: readonly ResourceType[]): Promise<Managed[]> {
+  const all: Managed[] = [];
+  for (const type of types) {
+    for (const live of await kube.list(resourcePath(type))) {
+      const name = live.metadata.name as string;
+      const atProvider = (live.status?.atProvider ?? {}) as Json;
+      const identifiers = [live.metadata.annotations?.['crossplane.io/external-name'], atProvider.id, atProvider.arn].filter(
+        (v): v is string => typeof v === 'string' && v.length >= 6,
+      );
+      const synced = isTrue(live, 'Synced');
+      all.push({
+        id: managedId(type, name),
+        type,
+        name,
+        paused: live.metadata.annotations?.[PAUSED] === 'true',
+        ready: isTrue(live, 'Ready'),
+        synced,
+        problem: synced ? undefined : (condition(live, 'Synced')?.message ?? condition(live, 'Ready')?.message),
+        identifiers: [...new Set(identifiers)],
+        live,
+      });
+    }
+  }
+  return all.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/**
+ * How many up-to-date reconciles the provider's log records per MR id, reading from byte `from`.
+ * The controller is logged as `managed/<group>/<version>, kind=<Kind>` and the request as
+ * {"name": ...} (cluster-scoped MRs).
+ */
+export function upToDateCounts(
+  log: string,
+  kinds: ReadonlyMap<string, ResourceType>,
+  from = 0,
+): { counts: Map<string, number>; end: number } {
+  const counts = new Map<string, number>();
+  const content = fs.readFileSync(log);
+  const end = content.lastIndexOf(0x0a) + 1;
+  if (end <= from) return { counts, end: from };
+  for (const line of content.subarray(from, end).toString('utf8').split('\n')) {
+    if (!line.includes('External resource is up to date')) continue;
+    const controller = /"controller":\s*"managed\/([^/"]+)\/[^,"]+, kind=([^"]+)"/.exec(line);
+    const name = /"request":\s*\{[^}]*"name":\s*"([^"]+)"/.exec(line) ?? /"request":\s*"\/?([^"]+)"/.exec(line);
+    if (!controller || !name) continue;
+    const type = kinds.get(`${controller[1]}|${controller[2].toLowerCase()}`);
+    if (!type) continue;
+    const id = managedId(type, name[1]);
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return { counts, end };
+}

@@ -1,0 +1,143 @@
+"""moto's server for `npm run e2e:aws`, and one control route moto has no AWS API for.
+
+Usage: python moto_runner.py <moto port> <control port>
+
+moto (pinned in requirements-test.txt) answers the AWS APIs on 127.0.0.1:<moto port>, recording every
+request to $MOTO_RECORDER_FILEPATH when $MOTO_ENABLE_RECORDING is set. moto implements neither
+SwitchoverGlobalCluster nor FailoverGlobalCluster, so 127.0.0.1:<control port> takes
+POST /switchover {"globalClusterIdentifier": ..., "writerRegion": ...} and makes that region's member
+the writer in moto's own RDS state: what DescribeGlobalClusters reports after a real switchover. It
+is the e2e's stand-in for the AWS side of the runbook; it never touches what the provider declared.
+GET /inventory?services=a,b&regions=x,y lists every resource moto holds for those services (what its
+backends still reference), so the e2e can tell what a delete left behind.
+The process exits when its parent goes away, so no server outlives an interrupted run.
+"""
+
+import json
+import os
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def exit_with_parent() -> None:
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+def switch_writer(global_cluster_identifier: str, writer_region: str) -> dict:
+    from moto.rds.models import rds_backends
+
+    account = os.environ["MOTO_ACCOUNT_ID"]
+    for backend in rds_backends[account].values():
+        cluster = backend.global_clusters.get(global_cluster_identifier)
+        if cluster is None:
+            continue
+        regions = [member.region for member in cluster.members]
+        if writer_region not in regions:
+            raise LookupError(f"{global_cluster_identifier} has no member in {writer_region} (members: {regions})")
+        for member in cluster.members:
+            member.is_writer = member.region == writer_region
+        return {"members": [{"arn": m.db_cluster_arn, "isWriter": m.is_writer} for m in cluster.members]}
+    raise LookupError(f"no global cluster {global_cluster_identifier}")
+
+
+def identify(model) -> str:
+    for attribute in ("arn", "id", "name", "identifier", "key_id", "physical_resource_id"):
+        value = getattr(model, attribute, None)
+        if isinstance(value, str) and value:
+            return value
+    return f"object-{id(model):x}"
+
+
+def reachable_models(root, depth: int = 5) -> dict:
+    """BaseModel instances the backend still references (deleted ones are unreferenced)."""
+    from moto.core.common_models import BaseModel
+
+    found: dict = {}
+    seen: set = set()
+
+    def walk(value, level: int) -> None:
+        if level > depth or id(value) in seen:
+            return
+        seen.add(id(value))
+        if isinstance(value, BaseModel):
+            found[id(value)] = value
+            children = list(vars(value).values())
+        elif isinstance(value, dict):
+            children = list(value.values())
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            children = list(value)
+        elif level == 0:
+            children = list(vars(value).values())
+        else:
+            return
+        for child in children:
+            walk(child, level + 1)
+
+    walk(root, 0)
+    return found
+
+
+def inventory(services: list, regions: list) -> list:
+    from moto.backends import get_backend
+
+    account = os.environ["MOTO_ACCOUNT_ID"]
+    items = []
+    for service in services:
+        backends = get_backend(service)
+        for region in regions:
+            try:
+                backends[account][region]
+            except (KeyError, ValueError):
+                pass  # a global service: its one backend is listed below
+        for region, backend in list(backends[account].items()):
+            for key, model in reachable_models(backend).items():
+                items.append({"service": service, "region": region, "type": type(model).__name__, "id": identify(model), "key": f"{key:x}"})
+    return items
+
+
+class Control(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        route, _, query = self.path.partition("?")
+        if route != "/inventory":
+            return self.answer(404, {"error": f"unknown route {route}"})
+        params = dict(part.split("=", 1) for part in query.split("&") if "=" in part)
+        self.answer(200, {"items": inventory(params.get("services", "").split(","), params.get("regions", "").split(","))})
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        if self.path != "/switchover":
+            return self.answer(404, {"error": f"unknown route {self.path}"})
+        try:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
+            self.answer(200, switch_writer(body["globalClusterIdentifier"], body["writerRegion"]))
+        except (KeyError, LookupError, ValueError) as error:
+            self.answer(400, {"error": str(error)})
+
+    def answer(self, status: int, body: dict) -> None:
+        payload = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def main() -> None:
+    moto_port, control_port = sys.argv[1], int(sys.argv[2])
+    threading.Thread(target=exit_with_parent, daemon=True).start()
+    control = ThreadingHTTPServer(("127.0.0.1", control_port), Control)
+    threading.Thread(target=control.serve_forever, daemon=True).start()
+    from moto.server import main as moto_main
+
+    moto_main(["-H", "127.0.0.1", "-p", moto_port])
+
+
+if __name__ == "__main__":
+    main()

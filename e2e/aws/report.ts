@@ -1,0 +1,51 @@
+/** What the AWS e2e prints: per-MR convergence, the reconcile rounds with offenders, what deletion left. */
+import { seconds } from '../log';
+import type { Round } from './drift';
+import type { InventoryItem } from './inventory';
+import type { Managed } from './managed';
+import { gapOf } from './moto-gaps';
+
+const out = (line = ''): void => void process.stdout.write(`${line}\n`);
+
+function byKind(managed: readonly Managed[]): Map<string, Managed[]> {
+  const kinds = new Map<string, Managed[]>();
+  for (const m of managed) kinds.set(`${m.type.group}/${m.type.kind}`, [...(kinds.get(`${m.type.group}/${m.type.kind}`) ?? []), m]);
+  return new Map([...kinds].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export function printConvergence(c: { managed: readonly Managed[]; ms: number; converged: boolean }, claimsTable: string): void {
+  out(`\n== convergence: ${c.converged ? 'every MR moto can serve is Ready and Synced' : 'NOT converged'} after ${seconds(c.ms)}`);
+  out(`${'kind'.padEnd(52)} ${'MRs'.padStart(4)} ${'ready'.padStart(6)} ${'paused'.padStart(7)}`);
+  for (const [kind, list] of byKind(c.managed)) {
+    const ready = list.filter((m) => m.ready && m.synced).length;
+    const paused = list.filter((m) => m.paused).length;
+    out(`${kind.padEnd(52)} ${String(list.length).padStart(4)} ${String(ready).padStart(6)} ${String(paused).padStart(7)}`);
+  }
+  for (const [kind, list] of byKind(c.managed))
+    if (list.some((m) => m.paused)) out(`PAUSED ${kind} (out of this run): ${gapOf(`${list[0].type.group}/v`, list[0].type.kind)}`);
+  const failing = c.managed.filter((m) => !m.paused && !(m.ready && m.synced));
+  for (const m of failing) out(`NOT READY ${m.id}: ${(m.problem ?? 'no condition yet').slice(0, 400)}`);
+  out(`\n$ kubectl get paymentregions,paymentglobals -n payments-dr\n${claimsTable}`);
+}
+
+export function printRounds(rounds: readonly Round[]): void {
+  out('\n== forced reconciles (moto request log)');
+  out(`${'round'.padEnd(28)} ${'MRs'.padStart(5)} ${'calls'.padStart(6)} ${'mutating'.padStart(9)} ${'time'.padStart(8)}`);
+  for (const r of rounds)
+    out(
+      `${r.label.padEnd(28)} ${String(r.reconciled).padStart(5)} ${String(r.calls).padStart(6)} ${String(r.offenders.length).padStart(9)} ${seconds(r.ms).padStart(8)}`,
+    );
+  const offenders = new Map<string, number>();
+  for (const r of rounds)
+    for (const o of r.offenders) {
+      const key = `${o.mr} → ${o.service} ${o.region} ${o.action}`;
+      offenders.set(key, (offenders.get(key) ?? 0) + 1);
+    }
+  for (const [line, n] of [...offenders].sort()) out(`MUTATING ${n}× ${line}`);
+}
+
+export function printDeletion(left: readonly Managed[], leftovers: readonly InventoryItem[], ms: number): void {
+  out(`\n== deletion: ${left.length} MRs left, ${leftovers.length} AWS resources left in moto, after ${seconds(ms)}`);
+  for (const m of left) out(`MR LEFT ${m.id}: ${(m.problem ?? '').slice(0, 300)}`);
+  for (const i of leftovers) out(`AWS LEFT ${i.service} ${i.region} ${i.type} ${i.id}`);
+}

@@ -1,0 +1,202 @@
+/**
+ * The AWS e2e's steps: the control plane with the real provider against moto, one environment of
+ * dist/ applied, convergence, N forced reconciles with moto's request log read, a switchover on
+ * moto's side and N more, then every claim deleted and moto's inventory compared with before.
+ */
+import * as fs from 'node:fs';
+import { ArgoStyleSync, skipReason } from '../argocd-sync';
+import { ControlPlane } from '../control-plane';
+import type { Json } from '../kube';
+import { E2eError, say, seconds } from '../log';
+import { type Platform, groupOf, readPlatform } from '../platform';
+import { ephemeralPort, type Ports } from '../ports';
+import { waitFor } from '../processes';
+import { ResourceIndex, type ResourceType } from '../resources';
+import type { Tools } from '../tools';
+import { forceRound, type DriftContext, type Round } from './drift';
+import { listManaged, type Managed } from './managed';
+import { MOTO_GAPS, withGapKindsPaused } from './moto-gaps';
+import { Moto } from './moto';
+import { Inventory } from './inventory';
+import { printConvergence, printDeletion, printRounds } from './report';
+import { findProvider, motoProviderConfig, providerCrdFiles, startProvider, MOTO_SERVICES } from './provider';
+
+export interface AwsScenarioOptions {
+  readonly repoRoot: string;
+  readonly distDir: string;
+  readonly environment: string;
+  readonly workDir: string;
+  readonly logDir: string;
+  readonly tools: Tools;
+  readonly ports: Ports;
+  readonly crossplaneSource: string;
+  readonly rounds: number;
+  readonly timeoutMs: number;
+  readonly keep: boolean;
+  readonly debug: boolean;
+}
+
+const REGIONS = ['us-east-1', 'us-west-2'];
+
+/** dist/ for one environment on moto: its ProviderConfig points at moto, the gap kinds compose paused. */
+export function platformOnMoto(platform: Platform, environment: string, endpoint: string): { platform: Platform; paused: string[] } {
+  const units = platform.units
+    .filter((u) => u.folder === 'dist/platform' || u.folder.startsWith(`dist/${environment}/`))
+    .map((unit) => ({
+      ...unit,
+      manifests: unit.manifests.flatMap((obj) => {
+        if (obj.kind !== 'ProviderConfig' || groupOf(obj.apiVersion) !== 'aws.upbound.io') return [obj];
+        return motoProviderConfig(endpoint).map((o) => ({
+          ...o,
+          metadata: {
+            ...o.metadata,
+            annotations: { 'argocd.argoproj.io/sync-wave': obj.metadata.annotations?.['argocd.argoproj.io/sync-wave'] },
+          },
+        }));
+      }),
+    }));
+  if (units.length < 2) throw new E2eError(`dist/ has no units for the environment "${environment}"`);
+  return withGapKindsPaused({ ...platform, units });
+}
+
+interface Convergence {
+  readonly managed: Managed[];
+  readonly ms: number;
+  readonly converged: boolean;
+}
+
+/** Waits until every MR that is not paused is Ready and Synced and no new MR appeared for 30 s. */
+async function waitConverged(plane: ControlPlane, types: readonly ResourceType[], since: number, timeoutMs: number): Promise<Convergence> {
+  let managed: Managed[] = [];
+  let count = -1;
+  let stableSince = Date.now();
+  let lastSay = 0;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    plane.supervisor.check();
+    managed = await listManaged(plane.kube, types);
+    if (managed.length !== count) [count, stableSince] = [managed.length, Date.now()];
+    const active = managed.filter((m) => !m.paused);
+    const done = active.filter((m) => m.ready && m.synced);
+    if (Date.now() - lastSay > 30_000) {
+      lastSay = Date.now();
+      say(
+        `${done.length}/${active.length} MRs Ready and Synced (${managed.length - active.length} paused), ${seconds(Date.now() - since)}`,
+      );
+    }
+    if (active.length && done.length === active.length && Date.now() - stableSince >= 30_000)
+      return { managed, ms: Date.now() - since, converged: true };
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+  }
+  return { managed, ms: Date.now() - since, converged: false };
+}
+
+/** Waits until no MR is left; returns those still there at the timeout. */
+async function waitDeleted(plane: ControlPlane, types: readonly ResourceType[], timeoutMs: number): Promise<Managed[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    plane.supervisor.check();
+    const left = await listManaged(plane.kube, types);
+    if (!left.length || Date.now() > deadline) return left;
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+  }
+}
+
+export async function runAwsScenario(options: AwsScenarioOptions): Promise<number> {
+  const started = Date.now();
+  const build = findProvider();
+  const moto = { api: await ephemeralPort(), control: await ephemeralPort() };
+  const providerPorts = { webhook: await ephemeralPort(), metrics: await ephemeralPort(), health: await ephemeralPort() };
+  const dist = readPlatform(options.repoRoot, options.distDir);
+  const kinds = dist.managedKinds.filter((k) => !k.kind.endsWith('Usage'));
+  const crdFiles = providerCrdFiles(build.crdDir, kinds);
+  say(`provider-aws ${build.version} (${build.binary}); ${crdFiles.length} of its CRDs from ${build.crdDir}`);
+  const plane = new ControlPlane({
+    workDir: options.workDir,
+    logDir: options.logDir,
+    tools: options.tools,
+    ports: options.ports,
+    crossplaneSource: options.crossplaneSource,
+    functions: dist.functions,
+    debug: options.debug,
+    providerCrds: { files: crdFiles, source: `provider-aws ${build.version} package/crds` },
+  });
+  let ok = false;
+  try {
+    const coldStart = Date.now();
+    await plane.start(true);
+    say(`control plane up in ${seconds(Date.now() - coldStart)}`);
+    const aws = await Moto.start(plane.supervisor, moto, options.workDir);
+    const inventory = await Inventory.baseline(aws, MOTO_SERVICES, REGIONS);
+    say(`moto on ${aws.endpoint} (account 000000000000); ${inventory.baselineSize} default resources before the run`);
+    startProvider(plane.supervisor, build, plane.pki, plane.adminKubeconfig, options.workDir, providerPorts);
+    const providerLog = plane.supervisor.logFile('provider-aws');
+    await waitFor(
+      'provider-aws healthy',
+      180_000,
+      async () => (await fetch(`http://127.0.0.1:${providerPorts.health}/healthz`)).ok,
+      plane.supervisor,
+      1000,
+    );
+
+    const { platform, paused } = platformOnMoto(dist, options.environment, aws.endpoint);
+    say(`paused (moto cannot serve them): ${paused.length} templates — ${Object.keys(MOTO_GAPS).join(', ')}`);
+    const sync = new ArgoStyleSync(plane.kube, platform, plane.supervisor, options.timeoutMs);
+    const isPlatform = (u: { folder: string }): boolean => u.folder === 'dist/platform';
+    await sync.syncAll(isPlatform);
+    const applyStart = Date.now();
+    for (const unit of platform.units.filter((u) => !isPlatform(u)))
+      await sync.apply(unit.application, unit.manifests.filter((o) => !skipReason(o)) as Json[]);
+    const index = await ResourceIndex.load(plane.kube);
+    const types = kinds.map(({ apiVersion, kind }) => index.find(apiVersion, kind)).filter((t): t is ResourceType => Boolean(t));
+    const convergence = await waitConverged(plane, types, applyStart, options.timeoutMs);
+    const claimsTable = await plane.kube.kubectlOk(['get', 'paymentregions,paymentglobals', '-n', 'payments-dr']);
+    printConvergence(convergence, claimsTable);
+
+    const kindIndex = new Map(types.map((t) => [`${t.group}|${t.kind.toLowerCase()}`, t]));
+    const ctx: DriftContext = {
+      kube: plane.kube,
+      moto: aws,
+      supervisor: plane.supervisor,
+      providerLog,
+      kinds: kindIndex,
+      timeoutMs: options.timeoutMs,
+    };
+    const converged = convergence.managed.filter((m) => !m.paused && m.ready && m.synced);
+    const rounds: Round[] = [];
+    for (let r = 1; r <= options.rounds; r++) rounds.push(await forceRound(ctx, `converged round ${r}`, converged));
+
+    const global = converged.find((m) => m.type.kind === 'GlobalCluster');
+    if (global) {
+      const writer = await aws.switchover(global.identifiers[0], 'us-west-2');
+      say(`switchover on moto's side: ${JSON.stringify(writer)}`);
+      for (let r = 1; r <= options.rounds; r++) rounds.push(await forceRound(ctx, `after switchover round ${r}`, converged));
+    }
+    printRounds(rounds);
+
+    const deleteStart = Date.now();
+    for (const unit of [...platform.units].reverse().filter((u) => !isPlatform(u)))
+      for (const obj of unit.manifests.filter((o) => !skipReason(o)))
+        await plane.kube.kubectl([
+          'delete',
+          '--wait=false',
+          '--ignore-not-found',
+          `${obj.kind}.${groupOf(obj.apiVersion)}`,
+          obj.metadata.name,
+          ...(obj.metadata.namespace ? ['-n', obj.metadata.namespace] : []),
+        ]);
+    const left = await waitDeleted(plane, types, options.timeoutMs);
+    const leftovers = await inventory.since(aws);
+    printDeletion(left, leftovers, Date.now() - deleteStart);
+
+    const mutating = rounds.reduce((n, r) => n + r.offenders.length, 0);
+    ok = convergence.converged && mutating === 0 && left.length === 0 && leftovers.length === 0;
+    say(`${ok ? 'PASSED' : 'FAILED'} in ${seconds(Date.now() - started)}`);
+    return ok ? 0 : 1;
+  } finally {
+    await plane.stop().catch(() => undefined);
+    plane.kube.close();
+    if (ok && !options.keep) fs.rmSync(options.workDir, { recursive: true, force: true });
+    else say(`logs kept in ${options.logDir}`);
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The AWS e2e's view of moto, on moto itself (e2e/aws/moto_runner.py): requests made by the AWS SDK
+ * come back from the recording as service, region, action and whether they mutate (query and JSON
+ * protocols); the switchover route makes the named region's member the writer as DescribeGlobalClusters
+ * reports it; the inventory lists what the run created and not what moto made for itself.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CreateDBClusterCommand, CreateGlobalClusterCommand, DescribeGlobalClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import { CreateTopicCommand, DeleteTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Inventory } from '../../../e2e/aws/inventory';
+import { Moto } from '../../../e2e/aws/moto';
+import { ephemeralPort } from '../../../e2e/ports';
+import { Supervisor } from '../../../e2e/processes';
+
+const client = (moto: Moto, region: string) => ({
+  region,
+  endpoint: moto.endpoint,
+  credentials: { accessKeyId: 'AKIAMOTOTEST00000000', secretAccessKey: 'moto' },
+  maxAttempts: 1,
+});
+
+describe('moto as the AWS e2e runs it', () => {
+  let moto: Moto;
+  let supervisor: Supervisor;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-aws-moto-'));
+    supervisor = new Supervisor(path.join(dir, 'logs'));
+    moto = await Moto.start(supervisor, { api: await ephemeralPort(), control: await ephemeralPort() }, dir);
+  }, 60_000);
+  afterAll(async () => {
+    await supervisor.stopAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('recorded SDK calls read back as service, region, action and mutating, in the order they were made', async () => {
+    moto.takeCalls();
+    const sns = new SNSClient(client(moto, 'us-west-2'));
+    const dynamodb = new DynamoDBClient(client(moto, 'us-east-1'));
+    await sns.send(new CreateTopicCommand({ Name: 'recorded' }));
+    await sns.send(new ListTopicsCommand({}));
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: 'recorded',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    );
+    await dynamodb.send(new DescribeTableCommand({ TableName: 'recorded' }));
+    const calls = moto.takeCalls().map(({ service, region, action, mutating }) => ({ service, region, action, mutating }));
+    expect(calls).toEqual([
+      { service: 'sns', region: 'us-west-2', action: 'CreateTopic', mutating: true },
+      { service: 'sns', region: 'us-west-2', action: 'ListTopics', mutating: false },
+      { service: 'dynamodb', region: 'us-east-1', action: 'CreateTable', mutating: true },
+      { service: 'dynamodb', region: 'us-east-1', action: 'DescribeTable', mutating: false },
+    ]);
+    expect(moto.takeCalls()).toEqual([]);
+  }, 30_000);
+
+  test("switchover makes the named region's member the writer, as DescribeGlobalClusters then reports", async () => {
+    const east = new RDSClient(client(moto, 'us-east-1'));
+    const west = new RDSClient(client(moto, 'us-west-2'));
+    await east.send(
+      new CreateGlobalClusterCommand({ GlobalClusterIdentifier: 'payments', Engine: 'aurora-postgresql', EngineVersion: '14.9' }),
+    );
+    const member = { Engine: 'aurora-postgresql', EngineVersion: '14.9', GlobalClusterIdentifier: 'payments' };
+    await east.send(
+      new CreateDBClusterCommand({ ...member, DBClusterIdentifier: 'east', MasterUsername: 'u', MasterUserPassword: 'password1' }),
+    );
+    await west.send(new CreateDBClusterCommand({ ...member, DBClusterIdentifier: 'west' }));
+    const writers = async () =>
+      (
+        await east.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: 'payments' }))
+      ).GlobalClusters![0].GlobalClusterMembers!.map((m) => `${m.DBClusterArn!.split(':')[3]} ${m.IsWriter ? 'writer' : 'reader'}`);
+    expect(await writers()).toEqual(['us-east-1 writer', 'us-west-2 reader']);
+    await moto.switchover('payments', 'us-west-2');
+    expect(await writers()).toEqual(['us-east-1 reader', 'us-west-2 writer']);
+    await expect(moto.switchover('payments', 'eu-west-1')).rejects.toThrow(/payments has no member in eu-west-1/);
+    await expect(moto.switchover('missing', 'us-west-2')).rejects.toThrow(/no global cluster missing/);
+  }, 30_000);
+
+  test("the inventory lists what was created since the baseline, not moto's own defaults, and nothing once deleted", async () => {
+    const inventory = await Inventory.baseline(moto, ['sns', 'ec2'], ['us-east-1', 'us-west-2']);
+    expect(inventory.baselineSize).toBeGreaterThan(1000); // moto's default AMIs, VPCs and subnets of both regions
+    const sns = new SNSClient(client(moto, 'us-east-1'));
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'left-behind' }));
+    expect((await inventory.since(moto)).map((i) => `${i.service} ${i.region} ${i.type} ${i.id}`)).toEqual([
+      `sns us-east-1 Topic ${TopicArn}`,
+    ]);
+    await sns.send(new DeleteTopicCommand({ TopicArn }));
+    expect(await inventory.since(moto)).toEqual([]);
+  }, 30_000);
+});

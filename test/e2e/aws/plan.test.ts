@@ -1,0 +1,99 @@
+/**
+ * The AWS e2e's plan, checked without starting anything: which of dist/ it applies and how it
+ * changes it (the ProviderConfig points at moto; the kinds moto cannot serve compose paused), how
+ * REST calls are told apart, and how a mutating call is pinned on the MR it names.
+ */
+import * as path from 'node:path';
+import { classify } from '../../../e2e/aws/aws-calls';
+import { attribute } from '../../../e2e/aws/drift';
+import type { Managed } from '../../../e2e/aws/managed';
+import { MOTO_GAPS, PAUSED } from '../../../e2e/aws/moto-gaps';
+import { platformOnMoto } from '../../../e2e/aws/scenario';
+import { readPlatform, type Platform } from '../../../e2e/platform';
+import { REPO_ROOT } from '../../../engines/crds';
+
+type Json = Record<string, any>;
+const auth = (region: string, service: string) => ({
+  Authorization: `AWS4-HMAC-SHA256 Credential=AKIA/20261202/${region}/${service}/aws4_request, SignedHeaders=host, Signature=x`,
+});
+
+describe('npm run e2e:aws: its plan from dist/', () => {
+  let dist: Platform;
+  let onMoto: { platform: Platform; paused: string[] };
+  beforeAll(() => {
+    dist = readPlatform(REPO_ROOT, path.join(REPO_ROOT, 'dist'));
+    onMoto = platformOnMoto(dist, 'dev', 'http://127.0.0.1:5000');
+  });
+
+  test("it applies the platform and the environment's units only", () => {
+    expect(onMoto.platform.units.map((u) => u.folder).sort()).toEqual([
+      'dist/dev/global',
+      'dist/dev/use1',
+      'dist/dev/usw2',
+      'dist/platform',
+    ]);
+    expect(() => platformOnMoto(dist, 'nowhere', 'http://127.0.0.1:5000')).toThrow('dist/ has no units for the environment "nowhere"');
+  });
+
+  test('the IRSA ProviderConfig is replaced by one with static credentials and every service sent to moto, in the same sync wave', () => {
+    const before = dist.units.flatMap((u) => u.manifests).find((o) => o.kind === 'ProviderConfig')!;
+    const after = onMoto.platform.units.flatMap((u) => u.manifests).filter((o) => o.kind === 'ProviderConfig');
+    expect(before.spec.credentials.source).toBe('IRSA');
+    expect(after).toHaveLength(1);
+    expect(after[0].metadata.annotations['argocd.argoproj.io/sync-wave']).toBe(before.metadata.annotations['argocd.argoproj.io/sync-wave']);
+    expect(after[0].spec.credentials).toEqual({
+      source: 'Secret',
+      secretRef: { namespace: 'crossplane-system', name: 'moto-credentials', key: 'credentials' },
+    });
+    expect(after[0].spec.endpoint.url).toEqual({ type: 'Static', static: 'http://127.0.0.1:5000' });
+    expect(after[0].spec.endpoint.services).toEqual(expect.arrayContaining(['ec2', 'rds', 'iam', 'kms', 'dynamodb', 'lambda', 'sts']));
+    expect(after[0].spec.skip_credentials_validation).toBe(true);
+  });
+
+  test("exactly the templates of moto's gap kinds compose paused; dist/ itself is left as it is", () => {
+    const templates = (p: Platform) =>
+      p.units
+        .flatMap((u) => u.manifests)
+        .filter((o) => o.kind === 'Composition')
+        .flatMap((c) => (c.spec.pipeline as Json[]).flatMap((s) => (s.input?.resources ?? []) as Json[]));
+    const pausedKinds = templates(onMoto.platform)
+      .filter((t) => t.base?.metadata?.annotations?.[PAUSED] === 'true')
+      .map((t) => `${t.base.apiVersion.split('/')[0]}/${t.base.kind}`);
+    expect([...new Set(pausedKinds)].sort()).toEqual(Object.keys(MOTO_GAPS).sort());
+    const gapTemplates = templates(dist).filter((t) => MOTO_GAPS[`${t.base?.apiVersion.split('/')[0]}/${t.base?.kind}`]);
+    expect(pausedKinds).toHaveLength(gapTemplates.length);
+    expect(onMoto.paused).toHaveLength(gapTemplates.length);
+    expect(templates(dist).some((t) => t.base?.metadata?.annotations?.[PAUSED])).toBe(false);
+  });
+
+  test.each([
+    ['GET', '/2015-03-31/functions/webhook-use1-dev', 'lambda', false],
+    ['HEAD', '/artifacts-use1-dev', 's3', false],
+    ['PUT', '/2015-03-31/functions/webhook-use1-dev/concurrency', 'lambda', true],
+    ['DELETE', '/v2/apis/abc123', 'apigateway', true],
+    ['POST', '/2013-04-01/tags/healthcheck', 'route53', false],
+    ['POST', '/2013-04-01/tags/healthcheck/0c6f-44', 'route53', true],
+  ])('REST: %s %s to %s mutates: %s', (method, url, service, mutating) => {
+    const call = classify({ method, url, headers: auth('us-east-1', service) });
+    expect(call).toMatchObject({ service, region: 'us-east-1', action: `${method} ${url}`, mutating });
+  });
+
+  test('a query-protocol action in the body is read even when the URL has none', () => {
+    const body = Buffer.from('Action=ModifyDBCluster&DBClusterIdentifier=aurora-use1-dev&Version=2014-10-31').toString('base64');
+    const call = classify({ method: 'POST', url: '/', headers: auth('us-west-2', 'rds'), body, body_encoded: true });
+    expect(call).toMatchObject({ service: 'rds', region: 'us-west-2', action: 'ModifyDBCluster', mutating: true });
+    expect(call.text).toContain('aurora-use1-dev');
+  });
+
+  test('a mutating call is pinned on the MR whose longest identifier it names, else on no MR', () => {
+    const mr = (id: string, identifiers: string[]) => ({ id, identifiers }) as unknown as Managed;
+    const managed = [
+      mr('rds/Cluster aurora-use1-dev', ['aurora-use1-dev']),
+      mr('rds/ClusterInstance aurora-use1-dev-1', ['aurora-use1-dev-1']),
+    ];
+    const call = (text: string) => ({ service: 'rds', region: 'us-east-1', action: 'X', mutating: true, text });
+    expect(attribute(call('DBInstanceIdentifier=aurora-use1-dev-1'), managed)).toBe('rds/ClusterInstance aurora-use1-dev-1');
+    expect(attribute(call('DBClusterIdentifier=aurora-use1-dev&'), managed)).toBe('rds/Cluster aurora-use1-dev');
+    expect(attribute(call('VpcId=vpc-1'), managed)).toBe('(no MR named)');
+  });
+});

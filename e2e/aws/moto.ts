@@ -35,7 +35,8 @@ export class Moto {
   static async start(supervisor: Supervisor, ports: MotoPorts, workDir: string): Promise<Moto> {
     if (!fs.existsSync(PYTHON))
       throw new E2eError(
-        `moto is not installed: python3.11 -m venv .build/venv && .build/venv/bin/pip install -r requirements-test.txt (or set MOTO_PYTHON)`,
+        'moto is not installed: python3.11 -m venv .build/venv && ' +
+          '.build/venv/bin/pip install -r requirements-test.txt (or set MOTO_PYTHON)',
       );
     const moto = new Moto(ports, workDir);
     supervisor.start('moto', PYTHON, [path.join(__dirname, 'moto_runner.py'), String(ports.api), String(ports.control)], {
@@ -68,6 +69,11 @@ export class Moto {
     const { calls, end } = readCalls(this.recording, this.readFrom);
     this.readFrom = end;
     return calls;
+  }
+
+  /** A public hosted zone with the id the claims name (one the account has before the platform). */
+  existingHostedZone(id: string, name: string): Promise<unknown> {
+    return this.post('/hosted-zone', { id, name }, this.controlEndpoint);
   }
 
   /** Makes `writerRegion`'s member the writer of the global cluster, as a switchover leaves AWS. */

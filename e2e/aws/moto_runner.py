@@ -8,6 +8,8 @@ SwitchoverGlobalCluster nor FailoverGlobalCluster, so 127.0.0.1:<control port> t
 POST /switchover {"globalClusterIdentifier": ..., "writerRegion": ...} and makes that region's member
 the writer in moto's own RDS state: what DescribeGlobalClusters reports after a real switchover. It
 is the e2e's stand-in for the AWS side of the runbook; it never touches what the provider declared.
+POST /hosted-zone {"id": ..., "name": ...} creates a public hosted zone with that id: the zone an
+account already has, which the claims name and nothing composes (moto would pick its own id).
 GET /inventory?services=a,b&regions=x,y lists every resource moto holds for those services (what its
 backends still reference), so the e2e can tell what a delete left behind.
 The process exits when its parent goes away, so no server outlives an interrupted run.
@@ -43,6 +45,18 @@ def switch_writer(global_cluster_identifier: str, writer_region: str) -> dict:
             member.is_writer = member.region == writer_region
         return {"members": [{"arn": m.db_cluster_arn, "isWriter": m.is_writer} for m in cluster.members]}
     raise LookupError(f"no global cluster {global_cluster_identifier}")
+
+
+def existing_hosted_zone(zone_id: str, name: str) -> dict:
+    from moto.route53.models import HostedZoneIdentifier, route53_backends
+    from moto.utilities.id_generator import moto_id_manager
+
+    account = os.environ["MOTO_ACCOUNT_ID"]
+    moto_id_manager.set_custom_id(HostedZoneIdentifier(account, name, None), zone_id)
+    zone = route53_backends[account]["aws"].create_hosted_zone(name, private_zone=False)
+    if zone.id.split("/")[-1] != zone_id:
+        raise ValueError(f"moto created {zone.id}, not {zone_id}")
+    return {"id": zone.id, "name": zone.name}
 
 
 def identify(model) -> str:
@@ -109,11 +123,15 @@ class Control(BaseHTTPRequestHandler):
         self.answer(200, {"items": inventory(params.get("services", "").split(","), params.get("regions", "").split(","))})
 
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-        if self.path != "/switchover":
+        routes = {
+            "/switchover": lambda body: switch_writer(body["globalClusterIdentifier"], body["writerRegion"]),
+            "/hosted-zone": lambda body: existing_hosted_zone(body["id"], body["name"]),
+        }
+        if self.path not in routes:
             return self.answer(404, {"error": f"unknown route {self.path}"})
         try:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
-            self.answer(200, switch_writer(body["globalClusterIdentifier"], body["writerRegion"]))
+            self.answer(200, routes[self.path](body))
         except (KeyError, LookupError, ValueError) as error:
             self.answer(400, {"error": str(error)})
 

@@ -30,11 +30,10 @@ export function printConvergence(c: { managed: readonly Managed[]; ms: number; c
 
 export function printRounds(rounds: readonly Round[]): void {
   out('\n== forced reconciles (moto request log)');
-  out(`${'round'.padEnd(28)} ${'MRs'.padStart(5)} ${'calls'.padStart(6)} ${'mutating'.padStart(9)} ${'time'.padStart(8)}`);
-  for (const r of rounds)
-    out(
-      `${r.label.padEnd(28)} ${String(r.reconciled).padStart(5)} ${String(r.calls).padStart(6)} ${String(r.offenders.length).padStart(9)} ${seconds(r.ms).padStart(8)}`,
-    );
+  const row = (cells: readonly string[]): void =>
+    out([cells[0].padEnd(28), ...cells.slice(1).map((c, i) => c.padStart([5, 6, 9, 8][i]))].join(' '));
+  row(['round', 'MRs', 'calls', 'mutating', 'time']);
+  for (const r of rounds) row([r.label, String(r.reconciled), String(r.calls), String(r.offenders.length), seconds(r.ms)]);
   const offenders = new Map<string, number>();
   for (const r of rounds)
     for (const o of r.offenders) {

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { ArgoStyleSync, skipReason } from '../argocd-sync';
+import { CLAIM_GROUP, claimsOf } from '../claims';
 import { ControlPlane } from '../control-plane';
 import type { Json } from '../kube';
 import { E2eError, say, seconds } from '../log';
@@ -16,7 +17,7 @@ import type { Tools } from '../tools';
 import { forceRound, type DriftContext, type Round } from './drift';
 import { listManaged, type Managed } from './managed';
 import { MOTO_GAPS, withGapKindsPaused } from './moto-gaps';
-import { Moto } from './moto';
+import { MOTO_ACCOUNT_ID, Moto } from './moto';
 import { Inventory } from './inventory';
 import { printConvergence, printDeletion, printRounds } from './report';
 import { findProvider, motoProviderConfig, providerCrdFiles, startProvider, MOTO_SERVICES } from './provider';
@@ -38,13 +39,24 @@ export interface AwsScenarioOptions {
 
 const REGIONS = ['us-east-1', 'us-west-2'];
 
-/** dist/ for one environment on moto: its ProviderConfig points at moto, the gap kinds compose paused. */
+/** Every `awsAccountId` in a claim set to moto's account (the account the claims would name there). */
+function inMotoAccount(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(inMotoAccount);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'awsAccountId' ? MOTO_ACCOUNT_ID : inMotoAccount(v)]));
+}
+
+/**
+ * dist/ for one environment on moto: its ProviderConfig points at moto, the claims name moto's
+ * account, the gap kinds compose paused.
+ */
 export function platformOnMoto(platform: Platform, environment: string, endpoint: string): { platform: Platform; paused: string[] } {
   const units = platform.units
     .filter((u) => u.folder === 'dist/platform' || u.folder.startsWith(`dist/${environment}/`))
     .map((unit) => ({
       ...unit,
       manifests: unit.manifests.flatMap((obj) => {
+        if (groupOf(obj.apiVersion) === CLAIM_GROUP) return [inMotoAccount(obj) as Json];
         if (obj.kind !== 'ProviderConfig' || groupOf(obj.apiVersion) !== 'aws.upbound.io') return [obj];
         return motoProviderConfig(endpoint).map((o) => ({
           ...o,
@@ -57,6 +69,19 @@ export function platformOnMoto(platform: Platform, environment: string, endpoint
     }));
   if (units.length < 2) throw new E2eError(`dist/ has no units for the environment "${environment}"`);
   return withGapKindsPaused({ ...platform, units });
+}
+
+/**
+ * The hosted zones the claims name (spec.dns.hostedZoneId): the account has them before the
+ * platform, nothing composes them. The failover domain is api-<env>.<zone name>.
+ */
+export function hostedZones(platform: Platform): Array<{ id: string; name: string }> {
+  const zones = new Map<string, string>();
+  for (const claim of claimsOf(platform)) {
+    const dns = claim.manifest.spec?.dns;
+    if (dns?.hostedZoneId && dns.failoverDomain) zones.set(dns.hostedZoneId, String(dns.failoverDomain).split('.').slice(1).join('.'));
+  }
+  return [...zones].map(([id, name]) => ({ id, name }));
 }
 
 interface Convergence {
@@ -144,6 +169,7 @@ export async function runAwsScenario(options: AwsScenarioOptions): Promise<numbe
     const sync = new ArgoStyleSync(plane.kube, platform, plane.supervisor, options.timeoutMs);
     const isPlatform = (u: { folder: string }): boolean => u.folder === 'dist/platform';
     await sync.syncAll(isPlatform);
+    for (const zone of hostedZones(platform)) await aws.existingHostedZone(zone.id, zone.name);
     const applyStart = Date.now();
     for (const unit of platform.units.filter((u) => !isPlatform(u)))
       await sync.apply(unit.application, unit.manifests.filter((o) => !skipReason(o)) as Json[]);

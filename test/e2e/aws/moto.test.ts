@@ -84,6 +84,13 @@ describe('moto as the AWS e2e runs it', () => {
     await expect(moto.switchover('missing', 'us-west-2')).rejects.toThrow(/no global cluster missing/);
   }, 30_000);
 
+  test('an existing hosted zone gets the id the claims name, which moto would otherwise choose itself', async () => {
+    const inventory = await Inventory.baseline(moto, ['route53'], ['us-east-1']);
+    await moto.existingHostedZone('Z0EXAMPLE0TEST0ZONE01', 'test.payments.example.com');
+    const zones = (await inventory.since(moto)).filter((i) => i.type === 'FakeZone');
+    expect(zones.map((z) => z.id)).toEqual([expect.stringContaining('Z0EXAMPLE0TEST0ZONE01')]);
+  }, 30_000);
+
   test("the inventory lists what was created since the baseline, not moto's own defaults, and nothing once deleted", async () => {
     const inventory = await Inventory.baseline(moto, ['sns', 'ec2'], ['us-east-1', 'us-west-2']);
     expect(inventory.baselineSize).toBeGreaterThan(1000); // moto's default AMIs, VPCs and subnets of both regions

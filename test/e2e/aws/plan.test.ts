@@ -8,7 +8,7 @@ import { classify } from '../../../e2e/aws/aws-calls';
 import { attribute } from '../../../e2e/aws/drift';
 import type { Managed } from '../../../e2e/aws/managed';
 import { MOTO_GAPS, PAUSED } from '../../../e2e/aws/moto-gaps';
-import { platformOnMoto } from '../../../e2e/aws/scenario';
+import { hostedZones, platformOnMoto } from '../../../e2e/aws/scenario';
 import { readPlatform, type Platform } from '../../../e2e/platform';
 import { REPO_ROOT } from '../../../engines/crds';
 
@@ -48,6 +48,14 @@ describe('npm run e2e:aws: its plan from dist/', () => {
     expect(after[0].spec.endpoint.url).toEqual({ type: 'Static', static: 'http://127.0.0.1:5000' });
     expect(after[0].spec.endpoint.services).toEqual(expect.arrayContaining(['ec2', 'rds', 'iam', 'kms', 'dynamodb', 'lambda', 'sts']));
     expect(after[0].spec.skip_credentials_validation).toBe(true);
+  });
+
+  test("every claim names moto's account; the hosted zone each names is the one the e2e creates", () => {
+    const claims = onMoto.platform.units.flatMap((u) => u.manifests).filter((o) => o.apiVersion.startsWith('payments-dr.io/'));
+    const accounts = claims.flatMap((c) => [c.spec.awsAccountId, c.spec.alerting?.awsAccountId]).filter(Boolean);
+    expect(new Set(accounts)).toEqual(new Set(['000000000000']));
+    expect(accounts).toHaveLength(3); // both PaymentRegions' spec.awsAccountId and PaymentGlobal's spec.alerting.awsAccountId
+    expect(hostedZones(onMoto.platform)).toEqual([{ id: 'Z0EXAMPLE0DEV0ZONE01', name: 'dev.payments.example.com' }]);
   });
 
   test("exactly the templates of moto's gap kinds compose paused; dist/ itself is left as it is", () => {

@@ -48,15 +48,7 @@ export async function runScenario(options: ScenarioOptions): Promise<number> {
       .map(([t, v]) => `${t} ${v}`)
       .join(', ')}`,
   );
-  const plane = new ControlPlane({
-    workDir: options.workDir,
-    logDir: options.logDir,
-    tools: options.tools,
-    ports: options.ports,
-    crossplaneSource: options.crossplaneSource,
-    functions: platform.functions,
-    debug: options.debug,
-  });
+  const plane = new ControlPlane({ ...options, functions: platform.functions });
   let provider: StandInProvider | undefined;
   let cleaning: Promise<void> | undefined;
 

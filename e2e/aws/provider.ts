@@ -17,29 +17,17 @@ const BUILD_TOOLS = path.join(REPO_ROOT, 'scripts', 'build-tools.sh');
 export const PROVIDER_MODULE = 'github.com/upbound/provider-aws/v2';
 export const CREDENTIALS_SECRET = { namespace: 'crossplane-system', name: 'moto-credentials', key: 'credentials' } as const;
 
+/** Terraform AWS provider endpoint keys (its `endpoints` block) that differ from the API group's service. */
+const ENDPOINT_KEYS: Readonly<Record<string, string>> = { cloudwatchlogs: 'logs' };
+
 /**
- * Terraform AWS provider endpoint keys (its `endpoints` block) of every service the composed
- * resources call, plus STS (the provider reads the account id from GetCallerIdentity).
+ * The endpoint key of every service the managed kinds call, plus STS (the provider reads the
+ * account id from GetCallerIdentity): each is sent to moto.
  */
-export const MOTO_SERVICES = [
-  'acm',
-  'apigatewayv2',
-  'cloudwatch',
-  'dynamodb',
-  'ec2',
-  'fis',
-  'iam',
-  'kms',
-  'lambda',
-  'logs',
-  'rds',
-  'route53',
-  's3',
-  'scheduler',
-  'secretsmanager',
-  'sns',
-  'sts',
-] as const;
+export function motoServices(kinds: ReadonlyArray<{ apiVersion: string }>): string[] {
+  const services = kinds.map((k) => k.apiVersion.split('.')[0]).map((service) => ENDPOINT_KEYS[service] ?? service);
+  return [...new Set([...services, 'sts'])].sort();
+}
 
 export interface ProviderBuild {
   readonly binary: string;
@@ -87,7 +75,7 @@ export function providerCrdFiles(crdDir: string, kinds: ReadonlyArray<{ apiVersi
 }
 
 /** The ProviderConfig and credentials Secret that point the provider at moto. */
-export function motoProviderConfig(endpoint: string): Json[] {
+export function motoProviderConfig(endpoint: string, services: readonly string[]): Json[] {
   return [
     {
       apiVersion: 'v1',
@@ -101,7 +89,7 @@ export function motoProviderConfig(endpoint: string): Json[] {
       metadata: { name: 'default' },
       spec: {
         credentials: { source: 'Secret', secretRef: { ...CREDENTIALS_SECRET } },
-        endpoint: { url: { type: 'Static', static: endpoint }, services: [...MOTO_SERVICES], hostnameImmutable: true },
+        endpoint: { url: { type: 'Static', static: endpoint }, services: [...services], hostnameImmutable: true },
         skip_credentials_validation: true,
         skip_metadata_api_check: true,
         skip_region_validation: true,

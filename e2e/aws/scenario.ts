@@ -20,7 +20,7 @@ import { MOTO_GAPS, withGapKindsPaused } from './moto-gaps';
 import { MOTO_ACCOUNT_ID, Moto } from './moto';
 import { Inventory } from './inventory';
 import { printConvergence, printDeletion, printRounds } from './report';
-import { findProvider, motoProviderConfig, providerCrdFiles, startProvider, MOTO_SERVICES } from './provider';
+import { findProvider, motoProviderConfig, motoServices, providerCrdFiles, startProvider } from './provider';
 
 export interface AwsScenarioOptions {
   readonly repoRoot: string;
@@ -58,7 +58,7 @@ export function platformOnMoto(platform: Platform, environment: string, endpoint
       manifests: unit.manifests.flatMap((obj) => {
         if (groupOf(obj.apiVersion) === CLAIM_GROUP) return [inMotoAccount(obj) as Json];
         if (obj.kind !== 'ProviderConfig' || groupOf(obj.apiVersion) !== 'aws.upbound.io') return [obj];
-        return motoProviderConfig(endpoint).map((o) => ({
+        return motoProviderConfig(endpoint, motoServices(platform.managedKinds)).map((o) => ({
           ...o,
           metadata: {
             ...o.metadata,
@@ -137,13 +137,8 @@ export async function runAwsScenario(options: AwsScenarioOptions): Promise<numbe
   const crdFiles = providerCrdFiles(build.crdDir, kinds);
   say(`provider-aws ${build.version} (${build.binary}); ${crdFiles.length} of its CRDs from ${build.crdDir}`);
   const plane = new ControlPlane({
-    workDir: options.workDir,
-    logDir: options.logDir,
-    tools: options.tools,
-    ports: options.ports,
-    crossplaneSource: options.crossplaneSource,
+    ...options,
     functions: dist.functions,
-    debug: options.debug,
     providerCrds: { files: crdFiles, source: `provider-aws ${build.version} package/crds` },
   });
   let ok = false;
@@ -152,7 +147,7 @@ export async function runAwsScenario(options: AwsScenarioOptions): Promise<numbe
     await plane.start(true);
     say(`control plane up in ${seconds(Date.now() - coldStart)}`);
     const aws = await Moto.start(plane.supervisor, moto, options.workDir);
-    const inventory = await Inventory.baseline(aws, MOTO_SERVICES, REGIONS);
+    const inventory = await Inventory.baseline(aws, motoServices(kinds), REGIONS);
     say(`moto on ${aws.endpoint} (account 000000000000); ${inventory.baselineSize} default resources before the run`);
     startProvider(plane.supervisor, build, plane.pki, plane.adminKubeconfig, options.workDir, providerPorts);
     const providerLog = plane.supervisor.logFile('provider-aws');

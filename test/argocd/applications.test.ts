@@ -109,7 +109,13 @@ describe('Argo CD Applications (dist/argocd/)', () => {
     expect(new Set(protectedObjects.map((o) => `${groupOf(o.apiVersion)}/${o.kind}`))).toEqual(new Set(PROTECTED));
     for (const object of [...claims, ...protectedObjects]) expect(object.metadata.annotations[SYNC_OPTIONS]).toBe(NEVER_PRUNE_OR_DELETE);
     const artifacts = objectsIn(manifests, 'dev/use1/function-artifacts.yaml');
-    expect(artifacts.length).toBeGreaterThan(0);
+    // one zip per function the region deploys: the webhook, health, the failover controller and migrate
+    expect(artifacts.map((a) => a.metadata.labels['payments-dr.io/purpose']).sort()).toEqual([
+      'failover-controller',
+      'health',
+      'migrate',
+      'webhook',
+    ]);
     for (const artifact of artifacts) expect(artifact.metadata.annotations?.[SYNC_OPTIONS]).toBeUndefined();
   });
 

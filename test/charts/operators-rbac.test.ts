@@ -19,7 +19,7 @@ describe('operators RBAC (dist/platform/operators-rbac.yaml)', () => {
 
   test('one ClusterRole and one binding, nothing else RBAC', () => {
     const rbac = manifests.filter((m) => m.object.apiVersion.startsWith('rbac.authorization.k8s.io/'));
-    expect(rbac.map((m) => `${m.file} ${m.object.kind}`)).toEqual([
+    expect(rbac.map((m) => `${m.file} ${m.object.kind}`).sort()).toEqual([
       'platform/operators-rbac.yaml ClusterRole',
       'platform/operators-rbac.yaml ClusterRoleBinding',
     ]);

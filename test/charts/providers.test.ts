@@ -90,7 +90,7 @@ describe('Crossplane packages (dist/platform/providers.yaml, functions.yaml)', (
     ).toEqual([...called].sort());
   });
 
-  test('pull secrets, when configured, ' + 'go on every package', async () => {
+  test('pull secrets, when configured, go on every package', async () => {
     const withSecret = await synthesizedManifests({
       ...PLATFORM,
       crossplane: { ...PLATFORM.crossplane, packagePullSecrets: ['upbound-pull'] },

@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { type ComposedResource, PipelineComposition } from '../../compositions/lib/composition';
 import { policyDocument, type Statement } from '../../compositions/lib/iam';
+import { checkAwsNames } from '../../compositions/lib/naming';
 import { xrFieldPresent } from '../../compositions/lib/optional-resources';
 import { templated } from '../../compositions/lib/patches';
 
@@ -43,6 +44,22 @@ const CASES: ReadonlyArray<[string, () => unknown, RegExp]> = [
       '^IAM policy refused:\n {2}statement A: action "\\*" is a wildcard or malformed' +
         '\n {2}statement B: Resource "\\*" with actions .*: kms:Decrypt$',
     ),
+  ],
+  [
+    'lib/naming.ts: an AWS name patch whose type has no row in the naming table',
+    () =>
+      checkAwsNames({
+        name: 'role-unlisted',
+        base: { apiVersion: 'iam.aws.upbound.io/v1beta1', kind: 'Role' },
+        patches: [
+          {
+            type: 'CombineFromComposite',
+            toFieldPath: 'metadata.name',
+            combine: { strategy: 'string', variables: [], string: { fmt: 'role-unlisted-%s-%s' } },
+          } as never,
+        ],
+      }),
+    /^composed resource "role-unlisted" \(Role\): the iam-role name "role-unlisted-%s-%s" at metadata\.name has no row in the naming table/,
   ],
   [
     'lib/optional-resources.ts: a field path segment that is neither name nor name[i]',

@@ -79,10 +79,11 @@ describe('PaymentGlobal: Aurora PostgreSQL 14 Global Database', () => {
   });
 
   test('one instance per region by default; a count of 3 gives 3 instances and 3 instance Usages per region', async () => {
-    expect(ofKind(global, 'ClusterInstance').map((i) => i.metadata.name)).toEqual([
-      'aurora-instance-1-use1-dev',
-      'aurora-instance-1-usw2-dev',
-    ]);
+    expect(
+      ofKind(global, 'ClusterInstance')
+        .map((i) => i.metadata.name)
+        .sort(),
+    ).toEqual(['aurora-instance-1-use1-dev', 'aurora-instance-1-usw2-dev']);
     const three = await renderEnvironments([devWith({ 'database.instancesPerRegion': 3 })]);
     const resources = composedOf(three, GLOBAL);
     expect(ofKind(resources, 'ClusterInstance')).toHaveLength(6);

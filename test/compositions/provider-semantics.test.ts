@@ -107,6 +107,14 @@ function findCycle(graph: Map<string, Set<string>>): string[] | undefined {
   return undefined;
 }
 
+/** A cycle read from its smallest node: where the search enters it depends on the order the Usages are composed in. */
+function fromSmallest(cycle: string[]): string[] {
+  const ring = cycle.slice(0, -1);
+  const start = ring.indexOf([...ring].sort()[0]);
+  const rotated = [...ring.slice(start), ...ring.slice(0, start)];
+  return [...rotated, rotated[0]];
+}
+
 describe('tear-down completes in every role', () => {
   test.each(['use1', 'usw2'] as const)('with the writer in %s the deletion order is acyclic', (writer) => {
     expect(findCycle(deletionGraph(ofKind(global, 'Usage'), writer))).toBeUndefined();
@@ -127,7 +135,7 @@ describe('tear-down completes in every role', () => {
     };
     const usages = [...ofKind(global, 'Usage'), secondaryBeforePrimary];
     expect(findCycle(deletionGraph(usages, 'use1'))).toBeUndefined();
-    expect(findCycle(deletionGraph(usages, 'usw2'))).toEqual([
+    expect(fromSmallest(findCycle(deletionGraph(usages, 'usw2')) ?? [])).toEqual([
       'Cluster(use1:cluster)',
       'Cluster(usw2:cluster)',
       'ClusterInstance(usw2:instance-1)',

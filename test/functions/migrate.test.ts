@@ -134,7 +134,7 @@ describe('the migration set', () => {
 });
 
 describe('applying migrations on PostgreSQL 14', () => {
-  test('a fresh database gets every migration; applying the same set again applies nothing and changes nothing', async () => {
+  test('a fresh database gets every migration, in name order; applying the same set again applies nothing, changes nothing', async () => {
     const database = await freshDatabase();
     expect(await apply(database, REPOSITORY_SET)).toEqual({
       applied: ['001_payment_events.sql', '002_payments_app_role.sql'],

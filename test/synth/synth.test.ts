@@ -37,28 +37,31 @@ describe('synth output', () => {
     objects = [...files].flatMap(([file, text]) => parseAllDocuments(text).map((doc) => ({ file, object: doc.toJS() })));
   });
 
-  test('writes one folder per deployable unit: platform, then each environment (global, then regional units), then argocd', () => {
-    expect([...files.keys()]).toEqual([
-      'platform/namespace.yaml',
-      'platform/paymentregion-api.yaml',
-      'platform/paymentglobal-api.yaml',
-      'platform/provider-runtime.yaml',
-      'platform/providers.yaml',
-      'platform/functions.yaml',
-      'platform/providerconfig.yaml',
-      'platform/operators-rbac.yaml',
-      ...ENVIRONMENTS.flatMap(({ environmentSuffix: env }) => [
-        `${env}/global/paymentglobal.yaml`,
-        `${env}/use1/paymentregion.yaml`,
-        `${env}/use1/function-artifacts.yaml`,
-        `${env}/usw2/paymentregion.yaml`,
-        `${env}/usw2/function-artifacts.yaml`,
-      ]),
-      'argocd/appproject.yaml',
-      'argocd/applications.yaml',
-      'argocd/bootstrap.yaml',
-      'argocd/argocd-cm-health.yaml',
-    ]);
+  test('writes exactly these files, one folder per deployable unit: platform, each environment (global, regional units), argocd', () => {
+    // as a set: the order charts are built in is not a contract (Argo CD sync waves order what is applied)
+    expect([...files.keys()].sort()).toEqual(
+      [
+        'platform/namespace.yaml',
+        'platform/paymentregion-api.yaml',
+        'platform/paymentglobal-api.yaml',
+        'platform/provider-runtime.yaml',
+        'platform/providers.yaml',
+        'platform/functions.yaml',
+        'platform/providerconfig.yaml',
+        'platform/operators-rbac.yaml',
+        ...ENVIRONMENTS.flatMap(({ environmentSuffix: env }) => [
+          `${env}/global/paymentglobal.yaml`,
+          `${env}/use1/paymentregion.yaml`,
+          `${env}/use1/function-artifacts.yaml`,
+          `${env}/usw2/paymentregion.yaml`,
+          `${env}/usw2/function-artifacts.yaml`,
+        ]),
+        'argocd/appproject.yaml',
+        'argocd/applications.yaml',
+        'argocd/bootstrap.yaml',
+        'argocd/argocd-cm-health.yaml',
+      ].sort(),
+    );
     for (const file of files.keys()) expect(file).toMatch(/^(platform|argocd|[a-z0-9]+\/(global|use1|usw2))\/[a-z0-9-]+\.yaml$/);
   });
 

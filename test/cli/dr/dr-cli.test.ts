@@ -525,29 +525,25 @@ describe('dr failover (mock RDS control plane; CloudWatch on moto; DR state on d
 });
 
 describe('dr: AWS errors in plain words (mock RDS control plane)', () => {
-  test(
-    'a busy global cluster (InvalidGlobalClusterStateFault) after the fence moved: ' +
-      'says the database did not move and how to finish; the re-run only moves it',
-    async () => {
-      const h = await harness({ lagMs: 120 });
-      h.aurora.failNext.set(
-        'SwitchoverGlobalClusterCommand',
-        awsError('InvalidGlobalClusterStateFault', 'Global cluster is in modifying state.'),
-      );
+  test('a busy global cluster after the fence moved: says the database did not move and how to finish; the re-run moves it', async () => {
+    const h = await harness({ lagMs: 120 });
+    h.aurora.failNext.set(
+      'SwitchoverGlobalClusterCommand',
+      awsError('InvalidGlobalClusterStateFault', 'Global cluster is in modifying state.'),
+    );
 
-      expect(await h.run('switchover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(1);
+    expect(await h.run('switchover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(1);
 
-      expect(h.output()).toContain(
-        'error: the global cluster is busy (another switchover/failover?); run status and retry when it is available',
-      );
-      expect(h.output()).toContain('the database was NOT moved, but us-west-2 is the recorded active region');
-      expect(await h.active()).toMatchObject({ activeRegion: 'us-west-2', epoch: 2 });
+    expect(h.output()).toContain(
+      'error: the global cluster is busy (another switchover/failover?); run status and retry when it is available',
+    );
+    expect(h.output()).toContain('the database was NOT moved, but us-west-2 is the recorded active region');
+    expect(await h.active()).toMatchObject({ activeRegion: 'us-west-2', epoch: 2 });
 
-      expect(await h.run('switchover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(0);
-      expect(h.aurora.writer()?.region).toBe('us-west-2');
-      expect((await h.active()).epoch).toBe(2);
-    },
-  );
+    expect(await h.run('switchover', '--env', 'dev', '--to', 'us-west-2', '--yes')).toBe(0);
+    expect(h.aurora.writer()?.region).toBe('us-west-2');
+    expect((await h.active()).epoch).toBe(2);
+  });
 
   test('access denied names the permission, the resource and the region', async () => {
     const h = await harness();
@@ -673,15 +669,22 @@ describe('dr: arguments and names', () => {
     expect(() => parseArgs(argv)).toThrow(new UsageError(message));
   });
 
+  /** runCli with AWS clients that answer nothing: for what the CLI decides before it calls AWS. */
+  async function runOffline(argv: string[]): Promise<{ code: number; lines: string[] }> {
+    const lines: string[] = [];
+    const aws = {
+      rds: () => ({ send: async () => ({}) }),
+      cloudwatch: () => ({ send: async () => ({ $metadata: {} }) }),
+      dynamodb: () => ({ send: async () => ({}) }),
+    } as DrAws;
+    const code = await runCli(argv, { aws, io: { print: (line = '') => lines.push(line), ask: async () => '' } });
+    return { code, lines };
+  }
+
   test('--help prints the usage and exits 0, whatever else is given', async () => {
     for (const argv of [['--help'], ['status', '--help'], ['failover', '--env', 'dev', '--help']]) {
-      const lines: string[] = [];
-      const aws = {
-        rds: () => ({ send: async () => ({}) }),
-        cloudwatch: () => ({ send: async () => ({ $metadata: {} }) }),
-        dynamodb: () => ({ send: async () => ({}) }),
-      } as DrAws;
-      expect(await runCli(argv, { aws, io: { print: (line = '') => lines.push(line), ask: async () => '' } })).toBe(0);
+      const { code, lines } = await runOffline(argv);
+      expect(code).toBe(0);
       expect(lines.join('\n')).toContain('usage: npm run dr -- <command> --env <env> [options]');
     }
   });
@@ -698,15 +701,8 @@ describe('dr: arguments and names', () => {
     const h = await harness();
     expect(await h.run('status')).toBe(64);
     expect(h.output()).toContain('usage: npm run dr -- <command> --env <env> [options]');
-    const lines: string[] = [];
-    const aws = {
-      rds: () => ({ send: async () => ({}) }),
-      cloudwatch: () => ({ send: async () => ({ $metadata: {} }) }),
-      dynamodb: () => ({ send: async () => ({}) }),
-    } as DrAws;
-    expect(await runCli(['status', '--env', 'prod'], { aws, io: { print: (line = '') => lines.push(line), ask: async () => '' } })).toBe(
-      64,
-    );
+    const { code, lines } = await runOffline(['status', '--env', 'prod']);
+    expect(code).toBe(64);
     expect(lines[0]).toContain('unknown environment "prod"; charts/config/environments.ts declares: dev');
   });
 });
@@ -879,36 +875,32 @@ describe(
 );
 
 describe('dr: nothing hangs', () => {
-  test(
-    'status against a SIGSTOPped DynamoDB (the port accepts, nothing answers) finishes ' +
-      'within the client bounds and says the fence is unreadable (mock RDS control plane)',
-    async () => {
-      const h = await harness({ lagMs: 120 });
-      const timeouts = { connectionTimeoutMs: 300, requestTimeoutMs: 600, maxAttempts: 2 };
-      const clients = sdkClients({ endpoint: dynamo.endpoint, timeouts });
-      const lines: string[] = [];
-      await dynamo.pause();
-      try {
-        const started = performance.now();
-        const code = await runCli(['status', '--env', 'dev'], {
-          aws: {
-            rds: (region) => h.aurora.rds(region),
-            cloudwatch: (region) => new CloudWatchClient(moto.client(region)),
-            dynamodb: clients.dynamodb,
-          },
-          io: { print: (line = '') => lines.push(line), ask: async () => '' },
-          probe: async () => ({ ok: true, ready: true, status: 200, latencyMs: 1, attempts: 1 }),
-          names: (env) => ({ ...drNames(env), drStateTable: h.table }),
-        });
-        const elapsed = performance.now() - started;
-        expect(code).toBe(1);
-        expect(lines.join('\n')).toContain(`Active region (${h.table}): unreadable`);
-        // two regions read one after the other, each call bounded
-        expect(elapsed).toBeLessThan(2 * worstCaseCallMs(timeouts) + 1000);
-      } finally {
-        await dynamo.resume();
-        clients.destroy();
-      }
-    },
-  );
+  test('a SIGSTOPped DynamoDB (port open, no answer): status ends within the client bounds, saying the fence is unreadable', async () => {
+    const h = await harness({ lagMs: 120 });
+    const timeouts = { connectionTimeoutMs: 300, requestTimeoutMs: 600, maxAttempts: 2 };
+    const clients = sdkClients({ endpoint: dynamo.endpoint, timeouts });
+    const lines: string[] = [];
+    await dynamo.pause();
+    try {
+      const started = performance.now();
+      const code = await runCli(['status', '--env', 'dev'], {
+        aws: {
+          rds: (region) => h.aurora.rds(region),
+          cloudwatch: (region) => new CloudWatchClient(moto.client(region)),
+          dynamodb: clients.dynamodb,
+        },
+        io: { print: (line = '') => lines.push(line), ask: async () => '' },
+        probe: async () => ({ ok: true, ready: true, status: 200, latencyMs: 1, attempts: 1 }),
+        names: (env) => ({ ...drNames(env), drStateTable: h.table }),
+      });
+      const elapsed = performance.now() - started;
+      expect(code).toBe(1);
+      expect(lines.join('\n')).toContain(`Active region (${h.table}): unreadable`);
+      // two regions read one after the other, each call bounded
+      expect(elapsed).toBeLessThan(2 * worstCaseCallMs(timeouts) + 1000);
+    } finally {
+      await dynamo.resume();
+      clients.destroy();
+    }
+  });
 });

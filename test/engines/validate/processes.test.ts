@@ -80,17 +80,25 @@ test('engines die with the process that started them, even on SIGKILL', async ()
   while (!fs.existsSync(pidFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   // tsx runs the script in a child of its own: kill the process that started the engines.
   const { self, guards }: { self: number; guards: number[] } = JSON.parse(fs.readFileSync(pidFile, 'utf8'));
-  const children = guards.flatMap((pid) =>
+  const childrenOf = (pid: number) =>
     spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
       .stdout.trim()
       .split('\n')
       .filter(Boolean)
-      .map(Number),
-  );
-  expect(children.length).toBeGreaterThanOrEqual(2);
-  expect([...guards, ...children].every(alive)).toBe(true);
-  process.kill(self, 'SIGKILL');
-  child.kill('SIGKILL');
+      .map(Number);
+  const children = guards.flatMap(childrenOf);
+  // startFunctions starts the three functions, each under a guard (GUARD in engines/processes.ts) with exactly two
+  // children: the engine itself and the subshell that waits for our pipe to close (argv[0] bash, like the guard).
+  const program = (pid: number) => path.basename(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]);
+  const perGuard = guards.map((pid) => childrenOf(pid).map(program).sort().join(' + ')).sort();
+  try {
+    expect(perGuard).toEqual(['function-auto-ready', 'function-cel-filter', 'function-patch-and-transform'].map((fn) => `bash + ${fn}`));
+    expect([...guards, ...children].every(alive)).toBe(true);
+  } finally {
+    // also when an expectation above fails: else the engines, and this jest run, would wait forever
+    process.kill(self, 'SIGKILL');
+    child.kill('SIGKILL');
+  }
   const gone = Date.now() + 30_000;
   while ([...guards, ...children].some(alive) && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
   expect([...guards, ...children].filter(alive)).toEqual([]);

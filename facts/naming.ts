@@ -382,3 +382,18 @@ export function regionalApiDomain(domain: string, region: RegionSuffix, environm
 export function failoverApiDomain(domain: string, environmentSuffix: string): string {
   return `api-${environmentSuffix}.${domain}`;
 }
+
+/**
+ * The longest environment suffix any environment can have: every name of the table fits with the
+ * shortest organisation prefix and domain. The XRDs state it as `maxLength`; config validation
+ * checks an environment's real names, whose prefix and domain may allow less.
+ */
+export const MAX_ENVIRONMENT_SUFFIX_LENGTH: number = (() => {
+  const fits = (length: number): boolean =>
+    plannedNames({ environmentSuffix: 'a'.repeat(length), organisationPrefix: 'a', domain: 'a.io' }).every(
+      ({ service, name }) => nameViolations(service, name).length === 0,
+    );
+  let length = 64;
+  while (length > 0 && !fits(length)) length--;
+  return length;
+})();

@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import { GLOBAL_DB_INSTANCE_CLASS } from '../../facts/requirements';
+import { MAX_ENVIRONMENT_SUFFIX_LENGTH } from '../../facts/naming';
 import { ClaimXrd, type JsonSchema } from '../lib/xrd';
 import { PATTERNS, schema } from '../lib/schema';
 import { MAX_INSTANCES_PER_REGION } from './aurora';
@@ -66,7 +67,7 @@ export class PaymentGlobalXrd extends ClaimXrd {
       spec: schema.object("Desired state of the environment's shared layer.", {
         environmentSuffix: schema.string('Environment suffix carried by every AWS name.', {
           pattern: PATTERNS.environmentSuffix,
-          maxLength: 34,
+          maxLength: MAX_ENVIRONMENT_SUFFIX_LENGTH,
         }),
         database: schema.object('Aurora Global Database settings.', {
           engineVersion: schema.string('Aurora PostgreSQL 14 version, e.g. 14.15 (set at creation; upgrades are a runbook step).', {

@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import { REGIONS } from '../../facts/regions';
+import { MAX_ENVIRONMENT_SUFFIX_LENGTH } from '../../facts/naming';
 import { HEALTH_CHECK_INTERVAL_SECONDS, LAMBDA_MEMORY_MB, MAX_REPLICATION_LAG_THRESHOLD_MS } from '../../facts/requirements';
 import { ClaimXrd } from '../lib/xrd';
 import { PATTERNS, schema } from '../lib/schema';
@@ -60,7 +61,7 @@ export class PaymentRegionXrd extends ClaimXrd {
         {
           environmentSuffix: schema.string('Environment suffix carried by every AWS name.', {
             pattern: PATTERNS.environmentSuffix,
-            maxLength: 34,
+            maxLength: MAX_ENVIRONMENT_SUFFIX_LENGTH,
           }),
           awsAccountId: schema.string('AWS account of the environment; IAM policies name exact ARNs.', { pattern: PATTERNS.awsAccountId }),
           organisationPrefix: schema.string('Prefix of globally unique names (the artifact bucket).', {

@@ -1,6 +1,15 @@
 import { ENVIRONMENTS } from '../../charts/config/environments';
 import { renderedAwsNames } from '../../compositions/lib/naming';
-import { AWS_NAMES, NAME_RULES, allowedNames, awsName, globallyUniqueName, nameViolations, plannedNames } from '../../facts/naming';
+import {
+  AWS_NAMES,
+  MAX_ENVIRONMENT_SUFFIX_LENGTH,
+  NAME_RULES,
+  allowedNames,
+  awsName,
+  globallyUniqueName,
+  nameViolations,
+  plannedNames,
+} from '../../facts/naming';
 import { type RenderedEnvironments, renderEnvironments } from '../support/rendered';
 
 describe('awsName', () => {
@@ -44,6 +53,18 @@ describe('AWS name length limits', () => {
   test('DynamoDB table names need at least 3 characters, S3 buckets too', () => {
     expect(nameViolations('dynamodb-table', 'ab')[0]).toMatch(/length 2 is outside 3-255/);
     expect(nameViolations('s3-bucket', 'ab')[0]).toMatch(/length 2 is outside 3-63/);
+  });
+});
+
+describe('the longest environment suffix (the XRDs state it)', () => {
+  test('is 27: with the shortest prefix and domain, the FIS drill roles are the names a 28th character breaks', () => {
+    expect(MAX_ENVIRONMENT_SUFFIX_LENGTH).toBe(27);
+    const inputs = (length: number) => ({ environmentSuffix: 'a'.repeat(length), organisationPrefix: 'a', domain: 'a.io' });
+    const broken = (length: number) => plannedNames(inputs(length)).filter(({ service, name }) => nameViolations(service, name).length > 0);
+    expect(broken(27)).toEqual([]);
+    expect(broken(28).map(({ name }) => name)).toEqual(
+      ['use1', 'usw2'].map((region) => `role-fis-aurora-writer-failover-${region}-${'a'.repeat(28)}`),
+    );
   });
 });
 

@@ -233,8 +233,8 @@ export function brokenCorpus(dist: readonly ManifestDocument[] = distDocuments()
   claimCase(
     'suffix-maxLength',
     'bounds',
-    'spec.environmentSuffix is 35 characters (maxLength 34)',
-    at('spec.environmentSuffix', 'a'.repeat(35)),
+    'spec.environmentSuffix is 28 characters (maxLength 27, from the naming table)',
+    at('spec.environmentSuffix', 'a'.repeat(28)),
   );
   claimCase('regionSuffix-cel', 'CEL', 'spec.regionSuffix usw2 in us-east-1 (and SECONDARY, so only the suffix rule breaks)', (c) => {
     c.spec.regionSuffix = 'usw2';

@@ -18,6 +18,11 @@ export const MOTO_GAPS: Readonly<Record<string, string>> = {
     'moto runs a function only in Docker; without it Invoke answers without running the migration, ' +
     'so Ready would claim a migration that never ran',
   'fis.aws.upbound.io/ExperimentTemplate': 'moto has no FIS API',
+  'cloudwatch.aws.upbound.io/MetricAlarm':
+    "the provider's AWS SDK calls CloudWatch in the Smithy RPC v2 CBOR protocol " +
+    '(/service/GraniteServiceVersion20100801/operation/DescribeAlarms), which moto 5.2.5 answers with 404',
+  'cloudwatch.aws.upbound.io/Dashboard':
+    'CloudWatch in the Smithy RPC v2 CBOR protocol, which moto 5.2.5 answers with 404 (as MetricAlarm)',
 };
 
 export const gapOf = (apiVersion: string, kind: string): string | undefined => MOTO_GAPS[`${apiVersion.split('/')[0]}/${kind}`];

@@ -32,22 +32,34 @@ export class Moto {
     this.recording = path.join(workDir, 'moto-requests.jsonl');
   }
 
-  static async start(supervisor: Supervisor, ports: MotoPorts, workDir: string): Promise<Moto> {
+  /** `dns`: an address[:port] where every A query is answered with 127.0.0.1 (see moto_runner.py). */
+  static async start(supervisor: Supervisor, ports: MotoPorts, workDir: string, dns?: string): Promise<Moto> {
     if (!fs.existsSync(PYTHON))
       throw new E2eError(
         'moto is not installed: python3.11 -m venv .build/venv && ' +
           '.build/venv/bin/pip install -r requirements-test.txt (or set MOTO_PYTHON)',
       );
     const moto = new Moto(ports, workDir);
-    supervisor.start('moto', PYTHON, [path.join(__dirname, 'moto_runner.py'), String(ports.api), String(ports.control)], {
-      MOTO_ACCOUNT_ID,
-      MOTO_ENABLE_RECORDING: 'True',
-      MOTO_RECORDER_FILEPATH: moto.recording,
-      MOTO_ACM_VALIDATION_WAIT: '1',
-      MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
-      AWS_DEFAULT_REGION: 'us-east-1',
-    });
-    await waitFor(`moto on ${moto.endpoint}`, 30_000, async () => (await fetch(`${moto.endpoint}/moto-api/`)).ok, supervisor, 200);
+    supervisor.start(
+      'moto',
+      PYTHON,
+      [path.join(__dirname, 'moto_runner.py'), String(ports.api), String(ports.control), ...(dns ? [dns] : [])],
+      {
+        MOTO_ACCOUNT_ID,
+        MOTO_ENABLE_RECORDING: 'True',
+        MOTO_RECORDER_FILEPATH: moto.recording,
+        MOTO_ACM_VALIDATION_WAIT: '1',
+        MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
+        AWS_DEFAULT_REGION: 'us-east-1',
+      },
+    );
+    await waitFor(
+      `moto on ${moto.endpoint}`,
+      30_000,
+      async () => (await fetch(`${moto.endpoint}/moto-api/`, { signal: AbortSignal.timeout(5000) })).ok,
+      supervisor,
+      200,
+    );
     // Lambda's Invoke runs the function in Docker unless told not to; there is no Docker here.
     await moto.post('/moto-api/config', { lambda: { use_docker: false }, batch: { use_docker: false } });
     return moto;

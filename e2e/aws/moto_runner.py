@@ -1,6 +1,6 @@
 """moto's server for `npm run e2e:aws`, and one control route moto has no AWS API for.
 
-Usage: python moto_runner.py <moto port> <control port>
+Usage: python moto_runner.py <moto port> <control port> [<dns address>[:port]]
 
 moto (pinned in requirements-test.txt) answers the AWS APIs on 127.0.0.1:<moto port>, recording every
 request to $MOTO_RECORDER_FILEPATH when $MOTO_ENABLE_RECORDING is set. moto implements neither
@@ -12,6 +12,9 @@ POST /hosted-zone {"id": ..., "name": ...} creates a public hosted zone with tha
 account already has, which the claims name and nothing composes (moto would pick its own id).
 GET /inventory?services=a,b&regions=x,y lists every resource moto holds for those services (what its
 backends still reference), so the e2e can tell what a delete left behind.
+With a DNS address (inside the e2e's private network namespace, where the host's resolver is
+unreachable), it also answers every DNS A query there with 127.0.0.1: the SDK puts the account id in
+front of the S3 Control host (000000000000.127.0.0.1), which must resolve to moto.
 The process exits when its parent goes away, so no server outlives an interrupted run.
 """
 
@@ -147,9 +150,37 @@ class Control(BaseHTTPRequestHandler):
         pass
 
 
+def answer_loopback(query: bytes) -> bytes:
+    """A DNS response to `query` (RFC 1035) with one A record, 127.0.0.1, for its question."""
+    end = 12
+    while query[end] != 0:
+        end += query[end] + 1
+    question = query[12 : end + 5]
+    qtype = question[-4:-2]
+    header = query[:2] + b"\x81\x80" + b"\x00\x01" + (b"\x00\x01" if qtype == b"\x00\x01" else b"\x00\x00") + b"\x00\x00\x00\x00"
+    record = b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\x7f\x00\x00\x01" if qtype == b"\x00\x01" else b""
+    return header + question + record
+
+
+def serve_dns(address: str) -> None:
+    import socket
+
+    host, _, port = address.partition(":")
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind((host, int(port or 53)))
+    while True:
+        query, client = server.recvfrom(512)
+        try:
+            server.sendto(answer_loopback(query), client)
+        except IndexError:
+            pass  # not a DNS query
+
+
 def main() -> None:
     moto_port, control_port = sys.argv[1], int(sys.argv[2])
     threading.Thread(target=exit_with_parent, daemon=True).start()
+    if len(sys.argv) > 3:
+        threading.Thread(target=serve_dns, args=(sys.argv[3],), daemon=True).start()
     control = ThreadingHTTPServer(("127.0.0.1", control_port), Control)
     threading.Thread(target=control.serve_forever, daemon=True).start()
     from moto.server import main as moto_main

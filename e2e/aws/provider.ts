@@ -17,15 +17,19 @@ const BUILD_TOOLS = path.join(REPO_ROOT, 'scripts', 'build-tools.sh');
 export const PROVIDER_MODULE = 'github.com/upbound/provider-aws/v2';
 export const CREDENTIALS_SECRET = { namespace: 'crossplane-system', name: 'moto-credentials', key: 'credentials' } as const;
 
-/** Terraform AWS provider endpoint keys (its `endpoints` block) that differ from the API group's service. */
-const ENDPOINT_KEYS: Readonly<Record<string, string>> = { cloudwatchlogs: 'logs' };
+/**
+ * Terraform AWS provider endpoint keys (its `endpoints` block) for an API group's service, where
+ * they differ: CloudWatch Logs is `logs`; S3 also needs S3 Control (a bucket's tags are read with
+ * its ListTagsForResource first).
+ */
+const ENDPOINT_KEYS: Readonly<Record<string, readonly string[]>> = { cloudwatchlogs: ['logs'], s3: ['s3', 's3control'] };
 
 /**
  * The endpoint key of every service the managed kinds call, plus STS (the provider reads the
  * account id from GetCallerIdentity): each is sent to moto.
  */
 export function motoServices(kinds: ReadonlyArray<{ apiVersion: string }>): string[] {
-  const services = kinds.map((k) => k.apiVersion.split('.')[0]).map((service) => ENDPOINT_KEYS[service] ?? service);
+  const services = kinds.map((k) => k.apiVersion.split('.')[0]).flatMap((service) => ENDPOINT_KEYS[service] ?? [service]);
   return [...new Set([...services, 'sts'])].sort();
 }
 

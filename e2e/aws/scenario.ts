@@ -3,11 +3,13 @@
  * dist/ applied, convergence, N forced reconciles with moto's request log read, a switchover on
  * moto's side and N more, then every claim deleted and moto's inventory compared with before.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { ArgoStyleSync, skipReason } from '../argocd-sync';
 import { CLAIM_GROUP, claimsOf } from '../claims';
 import { ControlPlane } from '../control-plane';
 import type { Json } from '../kube';
+import { isInside } from '../isolation';
 import { E2eError, say, seconds } from '../log';
 import { type Platform, groupOf, readPlatform } from '../platform';
 import { ephemeralPort, type Ports } from '../ports';
@@ -90,27 +92,49 @@ interface Convergence {
   readonly converged: boolean;
 }
 
-/** Waits until every MR that is not paused is Ready and Synced and no new MR appeared for 30 s. */
+/**
+ * Inside the private network namespace the host's resolver (/etc/resolv.conf) is unreachable: its
+ * address is added to the namespace's loopback, where moto_runner.py answers every name with
+ * 127.0.0.1. The provider resolves through /etc/resolv.conf like any Go program built without cgo.
+ */
+function loopbackResolver(): string {
+  const nameserver = /^nameserver\s+(\d+\.\d+\.\d+\.\d+)/m.exec(fs.readFileSync('/etc/resolv.conf', 'utf8'))?.[1] ?? '127.0.0.53';
+  if (nameserver !== '127.0.0.1') execFileSync('ip', ['addr', 'add', `${nameserver}/32`, 'dev', 'lo']);
+  return nameserver;
+}
+
+const STALL_MS = 180_000;
+
+/**
+ * Waits until every MR that is not paused is Ready and Synced and no new MR appeared for 30 s —
+ * or until nothing became Ready for 3 minutes (then the rest never will: their messages say why).
+ */
 async function waitConverged(plane: ControlPlane, types: readonly ResourceType[], since: number, timeoutMs: number): Promise<Convergence> {
   let managed: Managed[] = [];
   let count = -1;
   let stableSince = Date.now();
   let lastSay = 0;
+  let done = -1;
+  let progressAt = Date.now();
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     plane.supervisor.check();
     managed = await listManaged(plane.kube, types);
     if (managed.length !== count) [count, stableSince] = [managed.length, Date.now()];
     const active = managed.filter((m) => !m.paused);
-    const done = active.filter((m) => m.ready && m.synced);
+    const ready = active.filter((m) => m.ready && m.synced).length;
+    if (ready !== done) [done, progressAt] = [ready, Date.now()];
     if (Date.now() - lastSay > 30_000) {
       lastSay = Date.now();
-      say(
-        `${done.length}/${active.length} MRs Ready and Synced (${managed.length - active.length} paused), ${seconds(Date.now() - since)}`,
-      );
+      const paused = managed.length - active.length;
+      say(`${ready}/${active.length} MRs Ready and Synced (${paused} paused), ${seconds(Date.now() - since)}`);
     }
-    if (active.length && done.length === active.length && Date.now() - stableSince >= 30_000)
+    if (active.length && ready === active.length && Date.now() - stableSince >= 30_000)
       return { managed, ms: Date.now() - since, converged: true };
+    if (Date.now() - progressAt > STALL_MS && Date.now() - stableSince > STALL_MS) {
+      say(`no MR became Ready for ${STALL_MS / 60_000} minutes: the other ${active.length - ready} will not`);
+      return { managed, ms: Date.now() - since, converged: false };
+    }
     await new Promise((resolve) => setTimeout(resolve, 3000));
   }
   return { managed, ms: Date.now() - since, converged: false };
@@ -146,15 +170,15 @@ export async function runAwsScenario(options: AwsScenarioOptions): Promise<numbe
     const coldStart = Date.now();
     await plane.start(true);
     say(`control plane up in ${seconds(Date.now() - coldStart)}`);
-    const aws = await Moto.start(plane.supervisor, moto, options.workDir);
+    const aws = await Moto.start(plane.supervisor, moto, options.workDir, isInside() ? loopbackResolver() : undefined);
     const inventory = await Inventory.baseline(aws, motoServices(kinds), REGIONS);
     say(`moto on ${aws.endpoint} (account 000000000000); ${inventory.baselineSize} default resources before the run`);
     startProvider(plane.supervisor, build, plane.pki, plane.adminKubeconfig, options.workDir, providerPorts);
     const providerLog = plane.supervisor.logFile('provider-aws');
     await waitFor(
-      'provider-aws healthy',
+      'provider-aws ready (its webhook server serving)',
       180_000,
-      async () => (await fetch(`http://127.0.0.1:${providerPorts.health}/healthz`)).ok,
+      async () => (await fetch(`http://127.0.0.1:${providerPorts.health}/readyz`, { signal: AbortSignal.timeout(5000) })).ok,
       plane.supervisor,
       1000,
     );

@@ -4,6 +4,7 @@
  * protocols); the switchover route makes the named region's member the writer as DescribeGlobalClusters
  * reports it; the inventory lists what the run created and not what moto made for itself.
  */
+import { Resolver } from 'node:dns/promises';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -26,11 +27,13 @@ describe('moto as the AWS e2e runs it', () => {
   let moto: Moto;
   let supervisor: Supervisor;
   let dir: string;
+  let dnsPort: number;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-aws-moto-'));
     supervisor = new Supervisor(path.join(dir, 'logs'));
-    moto = await Moto.start(supervisor, { api: await ephemeralPort(), control: await ephemeralPort() }, dir);
+    dnsPort = await ephemeralPort();
+    moto = await Moto.start(supervisor, { api: await ephemeralPort(), control: await ephemeralPort() }, dir, `127.0.0.1:${dnsPort}`);
   }, 60_000);
   afterAll(async () => {
     await supervisor.stopAll();
@@ -89,6 +92,14 @@ describe('moto as the AWS e2e runs it', () => {
     await moto.existingHostedZone('Z0EXAMPLE0TEST0ZONE01', 'test.payments.example.com');
     const zones = (await inventory.since(moto)).filter((i) => i.type === 'FakeZone');
     expect(zones.map((z) => z.id)).toEqual([expect.stringContaining('Z0EXAMPLE0TEST0ZONE01')]);
+  }, 30_000);
+
+  test('the resolver answers every name with loopback, so the S3 Control host with the account id in front reaches moto', async () => {
+    const resolver = new Resolver({ timeout: 2000, tries: 1 });
+    resolver.setServers([`127.0.0.1:${dnsPort}`]);
+    expect(await resolver.resolve4('000000000000.127.0.0.1')).toEqual(['127.0.0.1']);
+    expect(await resolver.resolve4('000000000000.s3-control.us-east-1.amazonaws.com')).toEqual(['127.0.0.1']);
+    await expect(resolver.resolve6('moto.example')).rejects.toThrow(/ENODATA/);
   }, 30_000);
 
   test("the inventory lists what was created since the baseline, not moto's own defaults, and nothing once deleted", async () => {

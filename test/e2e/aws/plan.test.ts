@@ -48,9 +48,10 @@ describe('npm run e2e:aws: its plan from dist/', () => {
     });
     expect(after[0].spec.endpoint.url).toEqual({ type: 'Static', static: 'http://127.0.0.1:5000' });
     // Every service the composed kinds call (derived from dist/): the provider families the platform
-    // installs (a list test/charts/providers.test.ts states), CloudWatch Logs under Terraform's key "logs", and STS.
+    // installs (a list test/charts/providers.test.ts states), CloudWatch Logs under Terraform's key "logs",
+    // S3 Control (bucket tags) and STS.
     const families = AWS_PROVIDER_SERVICES.map((service) => (service === 'cloudwatchlogs' ? 'logs' : service));
-    expect(after[0].spec.endpoint.services).toEqual([...families, 'sts'].sort());
+    expect(after[0].spec.endpoint.services).toEqual([...families, 's3control', 'sts'].sort());
     expect(after[0].spec.skip_credentials_validation).toBe(true);
   });
 

@@ -12,6 +12,8 @@ import { type AwsCall, readCalls } from './aws-calls';
 
 /** The account moto answers as; the provider's ProviderConfig skips credential validation. */
 export const MOTO_ACCOUNT_ID = '000000000000';
+/** Any name resolves to 127.0.0.1 through the loopback resolver; this one is the provider's moto. */
+const MOTO_HOST = 'moto.e2e.internal';
 const PYTHON = process.env.MOTO_PYTHON ?? path.join(REPO_ROOT, '.build', 'venv', 'bin', 'python');
 
 export interface MotoPorts {
@@ -21,13 +23,20 @@ export interface MotoPorts {
 
 export class Moto {
   readonly endpoint: string;
+  /**
+   * The endpoint the provider is given. With the loopback resolver it is a host name: the AWS SDK
+   * puts the account id in front of the S3 Control host, and Go's resolver refuses a name that
+   * ends like an IP address (000000000000.127.0.0.1).
+   */
+  readonly providerEndpoint: string;
   /** moto_runner.py's own routes (switchover, inventory). */
   readonly controlEndpoint: string;
   readonly recording: string;
   private readFrom = 0;
 
-  private constructor(ports: MotoPorts, workDir: string) {
+  private constructor(ports: MotoPorts, workDir: string, dns?: string) {
     this.endpoint = `http://127.0.0.1:${ports.api}`;
+    this.providerEndpoint = dns ? `http://${MOTO_HOST}:${ports.api}` : this.endpoint;
     this.controlEndpoint = `http://127.0.0.1:${ports.control}`;
     this.recording = path.join(workDir, 'moto-requests.jsonl');
   }
@@ -39,7 +48,7 @@ export class Moto {
         'moto is not installed: python3.11 -m venv .build/venv && ' +
           '.build/venv/bin/pip install -r requirements-test.txt (or set MOTO_PYTHON)',
       );
-    const moto = new Moto(ports, workDir);
+    const moto = new Moto(ports, workDir, dns);
     supervisor.start(
       'moto',
       PYTHON,

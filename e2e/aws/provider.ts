@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parse, stringify } from 'yaml';
 import { REPO_ROOT } from '../../engines/crds';
 import type { Json } from '../kube';
 import { E2eError } from '../log';
@@ -76,6 +77,29 @@ export function providerCrdFiles(crdDir: string, kinds: ReadonlyArray<{ apiVersi
     wanted.add(file);
   }
   return [...wanted].sort();
+}
+
+/**
+ * Copies the provider's CRDs to `dir`, each one with more than one version converted by the
+ * provider's own webhook server (https://127.0.0.1:<port>/convert, serving the certificate
+ * startProvider issues) — what Crossplane's package manager does when it installs a provider. Without
+ * it the API server relabels objects between versions field by field and, e.g., an ACM Certificate
+ * the provider writes in its storage version v1beta1 cannot be read as the v1beta2 Crossplane composes.
+ */
+export function writeCrdsWithConversion(files: readonly string[], dir: string, caFile: string, webhookPort: number): string[] {
+  fs.mkdirSync(dir, { recursive: true });
+  const caBundle = fs.readFileSync(caFile).toString('base64');
+  return files.map((file) => {
+    const crd = parse(fs.readFileSync(file, 'utf8')) as Json;
+    if (crd.spec.versions.length > 1)
+      crd.spec.conversion = {
+        strategy: 'Webhook',
+        webhook: { clientConfig: { url: `https://127.0.0.1:${webhookPort}/convert`, caBundle }, conversionReviewVersions: ['v1'] },
+      };
+    const target = path.join(dir, path.basename(file));
+    fs.writeFileSync(target, stringify(crd));
+    return target;
+  });
 }
 
 /** The ProviderConfig and credentials Secret that point the provider at moto. */

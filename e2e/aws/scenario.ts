@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ArgoStyleSync, skipReason } from '../argocd-sync';
 import { CLAIM_GROUP, claimsOf } from '../claims';
 import { ControlPlane } from '../control-plane';
@@ -22,7 +23,7 @@ import { MOTO_GAPS, withGapKindsPaused } from './moto-gaps';
 import { MOTO_ACCOUNT_ID, Moto } from './moto';
 import { Inventory } from './inventory';
 import { printConvergence, printDeletion, printRounds } from './report';
-import { findProvider, motoProviderConfig, motoServices, providerCrdFiles, startProvider } from './provider';
+import { findProvider, motoProviderConfig, motoServices, providerCrdFiles, startProvider, writeCrdsWithConversion } from './provider';
 
 export interface AwsScenarioOptions {
   readonly repoRoot: string;
@@ -158,13 +159,16 @@ export async function runAwsScenario(options: AwsScenarioOptions): Promise<numbe
   const providerPorts = { webhook: await ephemeralPort(), metrics: await ephemeralPort(), health: await ephemeralPort() };
   const dist = readPlatform(options.repoRoot, options.distDir);
   const kinds = dist.managedKinds.filter((k) => !k.kind.endsWith('Usage'));
-  const crdFiles = providerCrdFiles(build.crdDir, kinds);
+  const crdSources = providerCrdFiles(build.crdDir, kinds);
+  const crdDir = path.join(options.workDir, 'provider-crds');
+  const crdFiles = crdSources.map((f) => path.join(crdDir, path.basename(f)));
   say(`provider-aws ${build.version} (${build.binary}); ${crdFiles.length} of its CRDs from ${build.crdDir}`);
   const plane = new ControlPlane({
     ...options,
     functions: dist.functions,
-    providerCrds: { files: crdFiles, source: `provider-aws ${build.version} package/crds` },
+    providerCrds: { files: crdFiles, source: `provider-aws ${build.version} package/crds, converted by its webhook` },
   });
+  writeCrdsWithConversion(crdSources, crdDir, plane.pki.ca.crt, providerPorts.webhook);
   let ok = false;
   try {
     const coldStart = Date.now();
@@ -183,7 +187,7 @@ export async function runAwsScenario(options: AwsScenarioOptions): Promise<numbe
       1000,
     );
 
-    const { platform, paused } = platformOnMoto(dist, options.environment, aws.endpoint);
+    const { platform, paused } = platformOnMoto(dist, options.environment, aws.providerEndpoint);
     say(`paused (moto cannot serve them): ${paused.length} templates — ${Object.keys(MOTO_GAPS).join(', ')}`);
     const sync = new ArgoStyleSync(plane.kube, platform, plane.supervisor, options.timeoutMs);
     const isPlatform = (u: { folder: string }): boolean => u.folder === 'dist/platform';

@@ -3,15 +3,19 @@
  * changes it (the ProviderConfig points at moto; the kinds moto cannot serve compose paused), how
  * REST calls are told apart, and how a mutating call is pinned on the MR it names.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { parse } from 'yaml';
 import { AWS_PROVIDER_SERVICES } from '../../../charts/crossplane-providers';
 import { classify } from '../../../e2e/aws/aws-calls';
 import { attribute } from '../../../e2e/aws/drift';
 import type { Managed } from '../../../e2e/aws/managed';
 import { MOTO_GAPS, PAUSED } from '../../../e2e/aws/moto-gaps';
+import { writeCrdsWithConversion } from '../../../e2e/aws/provider';
 import { hostedZones, platformOnMoto } from '../../../e2e/aws/scenario';
 import { readPlatform, type Platform } from '../../../e2e/platform';
-import { REPO_ROOT } from '../../../engines/crds';
+import { crdDir, REPO_ROOT } from '../../../engines/crds';
 
 type Json = Record<string, any>;
 const auth = (region: string, service: string) => ({
@@ -77,6 +81,26 @@ describe('npm run e2e:aws: its plan from dist/', () => {
     expect(pausedKinds).toHaveLength(gapTemplates.length);
     expect(onMoto.paused).toHaveLength(gapTemplates.length);
     expect(templates(dist).some((t) => t.base?.metadata?.annotations?.[PAUSED])).toBe(false);
+  });
+
+  test("CRDs with more than one version are converted by the provider's webhook, as Crossplane installs them", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-aws-crds-'));
+    const vendored = path.join(crdDir(), 'provider-aws');
+    const sources = ['acm.aws.upbound.io_certificates.yaml', 'rds.aws.upbound.io_globalclusters.yaml'].map((f) => path.join(vendored, f));
+    fs.writeFileSync(path.join(dir, 'ca.crt'), 'CA');
+    const written = writeCrdsWithConversion(sources, path.join(dir, 'out'), path.join(dir, 'ca.crt'), 9443).map((f) =>
+      parse(fs.readFileSync(f, 'utf8')),
+    );
+    expect(written.map((crd) => crd.spec.versions.length)).toEqual([2, 1]);
+    expect(written[0].spec.conversion).toEqual({
+      strategy: 'Webhook',
+      webhook: {
+        clientConfig: { url: 'https://127.0.0.1:9443/convert', caBundle: Buffer.from('CA').toString('base64') },
+        conversionReviewVersions: ['v1'],
+      },
+    });
+    expect(written[1].spec.conversion).toBeUndefined();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test.each([

@@ -55,6 +55,8 @@ export class Moto {
       [path.join(__dirname, 'moto_runner.py'), String(ports.api), String(ports.control), ...(dns ? [dns] : [])],
       {
         MOTO_ACCOUNT_ID,
+        // The provider's host name is moto's endpoint, not a bucket's virtual host.
+        MOTO_S3_CUSTOM_ENDPOINTS: `${moto.endpoint},${moto.providerEndpoint}`,
         MOTO_ENABLE_RECORDING: 'True',
         MOTO_RECORDER_FILEPATH: moto.recording,
         MOTO_ACM_VALIDATION_WAIT: '1',

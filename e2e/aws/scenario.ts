@@ -19,7 +19,7 @@ import { ResourceIndex, type ResourceType } from '../resources';
 import type { Tools } from '../tools';
 import { forceRound, type DriftContext, type Round } from './drift';
 import { listManaged, type Managed } from './managed';
-import { MOTO_GAPS, withGapKindsPaused } from './moto-gaps';
+import { gapOf, MOTO_GAPS, withGapKindsPaused } from './moto-gaps';
 import { MOTO_ACCOUNT_ID, Moto } from './moto';
 import { Inventory } from './inventory';
 import { printConvergence, printDeletion, printRounds } from './report';
@@ -159,7 +159,7 @@ export async function runAwsScenario(options: AwsScenarioOptions): Promise<numbe
   const providerPorts = { webhook: await ephemeralPort(), metrics: await ephemeralPort(), health: await ephemeralPort() };
   const dist = readPlatform(options.repoRoot, options.distDir);
   const kinds = dist.managedKinds.filter((k) => !k.kind.endsWith('Usage'));
-  const crdSources = providerCrdFiles(build.crdDir, kinds);
+  const crdSources = providerCrdFiles(build.crdDir, kinds, (apiVersion, kind) => gapOf(apiVersion, kind) !== undefined);
   const crdDir = path.join(options.workDir, 'provider-crds');
   const crdFiles = crdSources.map((f) => path.join(crdDir, path.basename(f)));
   say(`provider-aws ${build.version} (${build.binary}); ${crdFiles.length} of its CRDs from ${build.crdDir}`);

@@ -83,15 +83,19 @@ describe('npm run e2e:aws: its plan from dist/', () => {
     expect(templates(dist).some((t) => t.base?.metadata?.annotations?.[PAUSED])).toBe(false);
   });
 
-  test("CRDs with more than one version are converted by the provider's webhook, as Crossplane installs them", () => {
+  test("the provider's CRDs with more than one version are converted by its webhook, as Crossplane installs them", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-aws-crds-'));
     const vendored = path.join(crdDir(), 'provider-aws');
-    const sources = ['acm.aws.upbound.io_certificates.yaml', 'rds.aws.upbound.io_globalclusters.yaml'].map((f) => path.join(vendored, f));
+    const names = ['acm.aws.upbound.io_certificates.yaml', 'rds.aws.upbound.io_globalclusters.yaml', 'dynamodb.aws.upbound.io_tables.yaml'];
+    // The first two as the provider's module has them; the Table as vendored (a paused kind): not converted.
+    fs.mkdirSync(path.join(dir, 'module'));
+    const sources = names.map((f, i) => (i < 2 ? path.join(dir, 'module', f) : path.join(vendored, f)));
+    for (const [i, f] of names.slice(0, 2).entries()) fs.copyFileSync(path.join(vendored, f), sources[i]);
     fs.writeFileSync(path.join(dir, 'ca.crt'), 'CA');
     const written = writeCrdsWithConversion(sources, path.join(dir, 'out'), path.join(dir, 'ca.crt'), 9443).map((f) =>
       parse(fs.readFileSync(f, 'utf8')),
     );
-    expect(written.map((crd) => crd.spec.versions.length)).toEqual([2, 1]);
+    expect(written.map((crd) => crd.spec.versions.length)).toEqual([2, 1, 2]);
     expect(written[0].spec.conversion).toEqual({
       strategy: 'Webhook',
       webhook: {
@@ -100,6 +104,7 @@ describe('npm run e2e:aws: its plan from dist/', () => {
       },
     });
     expect(written[1].spec.conversion).toBeUndefined();
+    expect(written[2].spec.conversion).toBeUndefined();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,19 +1,18 @@
 /**
- * The drift-free proof: once everything converged, every MR is made to reconcile N times (an
- * annotation change is a desired-state change to the managed reconciler), and every AWS call moto
- * records meanwhile is read. A converged platform makes none that mutate; each one that does is
+ * The drift-free proof: once everything converged, every MR is made to reconcile N times — by
+ * restarting the provider, which then reconciles every MR it watches once (as after a provider
+ * upgrade or a pod move; annotation or label changes do not start a reconcile: upjet's controllers
+ * filter them out, measured) — and every AWS call moto records meanwhile is read. A converged platform makes none that mutate; each one that does is
  * printed with the MR it names (by external name, id or ARN) and its AWS action.
  */
 import * as fs from 'node:fs';
 import type { Kube } from '../kube';
 import { E2eError, say, seconds } from '../log';
 import { type Supervisor, waitFor } from '../processes';
-import { resourcePath, type ResourceType } from '../resources';
+import type { ResourceType } from '../resources';
 import type { AwsCall } from './aws-calls';
 import { type Managed, upToDateCounts } from './managed';
 import type { Moto } from './moto';
-
-export const ROUND_ANNOTATION = 'payments-dr.io/e2e-aws-round';
 
 export interface Offender {
   readonly mr: string;
@@ -51,6 +50,8 @@ export interface DriftContext {
   readonly providerLog: string;
   readonly kinds: ReadonlyMap<string, ResourceType>;
   readonly timeoutMs: number;
+  /** Stops the provider and starts it again; resolves once it is ready. */
+  readonly restartProvider: () => Promise<void>;
 }
 
 /** Waits until moto has answered nothing new for `quietMs` (the provider's reconciles have settled). */
@@ -76,8 +77,7 @@ export async function forceRound(ctx: DriftContext, label: string, managed: read
   const started = Date.now();
   const logStart = fs.statSync(ctx.providerLog).size;
   ctx.moto.takeCalls();
-  for (const mr of managed)
-    await ctx.kube.mergePatch(resourcePath(mr.type, mr.name), { metadata: { annotations: { [ROUND_ANNOTATION]: label } } });
+  await ctx.restartProvider();
   let pending: Managed[] = [...managed];
   await waitFor(
     `${label}: every MR to reconcile`,

@@ -4,8 +4,10 @@
  * moto's side and N more, then every claim deleted and moto's inventory compared with before.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { REPLICATED_SECRETS } from '../../compositions/payment-global/secrets';
 import { ArgoStyleSync, skipReason } from '../argocd-sync';
 import { CLAIM_GROUP, claimsOf } from '../claims';
 import { ControlPlane } from '../control-plane';
@@ -85,6 +87,19 @@ export function hostedZones(platform: Platform): Array<{ id: string; name: strin
     if (dns?.hostedZoneId && dns.failoverDomain) zones.set(dns.hostedZoneId, String(dns.failoverDomain).split('.').slice(1).join('.'));
   }
   return [...zones].map(([id, name]) => ({ id, name }));
+}
+
+/**
+ * The Kubernetes Secrets an operator creates before the first sync (docs/operations.md): every
+ * replicated secret's source except the master password, which the Aurora cluster writes itself.
+ */
+export function operatorSecrets(environment: string): Json[] {
+  return REPLICATED_SECRETS.filter((secret) => secret.name !== 'db-credentials').map((secret) => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: secret.kubernetesSecret.replace('%s', environment), namespace: 'crossplane-system' },
+    stringData: { [secret.key]: secret.key === 'secrets' ? '["whsec_e2e_aws"]' : randomBytes(18).toString('base64url') },
+  }));
 }
 
 interface Convergence {
@@ -177,15 +192,17 @@ export async function runAwsScenario(options: AwsScenarioOptions): Promise<numbe
     const aws = await Moto.start(plane.supervisor, moto, options.workDir, isInside() ? loopbackResolver() : undefined);
     const inventory = await Inventory.baseline(aws, motoServices(kinds), REGIONS);
     say(`moto on ${aws.endpoint} (account 000000000000); ${inventory.baselineSize} default resources before the run`);
-    startProvider(plane.supervisor, build, plane.pki, plane.adminKubeconfig, options.workDir, providerPorts);
+    const provider = async (): Promise<void> => {
+      startProvider(plane.supervisor, build, plane.pki, plane.adminKubeconfig, options.workDir, providerPorts);
+      const ready = async () => (await fetch(`http://127.0.0.1:${providerPorts.health}/readyz`, { signal: AbortSignal.timeout(5000) })).ok;
+      await waitFor('provider-aws ready (/readyz: its webhook server serving)', 180_000, ready, plane.supervisor, 1000);
+    };
+    await provider();
     const providerLog = plane.supervisor.logFile('provider-aws');
-    await waitFor(
-      'provider-aws ready (its webhook server serving)',
-      180_000,
-      async () => (await fetch(`http://127.0.0.1:${providerPorts.health}/readyz`, { signal: AbortSignal.timeout(5000) })).ok,
-      plane.supervisor,
-      1000,
-    );
+    const restartProvider = async (): Promise<void> => {
+      await plane.supervisor.stop('provider-aws');
+      await provider();
+    };
 
     const { platform, paused } = platformOnMoto(dist, options.environment, aws.providerEndpoint);
     say(`paused (moto cannot serve them): ${paused.length} templates — ${Object.keys(MOTO_GAPS).join(', ')}`);
@@ -193,6 +210,7 @@ export async function runAwsScenario(options: AwsScenarioOptions): Promise<numbe
     const isPlatform = (u: { folder: string }): boolean => u.folder === 'dist/platform';
     await sync.syncAll(isPlatform);
     for (const zone of hostedZones(platform)) await aws.existingHostedZone(zone.id, zone.name);
+    await sync.apply('operator secrets', operatorSecrets(options.environment));
     const applyStart = Date.now();
     for (const unit of platform.units.filter((u) => !isPlatform(u)))
       await sync.apply(unit.application, unit.manifests.filter((o) => !skipReason(o)) as Json[]);
@@ -208,6 +226,7 @@ export async function runAwsScenario(options: AwsScenarioOptions): Promise<numbe
       moto: aws,
       supervisor: plane.supervisor,
       providerLog,
+      restartProvider,
       kinds: kindIndex,
       timeoutMs: options.timeoutMs,
     };

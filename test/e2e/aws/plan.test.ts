@@ -13,7 +13,7 @@ import { attribute } from '../../../e2e/aws/drift';
 import type { Managed } from '../../../e2e/aws/managed';
 import { MOTO_GAPS, PAUSED } from '../../../e2e/aws/moto-gaps';
 import { writeCrdsWithConversion } from '../../../e2e/aws/provider';
-import { hostedZones, platformOnMoto } from '../../../e2e/aws/scenario';
+import { hostedZones, operatorSecrets, platformOnMoto } from '../../../e2e/aws/scenario';
 import { readPlatform, type Platform } from '../../../e2e/platform';
 import { crdDir, REPO_ROOT } from '../../../engines/crds';
 
@@ -65,6 +65,15 @@ describe('npm run e2e:aws: its plan from dist/', () => {
     expect(new Set(accounts)).toEqual(new Set(['000000000000']));
     expect(accounts).toHaveLength(3); // both PaymentRegions' spec.awsAccountId and PaymentGlobal's spec.alerting.awsAccountId
     expect(hostedZones(onMoto.platform)).toEqual([{ id: 'Z0EXAMPLE0DEV0ZONE01', name: 'dev.payments.example.com' }]);
+  });
+
+  test('the operator creates the webhook signing secrets and the app role password; the master password is left to Aurora', () => {
+    const secrets = operatorSecrets('dev');
+    expect(secrets.map((s) => `${s.metadata.namespace}/${s.metadata.name} ${Object.keys(s.stringData)}`).sort()).toEqual([
+      'crossplane-system/aurora-app-password-dev password',
+      'crossplane-system/webhook-signing-dev secrets',
+    ]);
+    expect(JSON.parse(secrets.find((s) => s.stringData.secrets)!.stringData.secrets)).toEqual(['whsec_e2e_aws']);
   });
 
   test("exactly the templates of moto's gap kinds compose paused; dist/ itself is left as it is", () => {

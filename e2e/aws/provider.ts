@@ -168,6 +168,8 @@ export function startProvider(
       `--metrics-bind-address=127.0.0.1:${ports.metrics}`,
       `--health-probe-bind-addr=127.0.0.1:${ports.health}`,
       '--max-reconcile-rate=20',
+      // The drift check every minute (default 10m): the e2e's reconcile rounds are these polls.
+      '--poll=1m',
     ],
     { KUBECONFIG: kubeconfig },
   );

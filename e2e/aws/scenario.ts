@@ -192,17 +192,10 @@ export async function runAwsScenario(options: AwsScenarioOptions): Promise<numbe
     const aws = await Moto.start(plane.supervisor, moto, options.workDir, isInside() ? loopbackResolver() : undefined);
     const inventory = await Inventory.baseline(aws, motoServices(kinds), REGIONS);
     say(`moto on ${aws.endpoint} (account 000000000000); ${inventory.baselineSize} default resources before the run`);
-    const provider = async (): Promise<void> => {
-      startProvider(plane.supervisor, build, plane.pki, plane.adminKubeconfig, options.workDir, providerPorts);
-      const ready = async () => (await fetch(`http://127.0.0.1:${providerPorts.health}/readyz`, { signal: AbortSignal.timeout(5000) })).ok;
-      await waitFor('provider-aws ready (/readyz: its webhook server serving)', 180_000, ready, plane.supervisor, 1000);
-    };
-    await provider();
+    startProvider(plane.supervisor, build, plane.pki, plane.adminKubeconfig, options.workDir, providerPorts);
+    const ready = async () => (await fetch(`http://127.0.0.1:${providerPorts.health}/readyz`, { signal: AbortSignal.timeout(5000) })).ok;
+    await waitFor('provider-aws ready (/readyz: its webhook server serving)', 180_000, ready, plane.supervisor, 1000);
     const providerLog = plane.supervisor.logFile('provider-aws');
-    const restartProvider = async (): Promise<void> => {
-      await plane.supervisor.stop('provider-aws');
-      await provider();
-    };
 
     const { platform, paused } = platformOnMoto(dist, options.environment, aws.providerEndpoint);
     say(`paused (moto cannot serve them): ${paused.length} templates — ${Object.keys(MOTO_GAPS).join(', ')}`);
@@ -226,7 +219,6 @@ export async function runAwsScenario(options: AwsScenarioOptions): Promise<numbe
       moto: aws,
       supervisor: plane.supervisor,
       providerLog,
-      restartProvider,
       kinds: kindIndex,
       timeoutMs: options.timeoutMs,
     };

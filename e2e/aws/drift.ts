@@ -12,7 +12,7 @@ import { E2eError, say, seconds } from '../log';
 import { type Supervisor, waitFor } from '../processes';
 import type { ResourceType } from '../resources';
 import type { AwsCall } from './aws-calls';
-import { type Managed, upToDateCounts } from './managed';
+import { type Managed, reconcileCounts } from './managed';
 import type { Moto } from './moto';
 
 export interface Offender {
@@ -66,7 +66,7 @@ export async function forceRound(ctx: DriftContext, label: string, managed: read
     `${label}: every MR to reconcile`,
     ctx.timeoutMs,
     async () => {
-      const { counts } = upToDateCounts(ctx.providerLog, ctx.kinds, logStart);
+      const { counts } = reconcileCounts(ctx.providerLog, ctx.kinds, logStart);
       pending = managed.filter((mr) => !counts.has(mr.id));
       return pending.length === 0;
     },

@@ -1,7 +1,8 @@
 /**
  * The managed resources (MRs) of the AWS e2e as the API server has them, and what the provider's
- * debug log says about them: each completed reconcile that found the external resource up to date
- * leaves one "External resource is up to date" line naming the controller and the MR.
+ * debug log says about them: each completed reconcile leaves one line naming the controller and the
+ * MR — "External resource is up to date", or, when it found a difference, that it requested an
+ * update (or could not make it).
  */
 import * as fs from 'node:fs';
 import type { Json, Kube } from '../kube';
@@ -52,12 +53,15 @@ export async function listManaged(kube: Kube, types: readonly ResourceType[]): P
   return all.sort((a, b) => a.id.localeCompare(b.id));
 }
 
+const RECONCILED =
+  /External resource is up to date|Successfully requested (update|creation) of external resource|Cannot (update|create|observe) external resource/;
+
 /**
- * How many up-to-date reconciles the provider's log records per MR id, reading from byte `from`.
+ * How many completed reconciles the provider's log records per MR id, reading from byte `from`.
  * The controller is logged as `managed/<group>/<version>, kind=<Kind>` and the request as
  * {"name": ...} (cluster-scoped MRs).
  */
-export function upToDateCounts(
+export function reconcileCounts(
   log: string,
   kinds: ReadonlyMap<string, ResourceType>,
   from = 0,
@@ -67,7 +71,7 @@ export function upToDateCounts(
   const end = content.lastIndexOf(0x0a) + 1;
   if (end <= from) return { counts, end: from };
   for (const line of content.subarray(from, end).toString('utf8').split('\n')) {
-    if (!line.includes('External resource is up to date')) continue;
+    if (!RECONCILED.test(line)) continue;
     const controller = /"controller":\s*"managed\/([^/"]+)\/[^,"]+, kind=([^"]+)"/.exec(line);
     const name = /"request":\s*\{[^}]*"name":\s*"([^"]+)"/.exec(line) ?? /"request":\s*"\/?([^"]+)"/.exec(line);
     if (!controller || !name) continue;

@@ -53,8 +53,13 @@ export async function listManaged(kube: Kube, types: readonly ResourceType[]): P
   return all.sort((a, b) => a.id.localeCompare(b.id));
 }
 
-const RECONCILED =
-  /External resource is up to date|Successfully requested (update|creation) of external resource|Cannot (update|create|observe) external resource/;
+const RECONCILED = new RegExp(
+  [
+    'External resource is up to date',
+    'Successfully requested (update|creation) of external resource',
+    'Cannot (update|create|observe) external resource',
+  ].join('|'),
+);
 
 /**
  * How many completed reconciles the provider's log records per MR id, reading from byte `from`.

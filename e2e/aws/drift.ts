@@ -7,7 +7,6 @@
  * printed with the MR it names (by external name, id or ARN) and its AWS action.
  */
 import * as fs from 'node:fs';
-import type { Kube } from '../kube';
 import { E2eError, say, seconds } from '../log';
 import { type Supervisor, waitFor } from '../processes';
 import type { ResourceType } from '../resources';
@@ -45,7 +44,6 @@ export const offendersOf = (calls: readonly AwsCall[], managed: readonly Managed
     .map((c) => ({ mr: attribute(c, managed), service: c.service, region: c.region, action: c.action.slice(0, 160) }));
 
 export interface DriftContext {
-  readonly kube: Kube;
   readonly moto: Moto;
   readonly supervisor: Supervisor;
   readonly providerLog: string;
@@ -57,7 +55,7 @@ export interface DriftContext {
  * One more reconcile of every MR in `managed`: the calls moto records from the round's start until
  * the provider has logged an up-to-date reconcile of each (rounds follow each other without a gap).
  */
-export async function forceRound(ctx: DriftContext, label: string, managed: readonly Managed[]): Promise<Round> {
+export async function pollRound(ctx: DriftContext, label: string, managed: readonly Managed[]): Promise<Round> {
   const started = Date.now();
   const logStart = fs.statSync(ctx.providerLog).size;
   ctx.moto.takeCalls();

@@ -29,7 +29,7 @@ export function printConvergence(c: { managed: readonly Managed[]; ms: number; c
 }
 
 export function printRounds(rounds: readonly Round[]): void {
-  out('\n== forced reconciles (moto request log)');
+  out('\n== reconcile rounds after convergence (moto request log)');
   const row = (cells: readonly string[]): void =>
     out([cells[0].padEnd(28), ...cells.slice(1).map((c, i) => c.padStart([5, 6, 9, 8][i]))].join(' '));
   row(['round', 'MRs', 'calls', 'mutating', 'time']);

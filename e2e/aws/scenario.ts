@@ -19,7 +19,7 @@ import { ephemeralPort, type Ports } from '../ports';
 import { waitFor } from '../processes';
 import { ResourceIndex, type ResourceType } from '../resources';
 import type { Tools } from '../tools';
-import { forceRound, type DriftContext, type Round } from './drift';
+import { pollRound, type DriftContext, type Round } from './drift';
 import { listManaged, type Managed } from './managed';
 import { gapOf, MOTO_GAPS, withGapKindsPaused } from './moto-gaps';
 import { MOTO_ACCOUNT_ID, Moto } from './moto';
@@ -215,7 +215,6 @@ export async function runAwsScenario(options: AwsScenarioOptions): Promise<numbe
 
     const kindIndex = new Map(types.map((t) => [`${t.group}|${t.kind.toLowerCase()}`, t]));
     const ctx: DriftContext = {
-      kube: plane.kube,
       moto: aws,
       supervisor: plane.supervisor,
       providerLog,
@@ -224,13 +223,13 @@ export async function runAwsScenario(options: AwsScenarioOptions): Promise<numbe
     };
     const converged = convergence.managed.filter((m) => !m.paused && m.ready && m.synced);
     const rounds: Round[] = [];
-    for (let r = 1; r <= options.rounds; r++) rounds.push(await forceRound(ctx, `converged round ${r}`, converged));
+    for (let r = 1; r <= options.rounds; r++) rounds.push(await pollRound(ctx, `converged round ${r}`, converged));
 
     const global = converged.find((m) => m.type.kind === 'GlobalCluster');
     if (global) {
       const writer = await aws.switchover(global.identifiers[0], 'us-west-2');
       say(`switchover on moto's side: ${JSON.stringify(writer)}`);
-      for (let r = 1; r <= options.rounds; r++) rounds.push(await forceRound(ctx, `after switchover round ${r}`, converged));
+      for (let r = 1; r <= options.rounds; r++) rounds.push(await pollRound(ctx, `after switchover round ${r}`, converged));
     }
     printRounds(rounds);
 

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { fromCaller, parseCommandLine } from '../cli/command-line';
 import { REPO_ROOT } from '../engines/crds';
 import { runScenario } from './scenario';
-import { isInside, isolationUnavailable, onOuterGone, runInside } from './isolation';
+import { isInside, isolationUnavailable, onInterrupt, runInside } from './isolation';
 import { E2eError, say } from './log';
 import { allocatePorts } from './ports';
 import { crossplaneSourceDir, findTools } from './tools';
@@ -88,12 +88,8 @@ async function main(): Promise<number> {
     debug: Boolean(values.debug),
     restart: !values['no-restart'],
     timeoutMs,
-    onInterrupt: isInside() ? onOuterGone : signalHandlers,
+    onInterrupt,
   });
-}
-
-function signalHandlers(stop: (why: string) => void): void {
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
 }
 
 main().then(

@@ -60,8 +60,15 @@ export function runInside(): Promise<number> {
   });
 }
 
-/** Inside: calls `stop` when the outer process closes our stdin (Ctrl-C there, or it died). */
-export function onOuterGone(stop: (why: string) => void): void {
+/**
+ * Calls `stop` when this run must end early: inside the namespaces when the outer process closes
+ * our stdin (Ctrl-C there, or it died), on the host at SIGINT, SIGTERM or SIGHUP.
+ */
+export function onInterrupt(stop: (why: string) => void): void {
+  if (!isInside()) {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
+    return;
+  }
   process.stdin.on('end', () => stop('interrupted'));
   process.stdin.on('error', () => stop('interrupted'));
   process.stdin.resume();

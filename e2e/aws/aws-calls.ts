@@ -15,6 +15,8 @@ export interface AwsCall {
   readonly mutating: boolean;
   /** The decoded URL and body, searched for the identifiers of managed resources. */
   readonly text: string;
+  /** The request body as sent (JSON for the JSON and REST-JSON protocols). */
+  readonly body: string;
 }
 
 interface RecordedRequest {
@@ -62,7 +64,7 @@ export function classify(request: RecordedRequest): AwsCall {
   const queryAction =
     url.searchParams.get('Action') ?? (/^Action=([A-Za-z0-9]+)/.exec(body) || /[?&]Action=([A-Za-z0-9]+)/.exec(`&${body}`))?.[1];
   const action = target ? target.slice(target.lastIndexOf('.') + 1) : (rpc?.[1] ?? queryAction);
-  if (action) return { service, region, action, mutating: !READ_ACTION.test(action), text };
+  if (action) return { service, region, action, mutating: !READ_ACTION.test(action), text, body };
   const method = request.method.toUpperCase();
   const restRead = REST_READS.some((r) => r.service === service && r.method === method && r.path.test(url.pathname));
   return {
@@ -71,6 +73,7 @@ export function classify(request: RecordedRequest): AwsCall {
     action: `${method} ${url.pathname}${url.search}`,
     mutating: !(method === 'GET' || method === 'HEAD' || restRead),
     text,
+    body,
   };
 }
 

@@ -12,6 +12,7 @@ import { type Supervisor, waitFor } from '../processes';
 import type { ResourceType } from '../resources';
 import type { AwsCall } from './aws-calls';
 import { type Managed, reconcileCounts } from './managed';
+import { motoLoopOf } from './moto-gaps';
 import type { Moto } from './moto';
 
 export interface Offender {
@@ -19,6 +20,10 @@ export interface Offender {
   readonly service: string;
   readonly region: string;
   readonly action: string;
+  /** The request body, for a call nothing explains. */
+  readonly body: string;
+  /** Why moto makes the provider repeat this call, when it is one of MOTO_LOOPS. */
+  readonly motoLoop?: string;
 }
 
 export interface Round {
@@ -29,19 +34,37 @@ export interface Round {
   readonly ms: number;
 }
 
-/** The MR whose longest identifier the call names, or "(no MR named)". */
-export function attribute(call: AwsCall, managed: readonly Managed[]): string {
-  let best: { id: string; length: number } | undefined;
-  for (const mr of managed)
-    for (const identifier of mr.identifiers)
-      if (identifier.length > (best?.length ?? 0) && call.text.includes(identifier)) best = { id: mr.id, length: identifier.length };
-  return best?.id ?? '(no MR named)';
+export const unexpected = (offenders: readonly Offender[]): Offender[] => offenders.filter((o) => !o.motoLoop);
+
+/**
+ * The MR whose longest identifier the call names; of two that share it (a peering connection's
+ * requester and accepter have the same id), the one in the call's region.
+ */
+export function attribute(call: AwsCall, managed: readonly Managed[]): Managed | undefined {
+  let best: { mr: Managed; length: number; sameRegion: boolean } | undefined;
+  for (const mr of managed) {
+    const length = Math.max(0, ...mr.identifiers.filter((identifier) => call.text.includes(identifier)).map((i) => i.length));
+    const sameRegion = mr.region === call.region;
+    if (length && (!best || length > best.length || (length === best.length && sameRegion && !best.sameRegion)))
+      best = { mr, length, sameRegion };
+  }
+  return best?.mr;
 }
 
 export const offendersOf = (calls: readonly AwsCall[], managed: readonly Managed[]): Offender[] =>
   calls
     .filter((c) => c.mutating)
-    .map((c) => ({ mr: attribute(c, managed), service: c.service, region: c.region, action: c.action.slice(0, 160) }));
+    .map((c) => {
+      const mr = attribute(c, managed);
+      return {
+        mr: mr?.id ?? '(no MR named)',
+        service: c.service,
+        region: c.region,
+        action: c.action.slice(0, 160),
+        body: c.body.slice(0, 300),
+        motoLoop: mr && motoLoopOf(mr.type, c),
+      };
+    });
 
 export interface DriftContext {
   readonly moto: Moto;
@@ -83,7 +106,7 @@ export async function pollRound(ctx: DriftContext, label: string, managed: reado
   };
   say(
     `${label}: ${round.reconciled} MRs reconciled in ${seconds(round.ms)}; moto saw ${round.calls} calls, ` +
-      `${round.offenders.length} mutating`,
+      `${unexpected(round.offenders).length} mutating unexpectedly, ${round.offenders.length - unexpected(round.offenders).length} in moto loops`,
   );
   return round;
 }

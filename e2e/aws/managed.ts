@@ -20,6 +20,8 @@ export interface Managed {
   readonly synced: boolean;
   /** Synced's message when it is not True: the provider's error (e.g. moto's answer). */
   readonly problem?: string;
+  /** spec.forProvider.region: the region its AWS calls are signed for. */
+  readonly region?: string;
   /** External name, status.atProvider.id and .arn: what its AWS calls name it by. */
   readonly identifiers: readonly string[];
   readonly live: Json;
@@ -42,6 +44,7 @@ export async function listManaged(kube: Kube, types: readonly ResourceType[]): P
         type,
         name,
         paused: live.metadata.annotations?.[PAUSED] === 'true',
+        region: live.spec?.forProvider?.region,
         ready: isTrue(live, 'Ready'),
         synced,
         problem: synced ? undefined : (condition(live, 'Synced')?.message ?? condition(live, 'Ready')?.message),

@@ -5,6 +5,8 @@
  * them and they are reported as out of this run — never as Ready.
  */
 import type { Json } from '../kube';
+import type { ResourceType } from '../resources';
+import type { AwsCall } from './aws-calls';
 import type { Platform } from '../platform';
 
 export const PAUSED = 'crossplane.io/paused';
@@ -24,6 +26,50 @@ export const MOTO_GAPS: Readonly<Record<string, string>> = {
   'cloudwatch.aws.upbound.io/Dashboard':
     'CloudWatch in the Smithy RPC v2 CBOR protocol, which moto 5.2.5 answers with 404 (as MetricAlarm)',
 };
+
+/**
+ * A mutating call the provider repeats on every poll only because moto does not keep what AWS
+ * keeps. It is recognised by the MR's kind and the exact request and reported apart from drift;
+ * any other mutating call of the same MR still counts. test/e2e/aws/moto.test.ts shows each
+ * defect on moto itself, so an entry fails there once moto is fixed.
+ */
+export interface MotoLoop {
+  /** `group/Kind` of the MR the call is attributed to. */
+  readonly kind: string;
+  readonly why: string;
+  readonly matches: (call: AwsCall) => boolean;
+}
+
+function bodyKeys(body: string): string[] {
+  try {
+    return Object.keys(JSON.parse(body) as object);
+  } catch {
+    return [];
+  }
+}
+
+export const MOTO_LOOPS: readonly MotoLoop[] = [
+  {
+    kind: 'lambda.aws.upbound.io/Function',
+    why:
+      "moto's Lambda has no LoggingConfig: UpdateFunctionConfiguration drops it and GetFunction never returns it, " +
+      'so the provider sends it again on every poll',
+    matches: (call) =>
+      call.service === 'lambda' &&
+      /^PUT \/2015-03-31\/functions\/[^/?]+\/configuration$/.test(call.action) &&
+      bodyKeys(call.body).join() === 'LoggingConfig',
+  },
+  {
+    kind: 'ec2.aws.upbound.io/VPCPeeringConnectionAccepter',
+    why:
+      "moto keeps one tag set per cross-region peering connection, in the requester's region: tags the accepter " +
+      'creates in its own region never show in DescribeVpcPeeringConnections there, so it creates them again',
+    matches: (call) => call.service === 'ec2' && call.action === 'CreateTags',
+  },
+];
+
+export const motoLoopOf = (type: ResourceType, call: AwsCall): string | undefined =>
+  MOTO_LOOPS.find((loop) => loop.kind === `${type.group}/${type.kind}` && loop.matches(call))?.why;
 
 export const gapOf = (apiVersion: string, kind: string): string | undefined => MOTO_GAPS[`${apiVersion.split('/')[0]}/${kind}`];
 

@@ -16,6 +16,9 @@ With a DNS address (inside the e2e's private network namespace, where the host's
 unreachable), it also answers every DNS A query there with 127.0.0.1: the SDK puts the account id in
 front of the S3 Control host (000000000000.127.0.0.1), which must resolve to moto.
 The process exits when its parent goes away, so no server outlives an interrupted run.
+One moto defect is corrected before it serves: its RDS tagging accepts ARNs of a fixed list of
+resource types without global-cluster, so AddTagsToResource and ListTagsForResource refuse a global
+cluster's ARN, which AWS tags (moto's GlobalCluster model holds tags; only the lookup is missing).
 """
 
 import json
@@ -31,6 +34,21 @@ def exit_with_parent() -> None:
     while os.getppid() == parent:
         time.sleep(0.5)
     os._exit(0)
+
+
+def tag_global_clusters() -> None:
+    from moto.rds.models import RDSBackend, rds_backends
+
+    find = RDSBackend._get_resource_for_tagging
+
+    def find_with_global_clusters(self, arn: str):
+        kind, _, identifier = arn.rpartition(":")
+        if kind.endswith(":global-cluster"):
+            # moto keeps every global cluster in us-east-1's backend (rds/responses.py global_backend)
+            return rds_backends[self.account_id]["us-east-1"].global_clusters.get(identifier)
+        return find(self, arn)
+
+    RDSBackend._get_resource_for_tagging = find_with_global_clusters
 
 
 def switch_writer(global_cluster_identifier: str, writer_region: str) -> dict:
@@ -183,6 +201,7 @@ def main() -> None:
         threading.Thread(target=serve_dns, args=(sys.argv[3],), daemon=True).start()
     control = ThreadingHTTPServer(("127.0.0.1", control_port), Control)
     threading.Thread(target=control.serve_forever, daemon=True).start()
+    tag_global_clusters()
     from moto.server import main as moto_main
 
     moto_main(["-H", "127.0.0.1", "-p", moto_port])

@@ -1,6 +1,6 @@
 /** What the AWS e2e prints: per-MR convergence, the reconcile rounds with offenders, what deletion left. */
 import { seconds } from '../log';
-import type { Round } from './drift';
+import { type Round, unexpected } from './drift';
 import type { InventoryItem } from './inventory';
 import type { Managed } from './managed';
 import { gapOf } from './moto-gaps';
@@ -31,16 +31,23 @@ export function printConvergence(c: { managed: readonly Managed[]; ms: number; c
 export function printRounds(rounds: readonly Round[]): void {
   out('\n== reconcile rounds after convergence (moto request log)');
   const row = (cells: readonly string[]): void =>
-    out([cells[0].padEnd(28), ...cells.slice(1).map((c, i) => c.padStart([5, 6, 9, 8][i]))].join(' '));
-  row(['round', 'MRs', 'calls', 'mutating', 'time']);
-  for (const r of rounds) row([r.label, String(r.reconciled), String(r.calls), String(r.offenders.length), seconds(r.ms)]);
-  const offenders = new Map<string, number>();
-  for (const r of rounds)
-    for (const o of r.offenders) {
-      const key = `${o.mr} → ${o.service} ${o.region} ${o.action}`;
-      offenders.set(key, (offenders.get(key) ?? 0) + 1);
-    }
-  for (const [line, n] of [...offenders].sort()) out(`MUTATING ${n}× ${line}`);
+    out([cells[0].padEnd(28), ...cells.slice(1).map((c, i) => c.padStart([5, 6, 11, 11, 8][i]))].join(' '));
+  row(['round', 'MRs', 'calls', 'unexpected', 'moto loops', 'time']);
+  for (const r of rounds) {
+    const drift = unexpected(r.offenders).length;
+    row([r.label, String(r.reconciled), String(r.calls), String(drift), String(r.offenders.length - drift), seconds(r.ms)]);
+  }
+  const lines = new Map<string, number>();
+  const why = new Set<string>();
+  for (const o of rounds.flatMap((r) => r.offenders)) {
+    const line = o.motoLoop
+      ? `MOTO LOOP ${o.mr} → ${o.service} ${o.region} ${o.action}`
+      : `MUTATING ${o.mr} → ${o.service} ${o.region} ${o.action} ${o.body}`;
+    lines.set(line, (lines.get(line) ?? 0) + 1);
+    if (o.motoLoop) why.add(o.motoLoop);
+  }
+  for (const [line, n] of [...lines].sort()) out(line.replace(/^(MOTO LOOP|MUTATING) /, `$1 ${n}× `));
+  for (const reason of why) out(`moto loop: ${reason}`);
 }
 
 export function printDeletion(left: readonly Managed[], leftovers: readonly InventoryItem[], ms: number): void {

@@ -12,14 +12,14 @@ import { ArgoStyleSync, skipReason } from '../argocd-sync';
 import { CLAIM_GROUP, claimsOf } from '../claims';
 import { ControlPlane } from '../control-plane';
 import type { Json } from '../kube';
-import { isInside } from '../isolation';
+import { isInside, onInterrupt } from '../isolation';
 import { E2eError, say, seconds } from '../log';
 import { type Platform, groupOf, readPlatform } from '../platform';
 import { ephemeralPort, type Ports } from '../ports';
 import { waitFor } from '../processes';
 import { ResourceIndex, type ResourceType } from '../resources';
 import type { Tools } from '../tools';
-import { pollRound, type DriftContext, type Round } from './drift';
+import { pollRound, type DriftContext, type Round, unexpected } from './drift';
 import { listManaged, type Managed } from './managed';
 import { gapOf, MOTO_GAPS, withGapKindsPaused } from './moto-gaps';
 import { MOTO_ACCOUNT_ID, Moto } from './moto';
@@ -185,6 +185,13 @@ export async function runAwsScenario(options: AwsScenarioOptions): Promise<numbe
   });
   writeCrdsWithConversion(crdSources, crdDir, plane.pki.ca.crt, providerPorts.webhook);
   let ok = false;
+  let interrupted = false;
+  onInterrupt((why) => {
+    if (interrupted) return;
+    interrupted = true;
+    say(`${why}: stopping the control plane, moto and the provider (logs kept in ${options.logDir})`);
+    void plane.stop().finally(() => process.exit(130));
+  });
   try {
     const coldStart = Date.now();
     await plane.start(true);
@@ -248,7 +255,7 @@ export async function runAwsScenario(options: AwsScenarioOptions): Promise<numbe
     const leftovers = await inventory.since(aws);
     printDeletion(left, leftovers, Date.now() - deleteStart);
 
-    const mutating = rounds.reduce((n, r) => n + r.offenders.length, 0);
+    const mutating = rounds.reduce((n, r) => n + unexpected(r.offenders).length, 0);
     ok = convergence.converged && mutating === 0 && left.length === 0 && leftovers.length === 0;
     say(`${ok ? 'PASSED' : 'FAILED'} in ${seconds(Date.now() - started)}`);
     return ok ? 0 : 1;

@@ -8,8 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { AWS_PROVIDER_SERVICES } from '../../../charts/crossplane-providers';
-import { classify } from '../../../e2e/aws/aws-calls';
-import { attribute } from '../../../e2e/aws/drift';
+import { type AwsCall, classify } from '../../../e2e/aws/aws-calls';
+import { attribute, offendersOf } from '../../../e2e/aws/drift';
 import type { Managed } from '../../../e2e/aws/managed';
 import { MOTO_GAPS, PAUSED } from '../../../e2e/aws/moto-gaps';
 import { writeCrdsWithConversion } from '../../../e2e/aws/provider';
@@ -136,15 +136,53 @@ describe('npm run e2e:aws: its plan from dist/', () => {
     expect(call.text).toContain('aurora-use1-dev');
   });
 
-  test('a mutating call is pinned on the MR whose longest identifier it names, else on no MR', () => {
-    const mr = (id: string, identifiers: string[]) => ({ id, identifiers }) as unknown as Managed;
+  const mr = (id: string, identifiers: string[], region = 'us-east-1') => {
+    const [group, kind] = id.split(' ')[0].split('/');
+    return { id, identifiers, region, type: { group, kind } } as unknown as Managed;
+  };
+  const call = (text: string, extra: Partial<AwsCall> = {}): AwsCall => ({
+    service: 'rds',
+    region: 'us-east-1',
+    action: 'X',
+    mutating: true,
+    text,
+    body: '',
+    ...extra,
+  });
+
+  test('a mutating call is pinned on the MR whose longest identifier it names, of two with that id the one in its region', () => {
     const managed = [
-      mr('rds/Cluster aurora-use1-dev', ['aurora-use1-dev']),
-      mr('rds/ClusterInstance aurora-use1-dev-1', ['aurora-use1-dev-1']),
+      mr('rds.aws.upbound.io/Cluster aurora-use1-dev', ['aurora-use1-dev']),
+      mr('rds.aws.upbound.io/ClusterInstance aurora-use1-dev-1', ['aurora-use1-dev-1']),
+      mr('ec2.aws.upbound.io/VPCPeeringConnection pcx-use1', ['pcx-0a1b2c3d']),
+      mr('ec2.aws.upbound.io/VPCPeeringConnectionAccepter pcx-usw2', ['pcx-0a1b2c3d'], 'us-west-2'),
     ];
-    const call = (text: string) => ({ service: 'rds', region: 'us-east-1', action: 'X', mutating: true, text });
-    expect(attribute(call('DBInstanceIdentifier=aurora-use1-dev-1'), managed)).toBe('rds/ClusterInstance aurora-use1-dev-1');
-    expect(attribute(call('DBClusterIdentifier=aurora-use1-dev&'), managed)).toBe('rds/Cluster aurora-use1-dev');
-    expect(attribute(call('VpcId=vpc-1'), managed)).toBe('(no MR named)');
+    const id = (c: AwsCall) => attribute(c, managed)?.id;
+    expect(id(call('DBInstanceIdentifier=aurora-use1-dev-1'))).toBe('rds.aws.upbound.io/ClusterInstance aurora-use1-dev-1');
+    expect(id(call('DBClusterIdentifier=aurora-use1-dev&'))).toBe('rds.aws.upbound.io/Cluster aurora-use1-dev');
+    expect(id(call('ResourceId.1=pcx-0a1b2c3d', { region: 'us-west-2' }))).toBe('ec2.aws.upbound.io/VPCPeeringConnectionAccepter pcx-usw2');
+    expect(id(call('ResourceId.1=pcx-0a1b2c3d'))).toBe('ec2.aws.upbound.io/VPCPeeringConnection pcx-use1');
+    expect(id(call('VpcId=vpc-1'))).toBeUndefined();
+  });
+
+  test("only the exact calls of moto's known loops are set apart; any other mutating call of the same MR is drift", () => {
+    const fn = mr('lambda.aws.upbound.io/Function webhook-use1-dev', ['webhook-use1-dev']);
+    const accepter = mr('ec2.aws.upbound.io/VPCPeeringConnectionAccepter pcx-usw2', ['pcx-0a1b2c3d'], 'us-west-2');
+    const requester = mr('ec2.aws.upbound.io/VPCPeeringConnection pcx-use1', ['pcx-0a1b2c3d']);
+    const lambda = (body: object) =>
+      call('/2015-03-31/functions/webhook-use1-dev/configuration', {
+        service: 'lambda',
+        action: 'PUT /2015-03-31/functions/webhook-use1-dev/configuration',
+        body: JSON.stringify(body),
+      });
+    const tags = call('Action=CreateTags&ResourceId.1=pcx-0a1b2c3d', { service: 'ec2', region: 'us-west-2', action: 'CreateTags' });
+    const offenders = (calls: AwsCall[]) => offendersOf(calls, [fn, accepter, requester]).map((o) => [o.mr, Boolean(o.motoLoop)]);
+    expect(offenders([lambda({ LoggingConfig: { LogFormat: 'JSON' } }), lambda({ LoggingConfig: {}, MemorySize: 1024 }), tags])).toEqual([
+      [fn.id, true],
+      [fn.id, false],
+      [accepter.id, true],
+    ]);
+    expect(offenders([{ ...tags, region: 'us-east-1' }])).toEqual([[requester.id, false]]);
+    expect(offenders([{ ...tags, action: 'DeleteTags' }])).toEqual([[accepter.id, false]]);
   });
 });

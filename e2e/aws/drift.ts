@@ -31,6 +31,8 @@ export interface Round {
   readonly reconciled: number;
   readonly calls: number;
   readonly offenders: readonly Offender[];
+  /** MR id → updates the provider requested in the round (a drift fight even when AWS sees no call). */
+  readonly updates: ReadonlyMap<string, number>;
   readonly ms: number;
 }
 
@@ -83,12 +85,14 @@ export async function pollRound(ctx: DriftContext, label: string, managed: reado
   const logStart = fs.statSync(ctx.providerLog).size;
   ctx.moto.takeCalls();
   let pending: Managed[] = [...managed];
+  let updates = new Map<string, number>();
   await waitFor(
     `${label}: every MR to reconcile`,
     ctx.timeoutMs,
     async () => {
-      const { counts } = reconcileCounts(ctx.providerLog, ctx.kinds, logStart);
-      pending = managed.filter((mr) => !counts.has(mr.id));
+      const read = reconcileCounts(ctx.providerLog, ctx.kinds, logStart);
+      updates = read.updates;
+      pending = managed.filter((mr) => !read.counts.has(mr.id));
       return pending.length === 0;
     },
     ctx.supervisor,
@@ -102,6 +106,7 @@ export async function pollRound(ctx: DriftContext, label: string, managed: reado
     reconciled: managed.length,
     calls: calls.length,
     offenders: offendersOf(calls, managed),
+    updates,
     ms: Date.now() - started,
   };
   say(

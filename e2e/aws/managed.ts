@@ -64,20 +64,23 @@ const RECONCILED = new RegExp(
   ].join('|'),
 );
 
+const UPDATE_REQUESTED = /Successfully requested update of external resource/;
+
 /**
- * How many completed reconciles the provider's log records per MR id, reading from byte `from`.
- * The controller is logged as `managed/<group>/<version>, kind=<Kind>` and the request as
- * {"name": ...} (cluster-scoped MRs).
+ * How many completed reconciles the provider's log records per MR id, reading from byte `from`,
+ * and how many of those found a difference and requested an update. The controller is logged as
+ * `managed/<group>/<version>, kind=<Kind>` and the request as {"name": ...} (cluster-scoped MRs).
  */
 export function reconcileCounts(
   log: string,
   kinds: ReadonlyMap<string, ResourceType>,
   from = 0,
-): { counts: Map<string, number>; end: number } {
+): { counts: Map<string, number>; updates: Map<string, number>; end: number } {
   const counts = new Map<string, number>();
+  const updates = new Map<string, number>();
   const content = fs.readFileSync(log);
   const end = content.lastIndexOf(0x0a) + 1;
-  if (end <= from) return { counts, end: from };
+  if (end <= from) return { counts, updates, end: from };
   for (const line of content.subarray(from, end).toString('utf8').split('\n')) {
     if (!RECONCILED.test(line)) continue;
     const controller = /"controller":\s*"managed\/([^/"]+)\/[^,"]+, kind=([^"]+)"/.exec(line);
@@ -87,6 +90,7 @@ export function reconcileCounts(
     if (!type) continue;
     const id = managedId(type, name[1]);
     counts.set(id, (counts.get(id) ?? 0) + 1);
+    if (UPDATE_REQUESTED.test(line)) updates.set(id, (updates.get(id) ?? 0) + 1);
   }
-  return { counts, end };
+  return { counts, updates, end };
 }

@@ -28,6 +28,21 @@ export const MOTO_GAPS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Kinds the provider built here cannot reconcile on any AWS: the proxy serves v2.5.0 of the
+ * monolith and no later release (v2.6.0, which the platform deploys, answers 403). Out of this run
+ * as the gap kinds are.
+ */
+export const PROVIDER_BUILD_DEFECTS: Readonly<Record<string, string>> = {
+  'ec2.aws.upbound.io/SecurityGroupIngressRule':
+    'provider-upjet-aws v2.5.0 fails every observe with "Missing Resource Identity After Read" and never creates ' +
+    'the rule (crossplane-contrib/provider-upjet-aws#2003, #2085, closed for later releases)',
+  'ec2.aws.upbound.io/SecurityGroupEgressRule': 'the same v2.5.0 defect as SecurityGroupIngressRule (provider-upjet-aws#2003)',
+};
+
+/** Every kind this run composes paused, with why. */
+export const OUT_OF_RUN: Readonly<Record<string, string>> = { ...MOTO_GAPS, ...PROVIDER_BUILD_DEFECTS };
+
+/**
  * A mutating call the provider repeats on every poll only because moto does not keep what AWS
  * keeps. It is recognised by the MR's kind and the exact request and reported apart from drift;
  * any other mutating call of the same MR still counts. test/e2e/aws/moto.test.ts shows each
@@ -71,9 +86,9 @@ export const MOTO_LOOPS: readonly MotoLoop[] = [
 export const motoLoopOf = (type: ResourceType, call: AwsCall): string | undefined =>
   MOTO_LOOPS.find((loop) => loop.kind === `${type.group}/${type.kind}` && loop.matches(call))?.why;
 
-export const gapOf = (apiVersion: string, kind: string): string | undefined => MOTO_GAPS[`${apiVersion.split('/')[0]}/${kind}`];
+export const gapOf = (apiVersion: string, kind: string): string | undefined => OUT_OF_RUN[`${apiVersion.split('/')[0]}/${kind}`];
 
-/** A copy of a Composition whose templates of the kinds in MOTO_GAPS compose paused resources. */
+/** A copy of a Composition whose templates of the kinds in OUT_OF_RUN compose paused resources. */
 export function pauseGapKinds(composition: Json): { composition: Json; paused: string[] } {
   const copy = structuredClone(composition) as Json;
   const paused: string[] = [];

@@ -31,12 +31,24 @@ export function printConvergence(c: { managed: readonly Managed[]; ms: number; c
 export function printRounds(rounds: readonly Round[]): void {
   out('\n== reconcile rounds after convergence (moto request log)');
   const row = (cells: readonly string[]): void =>
-    out([cells[0].padEnd(28), ...cells.slice(1).map((c, i) => c.padStart([5, 6, 11, 11, 8][i]))].join(' '));
-  row(['round', 'MRs', 'calls', 'unexpected', 'moto loops', 'time']);
+    out([cells[0].padEnd(28), ...cells.slice(1).map((c, i) => c.padStart([5, 6, 11, 11, 8, 8][i]))].join(' '));
+  row(['round', 'MRs', 'calls', 'unexpected', 'moto loops', 'updates', 'time']);
+  const updates = new Map<string, number>();
   for (const r of rounds) {
     const drift = unexpected(r.offenders).length;
-    row([r.label, String(r.reconciled), String(r.calls), String(drift), String(r.offenders.length - drift), seconds(r.ms)]);
+    const requested = [...r.updates.values()].reduce((a, b) => a + b, 0);
+    row([
+      r.label,
+      String(r.reconciled),
+      String(r.calls),
+      String(drift),
+      String(r.offenders.length - drift),
+      String(requested),
+      seconds(r.ms),
+    ]);
+    for (const [mr, n] of r.updates) updates.set(mr, (updates.get(mr) ?? 0) + n);
   }
+  for (const [mr, n] of [...updates].sort()) out(`UPDATE REQUESTED ${n}× ${mr} (the provider's log)`);
   const lines = new Map<string, number>();
   const why = new Set<string>();
   for (const o of rounds.flatMap((r) => r.offenders)) {

@@ -21,7 +21,7 @@ import { ResourceIndex, type ResourceType } from '../resources';
 import type { Tools } from '../tools';
 import { pollRound, type DriftContext, type Round, unexpected } from './drift';
 import { listManaged, type Managed } from './managed';
-import { gapOf, MOTO_GAPS, withGapKindsPaused } from './moto-gaps';
+import { gapOf, OUT_OF_RUN, withGapKindsPaused } from './moto-gaps';
 import { MOTO_ACCOUNT_ID, Moto } from './moto';
 import { Inventory } from './inventory';
 import { printConvergence, printDeletion, printRounds } from './report';
@@ -205,7 +205,7 @@ export async function runAwsScenario(options: AwsScenarioOptions): Promise<numbe
     const providerLog = plane.supervisor.logFile('provider-aws');
 
     const { platform, paused } = platformOnMoto(dist, options.environment, aws.providerEndpoint);
-    say(`paused (moto cannot serve them): ${paused.length} templates — ${Object.keys(MOTO_GAPS).join(', ')}`);
+    say(`paused (moto or this provider build cannot serve them): ${paused.length} templates — ${Object.keys(OUT_OF_RUN).join(', ')}`);
     const sync = new ArgoStyleSync(plane.kube, platform, plane.supervisor, options.timeoutMs);
     const isPlatform = (u: { folder: string }): boolean => u.folder === 'dist/platform';
     await sync.syncAll(isPlatform);

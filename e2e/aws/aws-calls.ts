@@ -13,6 +13,8 @@ export interface AwsCall {
   /** e.g. CreateVpc, DescribeTable, or "PUT /2015-03-31/functions/x/concurrency" for REST. */
   readonly action: string;
   readonly mutating: boolean;
+  /** The decoded URL path and query. */
+  readonly url: string;
   /** The decoded URL and body, searched for the identifiers of managed resources. */
   readonly text: string;
   /** The request body as sent (JSON for the JSON and REST-JSON protocols). */
@@ -58,13 +60,14 @@ export function classify(request: RecordedRequest): AwsCall {
   const service = scope?.[2] ?? '?';
   const url = new URL(request.url, 'http://moto');
   const body = decodeBody(request);
-  const text = `${safeDecode(url.pathname + url.search)} ${safeDecode(body)}`;
+  const decodedUrl = safeDecode(url.pathname + url.search);
+  const text = `${decodedUrl} ${safeDecode(body)}`;
   const target = header(request.headers, 'x-amz-target');
   const rpc = /^\/service\/[^/]+\/operation\/([^/]+)$/.exec(url.pathname);
   const queryAction =
     url.searchParams.get('Action') ?? (/^Action=([A-Za-z0-9]+)/.exec(body) || /[?&]Action=([A-Za-z0-9]+)/.exec(`&${body}`))?.[1];
   const action = target ? target.slice(target.lastIndexOf('.') + 1) : (rpc?.[1] ?? queryAction);
-  if (action) return { service, region, action, mutating: !READ_ACTION.test(action), text, body };
+  if (action) return { service, region, action, mutating: !READ_ACTION.test(action), url: decodedUrl, text, body };
   const method = request.method.toUpperCase();
   const restRead = REST_READS.some((r) => r.service === service && r.method === method && r.path.test(url.pathname));
   return {
@@ -72,6 +75,7 @@ export function classify(request: RecordedRequest): AwsCall {
     region,
     action: `${method} ${url.pathname}${url.search}`,
     mutating: !(method === 'GET' || method === 'HEAD' || restRead),
+    url: decodedUrl,
     text,
     body,
   };

@@ -11,8 +11,8 @@ import { E2eError, say, seconds } from '../log';
 import { type Supervisor, waitFor } from '../processes';
 import type { ResourceType } from '../resources';
 import type { AwsCall } from './aws-calls';
-import { type Managed, reconcileCounts } from './managed';
-import { motoLoopOf } from './moto-gaps';
+import { type Managed, type ProviderDiff, readProviderLog } from './managed';
+import { motoDiffOf } from './moto-gaps';
 import type { Moto } from './moto';
 
 export interface Offender {
@@ -20,10 +20,12 @@ export interface Offender {
   readonly service: string;
   readonly region: string;
   readonly action: string;
-  /** The request body, for a call nothing explains. */
   readonly body: string;
-  /** Why moto makes the provider repeat this call, when it is one of MOTO_LOOPS. */
-  readonly motoLoop?: string;
+}
+
+export interface Diff extends ProviderDiff {
+  /** Why moto makes the provider find this diff, when it is one of MOTO_DIFFS. */
+  readonly motoGap?: string;
 }
 
 export interface Round {
@@ -31,42 +33,49 @@ export interface Round {
   readonly reconciled: number;
   readonly calls: number;
   readonly offenders: readonly Offender[];
-  /** MR id → updates the provider requested in the round (a drift fight even when AWS sees no call). */
-  readonly updates: ReadonlyMap<string, number>;
+  /** Every diff the provider's plan found in the round: with Update allowed, each would mutate. */
+  readonly diffs: readonly Diff[];
   readonly ms: number;
 }
 
-export const unexpected = (offenders: readonly Offender[]): Offender[] => offenders.filter((o) => !o.motoLoop);
+export const driftDiffs = (diffs: readonly Diff[]): Diff[] => diffs.filter((d) => !d.motoGap);
 
 /**
- * The MR whose longest identifier the call names; of two that share it (a peering connection's
- * requester and accepter have the same id), the one in the call's region.
+ * The MR whose longest identifier the call names, looked for in the URL first (a REST call names
+ * its resource there; its body may name others: a function's log group), then in the body; of
+ * two MRs that share the identifier (a peering connection's requester and accepter), the one in
+ * the call's region.
  */
 export function attribute(call: AwsCall, managed: readonly Managed[]): Managed | undefined {
-  let best: { mr: Managed; length: number; sameRegion: boolean } | undefined;
-  for (const mr of managed) {
-    const length = Math.max(0, ...mr.identifiers.filter((identifier) => call.text.includes(identifier)).map((i) => i.length));
-    const sameRegion = mr.region === call.region;
-    if (length && (!best || length > best.length || (length === best.length && sameRegion && !best.sameRegion)))
-      best = { mr, length, sameRegion };
+  for (const text of [call.url, call.text]) {
+    let best: { mr: Managed; length: number; sameRegion: boolean } | undefined;
+    for (const mr of managed) {
+      const length = Math.max(0, ...mr.identifiers.filter((identifier) => text.includes(identifier)).map((i) => i.length));
+      const sameRegion = mr.region === call.region;
+      if (length && (!best || length > best.length || (length === best.length && sameRegion && !best.sameRegion)))
+        best = { mr, length, sameRegion };
+    }
+    if (best) return best.mr;
   }
-  return best?.mr;
+  return undefined;
 }
 
 export const offendersOf = (calls: readonly AwsCall[], managed: readonly Managed[]): Offender[] =>
   calls
     .filter((c) => c.mutating)
-    .map((c) => {
-      const mr = attribute(c, managed);
-      return {
-        mr: mr?.id ?? '(no MR named)',
-        service: c.service,
-        region: c.region,
-        action: c.action.slice(0, 160),
-        body: c.body.slice(0, 300),
-        motoLoop: mr && motoLoopOf(mr.type, c),
-      };
-    });
+    .map((c) => ({
+      mr: attribute(c, managed)?.id ?? '(no MR named)',
+      service: c.service,
+      region: c.region,
+      action: c.action.slice(0, 160),
+      body: c.body.slice(0, 300),
+    }));
+
+/** The diffs of `managed`, each marked when moto explains it. */
+export function classifyDiffs(diffs: readonly ProviderDiff[], managed: readonly Managed[]): Diff[] {
+  const types = new Map(managed.map((m) => [m.id, m.type]));
+  return diffs.filter((d) => types.has(d.id)).map((d) => ({ ...d, motoGap: motoDiffOf(types.get(d.id) as ResourceType, d.attributes) }));
+}
 
 export interface DriftContext {
   readonly moto: Moto;
@@ -85,13 +94,13 @@ export async function pollRound(ctx: DriftContext, label: string, managed: reado
   const logStart = fs.statSync(ctx.providerLog).size;
   ctx.moto.takeCalls();
   let pending: Managed[] = [...managed];
-  let updates = new Map<string, number>();
+  let diffs: ProviderDiff[] = [];
   await waitFor(
     `${label}: every MR to reconcile`,
     ctx.timeoutMs,
     async () => {
-      const read = reconcileCounts(ctx.providerLog, ctx.kinds, logStart);
-      updates = read.updates;
+      const read = readProviderLog(ctx.providerLog, ctx.kinds, logStart);
+      diffs = read.diffs;
       pending = managed.filter((mr) => !read.counts.has(mr.id));
       return pending.length === 0;
     },
@@ -106,12 +115,13 @@ export async function pollRound(ctx: DriftContext, label: string, managed: reado
     reconciled: managed.length,
     calls: calls.length,
     offenders: offendersOf(calls, managed),
-    updates,
+    diffs: classifyDiffs(diffs, managed),
     ms: Date.now() - started,
   };
   say(
     `${label}: ${round.reconciled} MRs reconciled in ${seconds(round.ms)}; moto saw ${round.calls} calls, ` +
-      `${unexpected(round.offenders).length} mutating unexpectedly, ${round.offenders.length - unexpected(round.offenders).length} in moto loops`,
+      `${round.offenders.length} mutating; the provider found ${driftDiffs(round.diffs).length} diffs ` +
+      `(and ${round.diffs.length - driftDiffs(round.diffs).length} of moto's)`,
   );
   return round;
 }

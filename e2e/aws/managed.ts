@@ -60,37 +60,52 @@ const RECONCILED = new RegExp(
   [
     'External resource is up to date',
     'Successfully requested (update|creation) of external resource',
+    'Skipping update due to managementPolicies',
     'Cannot (update|create|observe) external resource',
   ].join('|'),
 );
 
-const UPDATE_REQUESTED = /Successfully requested update of external resource/;
+/** A difference the provider's Terraform plan found between an MR's spec and what AWS reported. */
+export interface ProviderDiff {
+  readonly id: string;
+  /** Terraform attribute paths, e.g. `logging_config.0.log_format`, `tags.Name`. */
+  readonly attributes: readonly string[];
+}
 
 /**
- * How many completed reconciles the provider's log records per MR id, reading from byte `from`,
- * and how many of those found a difference and requested an update. The controller is logged as
- * `managed/<group>/<version>, kind=<Kind>` and the request as {"name": ...} (cluster-scoped MRs).
+ * What the provider's debug log records from byte `from` on: how many completed reconciles per MR
+ * id, and each "Diff detected" with the Terraform attributes it names. A reconcile is logged with
+ * the controller as `managed/<group>/<version>, kind=<Kind>` and the request as {"name": ...}
+ * (cluster-scoped MRs); a diff with the MR's `gvk` and `name`.
  */
-export function reconcileCounts(
+export function readProviderLog(
   log: string,
   kinds: ReadonlyMap<string, ResourceType>,
   from = 0,
-): { counts: Map<string, number>; updates: Map<string, number>; end: number } {
+): { counts: Map<string, number>; diffs: ProviderDiff[]; end: number } {
   const counts = new Map<string, number>();
-  const updates = new Map<string, number>();
+  const diffs: ProviderDiff[] = [];
   const content = fs.readFileSync(log);
   const end = content.lastIndexOf(0x0a) + 1;
-  if (end <= from) return { counts, updates, end: from };
+  if (end <= from) return { counts, diffs, end: from };
+  const idOf = (group: string, kind: string, name: string): string | undefined => {
+    const type = kinds.get(`${group}|${kind.toLowerCase()}`);
+    return type && managedId(type, name);
+  };
   for (const line of content.subarray(from, end).toString('utf8').split('\n')) {
+    if (line.includes('\tDiff detected\t')) {
+      const gvk = /"gvk":\s*"([^/"]+)\/[^,"]+, Kind=([^"]+)"/.exec(line);
+      const name = /"name":\s*"([^"]+)"/.exec(line);
+      const id = gvk && name && idOf(gvk[1], gvk[2], name[1]);
+      const attributes = [...line.matchAll(/\\"([^"\\]+)\\":\*terraform\.ResourceAttrDiff/g)].map((m) => m[1]);
+      if (id) diffs.push({ id, attributes });
+      continue;
+    }
     if (!RECONCILED.test(line)) continue;
     const controller = /"controller":\s*"managed\/([^/"]+)\/[^,"]+, kind=([^"]+)"/.exec(line);
     const name = /"request":\s*\{[^}]*"name":\s*"([^"]+)"/.exec(line) ?? /"request":\s*"\/?([^"]+)"/.exec(line);
-    if (!controller || !name) continue;
-    const type = kinds.get(`${controller[1]}|${controller[2].toLowerCase()}`);
-    if (!type) continue;
-    const id = managedId(type, name[1]);
-    counts.set(id, (counts.get(id) ?? 0) + 1);
-    if (UPDATE_REQUESTED.test(line)) updates.set(id, (updates.get(id) ?? 0) + 1);
+    const id = controller && name && idOf(controller[1], controller[2], name[1]);
+    if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
   }
-  return { counts, updates, end };
+  return { counts, diffs, end };
 }

@@ -1,6 +1,6 @@
 /** What the AWS e2e prints: per-MR convergence, the reconcile rounds with offenders, what deletion left. */
 import { seconds } from '../log';
-import { type Round, unexpected } from './drift';
+import { driftDiffs, type Round } from './drift';
 import type { InventoryItem } from './inventory';
 import type { Managed } from './managed';
 import { gapOf } from './moto-gaps';
@@ -28,38 +28,35 @@ export function printConvergence(c: { managed: readonly Managed[]; ms: number; c
   out(`\n$ kubectl get paymentregions,paymentglobals -n payments-dr\n${claimsTable}`);
 }
 
+function counted(lines: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const line of lines) counts.set(line, (counts.get(line) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([line, n]) => `${n}× ${line}`);
+}
+
 export function printRounds(rounds: readonly Round[]): void {
-  out('\n== reconcile rounds after convergence (moto request log)');
+  out('\n== reconcile rounds after convergence (moto request log, provider log)');
   const row = (cells: readonly string[]): void =>
-    out([cells[0].padEnd(28), ...cells.slice(1).map((c, i) => c.padStart([5, 6, 11, 11, 8, 8][i]))].join(' '));
-  row(['round', 'MRs', 'calls', 'unexpected', 'moto loops', 'updates', 'time']);
-  const updates = new Map<string, number>();
+    out([cells[0].padEnd(28), ...cells.slice(1).map((c, i) => c.padStart([5, 6, 9, 6, 11, 8][i]))].join(' '));
+  row(['round', 'MRs', 'calls', 'mutating', 'diffs', 'moto diffs', 'time']);
   for (const r of rounds) {
-    const drift = unexpected(r.offenders).length;
-    const requested = [...r.updates.values()].reduce((a, b) => a + b, 0);
+    const drift = driftDiffs(r.diffs).length;
     row([
       r.label,
       String(r.reconciled),
       String(r.calls),
+      String(r.offenders.length),
       String(drift),
-      String(r.offenders.length - drift),
-      String(requested),
+      String(r.diffs.length - drift),
       seconds(r.ms),
     ]);
-    for (const [mr, n] of r.updates) updates.set(mr, (updates.get(mr) ?? 0) + n);
   }
-  for (const [mr, n] of [...updates].sort()) out(`UPDATE REQUESTED ${n}× ${mr} (the provider's log)`);
-  const lines = new Map<string, number>();
-  const why = new Set<string>();
-  for (const o of rounds.flatMap((r) => r.offenders)) {
-    const line = o.motoLoop
-      ? `MOTO LOOP ${o.mr} → ${o.service} ${o.region} ${o.action}`
-      : `MUTATING ${o.mr} → ${o.service} ${o.region} ${o.action} ${o.body}`;
-    lines.set(line, (lines.get(line) ?? 0) + 1);
-    if (o.motoLoop) why.add(o.motoLoop);
-  }
-  for (const [line, n] of [...lines].sort()) out(line.replace(/^(MOTO LOOP|MUTATING) /, `$1 ${n}× `));
-  for (const reason of why) out(`moto loop: ${reason}`);
+  const offenders = rounds.flatMap((r) => r.offenders);
+  const diffs = rounds.flatMap((r) => r.diffs);
+  for (const line of counted(offenders.map((o) => `${o.mr} → ${o.service} ${o.region} ${o.action} ${o.body}`))) out(`MUTATING ${line}`);
+  for (const line of counted(driftDiffs(diffs).map((d) => `${d.id}: ${d.attributes.join(', ') || '(no attribute)'}`))) out(`DIFF ${line}`);
+  for (const line of counted(diffs.filter((d) => d.motoGap).map((d) => `${d.id}: ${d.attributes.join(', ')}`))) out(`MOTO DIFF ${line}`);
+  for (const why of new Set(diffs.map((d) => d.motoGap).filter(Boolean))) out(`moto diff: ${why}`);
 }
 
 export function printDeletion(left: readonly Managed[], leftovers: readonly InventoryItem[], ms: number): void {

@@ -31,11 +31,12 @@ import {
   ListTagsForResourceCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
+import { CreateSecretCommand, DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, DeleteTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { zipSync } from 'fflate';
 import { Inventory } from '../../../e2e/aws/inventory';
-import { MOTO_LOOPS } from '../../../e2e/aws/moto-gaps';
+import { MOTO_DIFFS } from '../../../e2e/aws/moto-gaps';
 import { Moto } from '../../../e2e/aws/moto';
 import { ephemeralPort } from '../../../e2e/ports';
 import { Supervisor } from '../../../e2e/processes';
@@ -151,8 +152,10 @@ describe('moto as the AWS e2e runs it', () => {
     ]);
   }, 30_000);
 
-  // The moto defects behind MOTO_LOOPS, each shown on moto: an entry whose defect is gone fails here.
-  test(`moto drops a function's LoggingConfig (${MOTO_LOOPS[0].kind})`, async () => {
+  // The moto defects behind MOTO_DIFFS, each shown on moto: an entry whose defect is gone fails here.
+  const [functionGap, accepterGap, secretGap] = Object.keys(MOTO_DIFFS);
+
+  test(`moto drops a function's LoggingConfig (${functionGap})`, async () => {
     const { Role } = await new IAMClient(client(moto, 'us-east-1')).send(
       new CreateRoleCommand({ RoleName: 'logging-config', AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }),
     );
@@ -173,7 +176,7 @@ describe('moto as the AWS e2e runs it', () => {
     expect(config.LoggingConfig).toBeUndefined();
   }, 30_000);
 
-  test(`moto shows a cross-region peering connection's tags from the requester's region only (${MOTO_LOOPS[1].kind})`, async () => {
+  test(`moto shows a cross-region peering connection's tags from the requester's region only (${accepterGap})`, async () => {
     const east = new EC2Client(client(moto, 'us-east-1'));
     const west = new EC2Client(client(moto, 'us-west-2'));
     const { Vpc: requester } = await east.send(new CreateVpcCommand({ CidrBlock: '10.10.0.0/16' }));
@@ -189,5 +192,15 @@ describe('moto as the AWS e2e runs it', () => {
       (await ec2.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [id] }))).VpcPeeringConnections![0].Tags;
     expect(await tags(east)).toEqual([{ Key: 'Name', Value: 'requester' }]);
     expect(await tags(west)).toEqual([{ Key: 'Name', Value: 'requester' }]);
+  }, 30_000);
+
+  test(`moto reports a secret replica's key as the default key, not the one it was given (${secretGap})`, async () => {
+    const sm = new SecretsManagerClient(client(moto, 'us-east-1'));
+    const KmsKeyId = 'arn:aws:kms:us-west-2:000000000000:key/0b9e7f0e-replica';
+    await sm.send(
+      new CreateSecretCommand({ Name: 'replicated', SecretString: 'x', AddReplicaRegions: [{ Region: 'us-west-2', KmsKeyId }] }),
+    );
+    const { ReplicationStatus } = await sm.send(new DescribeSecretCommand({ SecretId: 'replicated' }));
+    expect(ReplicationStatus?.map((r) => [r.Region, r.KmsKeyId])).toEqual([['us-west-2', 'alias/aws/secretsmanager']]);
   }, 30_000);
 });

@@ -9,9 +9,10 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { AWS_PROVIDER_SERVICES } from '../../../charts/crossplane-providers';
 import { type AwsCall, classify } from '../../../e2e/aws/aws-calls';
-import { attribute, offendersOf } from '../../../e2e/aws/drift';
-import type { Managed } from '../../../e2e/aws/managed';
-import { MOTO_GAPS, OUT_OF_RUN, PAUSED } from '../../../e2e/aws/moto-gaps';
+import { attribute, classifyDiffs, driftDiffs } from '../../../e2e/aws/drift';
+import { type Managed, readProviderLog } from '../../../e2e/aws/managed';
+import type { ResourceType } from '../../../e2e/resources';
+import { adaptForMoto, MOTO_GAPS, OUT_OF_RUN, PAUSED } from '../../../e2e/aws/moto-gaps';
 import { writeCrdsWithConversion } from '../../../e2e/aws/provider';
 import { hostedZones, operatorSecrets, platformOnMoto } from '../../../e2e/aws/scenario';
 import { readPlatform, type Platform } from '../../../e2e/platform';
@@ -147,6 +148,7 @@ describe('npm run e2e:aws: its plan from dist/', () => {
     region: 'us-east-1',
     action: 'X',
     mutating: true,
+    url: '/',
     text,
     body: '',
     ...extra,
@@ -165,26 +167,93 @@ describe('npm run e2e:aws: its plan from dist/', () => {
     expect(id(call('ResourceId.1=pcx-0a1b2c3d', { region: 'us-west-2' }))).toBe('ec2.aws.upbound.io/VPCPeeringConnectionAccepter pcx-usw2');
     expect(id(call('ResourceId.1=pcx-0a1b2c3d'))).toBe('ec2.aws.upbound.io/VPCPeeringConnection pcx-use1');
     expect(id(call('VpcId=vpc-1'))).toBeUndefined();
+    const fn = mr('lambda.aws.upbound.io/Function webhook-use1-dev', ['webhook-use1-dev']);
+    const logGroup = mr('cloudwatchlogs.aws.upbound.io/Group lg-webhook-use1-dev', ['/aws/lambda/webhook-use1-dev']);
+    const path = '/2015-03-31/functions/webhook-use1-dev/configuration';
+    const update = call(`${path} {"LoggingConfig":{"LogGroup":"/aws/lambda/webhook-use1-dev"}}`, { url: path });
+    expect(attribute(update, [logGroup, fn])?.id).toBe(fn.id);
   });
 
-  test("only the exact calls of moto's known loops are set apart; any other mutating call of the same MR is drift", () => {
+  test("a diff is moto's only when every attribute it names is one moto does not keep for that kind; any other is drift", () => {
     const fn = mr('lambda.aws.upbound.io/Function webhook-use1-dev', ['webhook-use1-dev']);
     const accepter = mr('ec2.aws.upbound.io/VPCPeeringConnectionAccepter pcx-usw2', ['pcx-0a1b2c3d'], 'us-west-2');
     const requester = mr('ec2.aws.upbound.io/VPCPeeringConnection pcx-use1', ['pcx-0a1b2c3d']);
-    const lambda = (body: object) =>
-      call('/2015-03-31/functions/webhook-use1-dev/configuration', {
-        service: 'lambda',
-        action: 'PUT /2015-03-31/functions/webhook-use1-dev/configuration',
-        body: JSON.stringify(body),
-      });
-    const tags = call('Action=CreateTags&ResourceId.1=pcx-0a1b2c3d', { service: 'ec2', region: 'us-west-2', action: 'CreateTags' });
-    const offenders = (calls: AwsCall[]) => offendersOf(calls, [fn, accepter, requester]).map((o) => [o.mr, Boolean(o.motoLoop)]);
-    expect(offenders([lambda({ LoggingConfig: { LogFormat: 'JSON' } }), lambda({ LoggingConfig: {}, MemorySize: 1024 }), tags])).toEqual([
+    const diffs = classifyDiffs(
+      [
+        { id: fn.id, attributes: ['logging_config.#', 'logging_config.0.log_format'] },
+        { id: fn.id, attributes: ['logging_config.0.log_format', 'memory_size'] },
+        { id: accepter.id, attributes: ['tags.%', 'tags.Name', 'tags_all.Name'] },
+        { id: requester.id, attributes: ['tags.Name'] },
+        { id: fn.id, attributes: [] },
+        { id: 'not/Composed here', attributes: ['tags.Name'] },
+      ],
+      [fn, accepter, requester],
+    );
+    expect(diffs.map((d) => [d.id, Boolean(d.motoGap)])).toEqual([
       [fn.id, true],
       [fn.id, false],
       [accepter.id, true],
+      [requester.id, false],
+      [fn.id, false],
     ]);
-    expect(offenders([{ ...tags, region: 'us-east-1' }])).toEqual([[requester.id, false]]);
-    expect(offenders([{ ...tags, action: 'DeleteTags' }])).toEqual([[accepter.id, false]]);
+    expect(driftDiffs(diffs)).toHaveLength(3);
+  });
+
+  test('the kinds moto keeps a diff on compose without Update; a template that already narrows its policies keeps them', () => {
+    const composition = {
+      metadata: { name: 'c' },
+      spec: {
+        pipeline: [
+          {
+            input: {
+              resources: [
+                { name: 'fn', base: { apiVersion: 'lambda.aws.upbound.io/v1beta1', kind: 'Function', spec: { forProvider: {} } } },
+                {
+                  name: 'observer',
+                  base: { apiVersion: 'secretsmanager.aws.upbound.io/v1beta1', kind: 'Secret', spec: { managementPolicies: ['Observe'] } },
+                },
+                { name: 'vpc', base: { apiVersion: 'ec2.aws.upbound.io/v1beta1', kind: 'VPC', spec: {} } },
+                { name: 'table', base: { apiVersion: 'dynamodb.aws.upbound.io/v1beta1', kind: 'Table', spec: {} } },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    const adapted = adaptForMoto(composition);
+    const policies = (adapted.composition.spec.pipeline[0].input.resources as Json[]).map((t) => t.base.spec.managementPolicies);
+    expect(policies).toEqual([['Observe', 'Create', 'Delete', 'LateInitialize'], ['Observe'], undefined, undefined]);
+    expect(adapted.noUpdate).toEqual(['c/fn (Function)', 'c/observer (Secret)']);
+    expect(adapted.paused).toEqual(['c/table (Table)']);
+    expect(composition.spec.pipeline[0].input.resources[0].base.spec).toEqual({ forProvider: {} });
+  });
+
+  test("the provider's log gives completed reconciles per MR and each diff with the Terraform attributes it names", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'provider-log-'));
+    const log = path.join(dir, 'provider-aws.log');
+    const controller = '"controller": "managed/lambda.aws.upbound.io/v1beta1, kind=function", "request": {"name":"webhook-use1-dev"}';
+    const attr = (name: string) => `\\"${name}\\":*terraform.ResourceAttrDiff{Old:\\"\\", New:\\"JSON\\"}`;
+    fs.writeFileSync(
+      log,
+      [
+        [
+          '2026-12-02T08:03:18Z\tDEBUG\tprovider-aws\tDiff detected\t{"name": "webhook-use1-dev", "namespace": "", ',
+          '"gvk": "lambda.aws.upbound.io/v1beta1, Kind=Function", "instanceDiff": "*terraform.InstanceDiff{Attributes:',
+          `map[string]*terraform.ResourceAttrDiff{${attr('logging_config.#')}, ${attr('logging_config.0.log_format')}}}"}`,
+        ].join(''),
+        `2026-12-02T08:03:18Z\tDEBUG\tprovider-aws\tSkipping update due to managementPolicies. Reconciliation succeeded\t{${controller}}`,
+        `2026-12-02T08:04:18Z\tDEBUG\tprovider-aws\tExternal resource is up to date\t{${controller}}`,
+        `2026-12-02T08:04:18Z\tDEBUG\tprovider-aws\tReconciling\t{${controller}}`,
+        '',
+      ].join('\n'),
+    );
+    const kinds = new Map([['lambda.aws.upbound.io|function', { group: 'lambda.aws.upbound.io', kind: 'Function' } as ResourceType]]);
+    const read = readProviderLog(log, kinds);
+    expect([...read.counts]).toEqual([['lambda.aws.upbound.io/Function webhook-use1-dev', 2]]);
+    expect(read.diffs).toEqual([
+      { id: 'lambda.aws.upbound.io/Function webhook-use1-dev', attributes: ['logging_config.#', 'logging_config.0.log_format'] },
+    ]);
+    expect(readProviderLog(log, kinds, read.end).counts.size).toBe(0);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -16,9 +16,17 @@ With a DNS address (inside the e2e's private network namespace, where the host's
 unreachable), it also answers every DNS A query there with 127.0.0.1: the SDK puts the account id in
 front of the S3 Control host (000000000000.127.0.0.1), which must resolve to moto.
 The process exits when its parent goes away, so no server outlives an interrupted run.
-One moto defect is corrected before it serves: its RDS tagging accepts ARNs of a fixed list of
-resource types without global-cluster, so AddTagsToResource and ListTagsForResource refuse a global
-cluster's ARN, which AWS tags (moto's GlobalCluster model holds tags; only the lookup is missing).
+Four moto defects that would stop a global database or a secret from ever being deleted or
+tagged are corrected before it serves (correct_moto; each has a test on moto in
+test/e2e/aws/moto.test.ts):
+- RDS tagging accepts ARNs of a fixed list of resource types without global-cluster, so
+  AddTagsToResource and ListTagsForResource refuse a global cluster's ARN, which AWS tags;
+- DescribeGlobalClusters ignores GlobalClusterIdentifier and Filters (db-cluster-id), answering
+  every global cluster, so a wait for a member to leave never ends;
+- RemoveFromGlobalCluster looks the member up in the calling region only and drops the error, so
+  a member in the other region is never removed;
+- ListSecretVersionIds of a deleted secret raises KeyError (HTTP 500, which the SDK retries)
+  instead of ResourceNotFoundException, so a secret version is never seen gone.
 """
 
 import json
@@ -36,19 +44,56 @@ def exit_with_parent() -> None:
     os._exit(0)
 
 
-def tag_global_clusters() -> None:
+def correct_moto() -> None:
+    from moto.core.responses import ActionResult
     from moto.rds.models import RDSBackend, rds_backends
+    from moto.rds.responses import RDSResponse
+    from moto.secretsmanager.exceptions import SecretNotFoundException
+    from moto.secretsmanager.models import SecretsManagerBackend
 
-    find = RDSBackend._get_resource_for_tagging
+    # moto keeps every global cluster in us-east-1's backend (rds/responses.py global_backend)
+    def global_clusters(account_id: str) -> dict:
+        return rds_backends[account_id]["us-east-1"].global_clusters
+
+    find_for_tagging = RDSBackend._get_resource_for_tagging
 
     def find_with_global_clusters(self, arn: str):
         kind, _, identifier = arn.rpartition(":")
         if kind.endswith(":global-cluster"):
-            # moto keeps every global cluster in us-east-1's backend (rds/responses.py global_backend)
-            return rds_backends[self.account_id]["us-east-1"].global_clusters.get(identifier)
-        return find(self, arn)
+            return global_clusters(self.account_id).get(identifier)
+        return find_for_tagging(self, arn)
+
+    def describe_global_clusters(self) -> ActionResult:
+        clusters = list(global_clusters(self.current_account).values())
+        identifier = self.params.get("GlobalClusterIdentifier")
+        if identifier:
+            clusters = [c for c in clusters if c.global_cluster_identifier == identifier.lower()]
+        for member_filter in [f for f in self.params.get("Filters", []) if f["Name"] == "db-cluster-id"]:
+            values = member_filter["Values"]
+            clusters = [c for c in clusters if any(m.db_cluster_arn in values or m.db_cluster_identifier in values for m in c.members)]
+        return ActionResult({"GlobalClusters": clusters})
+
+    def remove_from_global_cluster(self, global_cluster_identifier: str, db_cluster_identifier: str):
+        cluster = global_clusters(self.account_id).get(global_cluster_identifier.lower())
+        if cluster is None:
+            return None
+        for member in list(cluster.members):
+            if db_cluster_identifier in (member.db_cluster_arn, member.db_cluster_identifier):
+                cluster.members.remove(member)
+                member.global_cluster_identifier = None
+        return cluster
+
+    list_versions = SecretsManagerBackend.list_secret_version_ids
+
+    def list_secret_version_ids(self, secret_id: str) -> str:
+        if not self._is_valid_identifier(secret_id):
+            raise SecretNotFoundException()
+        return list_versions(self, secret_id)
 
     RDSBackend._get_resource_for_tagging = find_with_global_clusters
+    RDSResponse.describe_global_clusters = describe_global_clusters
+    RDSBackend.remove_from_global_cluster = remove_from_global_cluster
+    SecretsManagerBackend.list_secret_version_ids = list_secret_version_ids
 
 
 def switch_writer(global_cluster_identifier: str, writer_region: str) -> dict:
@@ -88,8 +133,24 @@ def identify(model) -> str:
     return f"object-{id(model):x}"
 
 
+def gone(model) -> bool:
+    """Deleted though still listed, as AWS lists some for a while (NAT gateways, peering
+    connections), or scheduled for deletion (KMS keys wait out their window)."""
+    for attribute in ("state", "key_state"):
+        value = getattr(model, attribute, None)
+        if isinstance(value, str) and value.lower() in ("deleted", "pendingdeletion"):
+            return True
+    return getattr(getattr(model, "_status", None), "code", None) == "deleted"
+
+
+def owned(model) -> bool:
+    """The account's own: not AWS's managed policies, not the account summary."""
+    return not identify(model).startswith("arn:aws:iam::aws:") and type(model).__name__ != "AccountSummary"
+
+
 def reachable_models(root, depth: int = 5) -> dict:
-    """BaseModel instances the backend still references (deleted ones are unreferenced)."""
+    """BaseModel instances the backend still references (deleted ones are unreferenced, or gone
+    and not followed: what a deleted NAT gateway or peering connection names is not kept alive)."""
     from moto.core.common_models import BaseModel
 
     found: dict = {}
@@ -100,7 +161,10 @@ def reachable_models(root, depth: int = 5) -> dict:
             return
         seen.add(id(value))
         if isinstance(value, BaseModel):
-            found[id(value)] = value
+            if gone(value):
+                return
+            if owned(value):
+                found[id(value)] = value
             children = list(vars(value).values())
         elif isinstance(value, dict):
             children = list(value.values())
@@ -201,7 +265,7 @@ def main() -> None:
         threading.Thread(target=serve_dns, args=(sys.argv[3],), daemon=True).start()
     control = ThreadingHTTPServer(("127.0.0.1", control_port), Control)
     threading.Thread(target=control.serve_forever, daemon=True).start()
-    tag_global_clusters()
+    correct_moto()
     from moto.server import main as moto_main
 
     moto_main(["-H", "127.0.0.1", "-p", moto_port])

@@ -197,20 +197,22 @@ export async function runAwsScenario(options: AwsScenarioOptions): Promise<numbe
     await plane.start(true);
     say(`control plane up in ${seconds(Date.now() - coldStart)}`);
     const aws = await Moto.start(plane.supervisor, moto, options.workDir, isInside() ? loopbackResolver() : undefined);
+    const { platform, paused, noUpdate } = platformOnMoto(dist, options.environment, aws.providerEndpoint);
+    for (const zone of hostedZones(platform)) await aws.existingHostedZone(zone.id, zone.name);
     const inventory = await Inventory.baseline(aws, motoServices(kinds), REGIONS);
-    say(`moto on ${aws.endpoint} (account 000000000000); ${inventory.baselineSize} default resources before the run`);
+    say(
+      `moto on ${aws.endpoint} (account 000000000000); ${inventory.baselineSize} resources before the run (its defaults, the hosted zone)`,
+    );
     startProvider(plane.supervisor, build, plane.pki, plane.adminKubeconfig, options.workDir, providerPorts);
     const ready = async () => (await fetch(`http://127.0.0.1:${providerPorts.health}/readyz`, { signal: AbortSignal.timeout(5000) })).ok;
     await waitFor('provider-aws ready (/readyz: its webhook server serving)', 180_000, ready, plane.supervisor, 1000);
     const providerLog = plane.supervisor.logFile('provider-aws');
 
-    const { platform, paused, noUpdate } = platformOnMoto(dist, options.environment, aws.providerEndpoint);
     say(`paused (moto or this provider build cannot serve them): ${paused.length} templates — ${Object.keys(OUT_OF_RUN).join(', ')}`);
     say(`without Update (moto keeps a diff on them): ${noUpdate.length} templates — ${Object.keys(MOTO_DIFFS).join(', ')}`);
     const sync = new ArgoStyleSync(plane.kube, platform, plane.supervisor, options.timeoutMs);
     const isPlatform = (u: { folder: string }): boolean => u.folder === 'dist/platform';
     await sync.syncAll(isPlatform);
-    for (const zone of hostedZones(platform)) await aws.existingHostedZone(zone.id, zone.name);
     await sync.apply('operator secrets', operatorSecrets(options.environment));
     const applyStart = Date.now();
     for (const unit of platform.units.filter((u) => !isPlatform(u)))

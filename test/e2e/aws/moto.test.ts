@@ -30,8 +30,15 @@ import {
   DescribeGlobalClustersCommand,
   ListTagsForResourceCommand,
   RDSClient,
+  RemoveFromGlobalClusterCommand,
 } from '@aws-sdk/client-rds';
-import { CreateSecretCommand, DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  ListSecretVersionIdsCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, DeleteTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { zipSync } from 'fflate';
@@ -202,5 +209,38 @@ describe('moto as the AWS e2e runs it', () => {
     );
     const { ReplicationStatus } = await sm.send(new DescribeSecretCommand({ SecretId: 'replicated' }));
     expect(ReplicationStatus?.map((r) => [r.Region, r.KmsKeyId])).toEqual([['us-west-2', 'alias/aws/secretsmanager']]);
+  }, 30_000);
+
+  test("a member in the other region leaves its global cluster, and a wait for that (filter db-cluster-id) ends: moto_runner.py's correction", async () => {
+    const east = new RDSClient(client(moto, 'us-east-1'));
+    const west = new RDSClient(client(moto, 'us-west-2'));
+    await east.send(
+      new CreateGlobalClusterCommand({ GlobalClusterIdentifier: 'leaving', Engine: 'aurora-postgresql', EngineVersion: '14.9' }),
+    );
+    const member = { Engine: 'aurora-postgresql', EngineVersion: '14.9', GlobalClusterIdentifier: 'leaving' };
+    await east.send(
+      new CreateDBClusterCommand({ ...member, DBClusterIdentifier: 'leaving-east', MasterUsername: 'u', MasterUserPassword: 'password1' }),
+    );
+    const { DBCluster } = await west.send(new CreateDBClusterCommand({ ...member, DBClusterIdentifier: 'leaving-west' }));
+    const holding = async (arn: string) =>
+      (await east.send(new DescribeGlobalClustersCommand({ Filters: [{ Name: 'db-cluster-id', Values: [arn] }] }))).GlobalClusters?.map(
+        (g) => g.GlobalClusterIdentifier,
+      );
+    expect(await holding(DBCluster!.DBClusterArn!)).toEqual(['leaving']);
+    await east.send(
+      new RemoveFromGlobalClusterCommand({ GlobalClusterIdentifier: 'leaving', DbClusterIdentifier: DBCluster!.DBClusterArn }),
+    );
+    expect(await holding(DBCluster!.DBClusterArn!)).toEqual([]);
+    const { GlobalClusters } = await east.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: 'leaving' }));
+    expect(GlobalClusters?.map((g) => g.GlobalClusterMembers?.map((m) => m.DBClusterArn?.split(':').pop()))).toEqual([['leaving-east']]);
+  }, 30_000);
+
+  test("a deleted secret's versions answer ResourceNotFoundException, not HTTP 500: moto_runner.py's correction", async () => {
+    const sm = new SecretsManagerClient(client(moto, 'us-east-1'));
+    const { ARN } = await sm.send(new CreateSecretCommand({ Name: 'deleted', SecretString: 'x' }));
+    await sm.send(new DeleteSecretCommand({ SecretId: ARN, ForceDeleteWithoutRecovery: true }));
+    await expect(sm.send(new ListSecretVersionIdsCommand({ SecretId: ARN, IncludeDeprecated: true }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
   }, 30_000);
 });

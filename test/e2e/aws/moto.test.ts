@@ -211,7 +211,7 @@ describe('moto as the AWS e2e runs it', () => {
     expect(ReplicationStatus?.map((r) => [r.Region, r.KmsKeyId])).toEqual([['us-west-2', 'alias/aws/secretsmanager']]);
   }, 30_000);
 
-  test("a member in the other region leaves its global cluster, and a wait for that (filter db-cluster-id) ends: moto_runner.py's correction", async () => {
+  test('a member in the other region leaves its global cluster and a wait on filter db-cluster-id ends (a correction)', async () => {
     const east = new RDSClient(client(moto, 'us-east-1'));
     const west = new RDSClient(client(moto, 'us-west-2'));
     await east.send(

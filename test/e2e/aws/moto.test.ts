@@ -72,6 +72,19 @@ describe('moto as the AWS e2e runs it', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A global cluster `id` with members `<id>-east` (the writer) and `<id>-west`. */
+  async function globalDatabase(id: string): Promise<{ east: RDSClient; westArn: string }> {
+    const east = new RDSClient(client(moto, 'us-east-1'));
+    const west = new RDSClient(client(moto, 'us-west-2'));
+    await east.send(new CreateGlobalClusterCommand({ GlobalClusterIdentifier: id, Engine: 'aurora-postgresql', EngineVersion: '14.9' }));
+    const member = { Engine: 'aurora-postgresql', EngineVersion: '14.9', GlobalClusterIdentifier: id };
+    await east.send(
+      new CreateDBClusterCommand({ ...member, DBClusterIdentifier: `${id}-east`, MasterUsername: 'u', MasterUserPassword: 'password1' }),
+    );
+    const { DBCluster } = await west.send(new CreateDBClusterCommand({ ...member, DBClusterIdentifier: `${id}-west` }));
+    return { east, westArn: DBCluster!.DBClusterArn! };
+  }
+
   test('recorded SDK calls read back as service, region, action and mutating, in the order they were made', async () => {
     moto.takeCalls();
     const sns = new SNSClient(client(moto, 'us-west-2'));
@@ -98,16 +111,7 @@ describe('moto as the AWS e2e runs it', () => {
   }, 30_000);
 
   test("switchover makes the named region's member the writer, as DescribeGlobalClusters then reports", async () => {
-    const east = new RDSClient(client(moto, 'us-east-1'));
-    const west = new RDSClient(client(moto, 'us-west-2'));
-    await east.send(
-      new CreateGlobalClusterCommand({ GlobalClusterIdentifier: 'payments', Engine: 'aurora-postgresql', EngineVersion: '14.9' }),
-    );
-    const member = { Engine: 'aurora-postgresql', EngineVersion: '14.9', GlobalClusterIdentifier: 'payments' };
-    await east.send(
-      new CreateDBClusterCommand({ ...member, DBClusterIdentifier: 'east', MasterUsername: 'u', MasterUserPassword: 'password1' }),
-    );
-    await west.send(new CreateDBClusterCommand({ ...member, DBClusterIdentifier: 'west' }));
+    const { east } = await globalDatabase('payments');
     const writers = async () =>
       (
         await east.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: 'payments' }))
@@ -212,25 +216,14 @@ describe('moto as the AWS e2e runs it', () => {
   }, 30_000);
 
   test('a member in the other region leaves its global cluster and a wait on filter db-cluster-id ends (a correction)', async () => {
-    const east = new RDSClient(client(moto, 'us-east-1'));
-    const west = new RDSClient(client(moto, 'us-west-2'));
-    await east.send(
-      new CreateGlobalClusterCommand({ GlobalClusterIdentifier: 'leaving', Engine: 'aurora-postgresql', EngineVersion: '14.9' }),
-    );
-    const member = { Engine: 'aurora-postgresql', EngineVersion: '14.9', GlobalClusterIdentifier: 'leaving' };
-    await east.send(
-      new CreateDBClusterCommand({ ...member, DBClusterIdentifier: 'leaving-east', MasterUsername: 'u', MasterUserPassword: 'password1' }),
-    );
-    const { DBCluster } = await west.send(new CreateDBClusterCommand({ ...member, DBClusterIdentifier: 'leaving-west' }));
+    const { east, westArn } = await globalDatabase('leaving');
     const holding = async (arn: string) =>
       (await east.send(new DescribeGlobalClustersCommand({ Filters: [{ Name: 'db-cluster-id', Values: [arn] }] }))).GlobalClusters?.map(
         (g) => g.GlobalClusterIdentifier,
       );
-    expect(await holding(DBCluster!.DBClusterArn!)).toEqual(['leaving']);
-    await east.send(
-      new RemoveFromGlobalClusterCommand({ GlobalClusterIdentifier: 'leaving', DbClusterIdentifier: DBCluster!.DBClusterArn }),
-    );
-    expect(await holding(DBCluster!.DBClusterArn!)).toEqual([]);
+    expect(await holding(westArn)).toEqual(['leaving']);
+    await east.send(new RemoveFromGlobalClusterCommand({ GlobalClusterIdentifier: 'leaving', DbClusterIdentifier: westArn }));
+    expect(await holding(westArn)).toEqual([]);
     const { GlobalClusters } = await east.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: 'leaving' }));
     expect(GlobalClusters?.map((g) => g.GlobalClusterMembers?.map((m) => m.DBClusterArn?.split(':').pop()))).toEqual([['leaving-east']]);
   }, 30_000);

@@ -85,14 +85,17 @@ export function readProviderLog(
 ): { counts: Map<string, number>; diffs: ProviderDiff[]; end: number } {
   const counts = new Map<string, number>();
   const diffs: ProviderDiff[] = [];
-  const content = fs.readFileSync(log);
-  const end = content.lastIndexOf(0x0a) + 1;
+  const tail = readFrom(log, from);
+  const end = from + tail.lastIndexOf(0x0a) + 1;
   if (end <= from) return { counts, diffs, end: from };
   const idOf = (group: string, kind: string, name: string): string | undefined => {
     const type = kinds.get(`${group}|${kind.toLowerCase()}`);
     return type && managedId(type, name);
   };
-  for (const line of content.subarray(from, end).toString('utf8').split('\n')) {
+  for (const line of tail
+    .subarray(0, end - from)
+    .toString('utf8')
+    .split('\n')) {
     if (line.includes('\tDiff detected\t')) {
       const gvk = /"gvk":\s*"([^/"]+)\/[^,"]+, Kind=([^"]+)"/.exec(line);
       const name = /"name":\s*"([^"]+)"/.exec(line);
@@ -108,4 +111,22 @@ export function readProviderLog(
     if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   return { counts, diffs, end };
+}
+
+/** The bytes of `file` from offset `from` to its current end: a round's wait polls only what is new. */
+function readFrom(file: string, from: number): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const length = Math.max(0, fs.fstatSync(fd).size - from);
+    const buffer = Buffer.alloc(length);
+    let read = 0;
+    while (read < length) {
+      const n = fs.readSync(fd, buffer, read, length - read, from + read);
+      if (n === 0) break;
+      read += n;
+    }
+    return buffer.subarray(0, read);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

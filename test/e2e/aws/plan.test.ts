@@ -228,7 +228,7 @@ describe('npm run e2e:aws: its plan from dist/', () => {
     expect(composition.spec.pipeline[0].input.resources[0].base.spec).toEqual({ forProvider: {} });
   });
 
-  test("the provider's log gives completed reconciles per MR and each diff with the Terraform attributes it names", () => {
+  test("the provider's log gives completed reconciles per MR and each diff with its Terraform attributes, read on from an offset", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'provider-log-'));
     const log = path.join(dir, 'provider-aws.log');
     const controller = '"controller": "managed/lambda.aws.upbound.io/v1beta1, kind=function", "request": {"name":"webhook-use1-dev"}';
@@ -254,6 +254,11 @@ describe('npm run e2e:aws: its plan from dist/', () => {
       { id: 'lambda.aws.upbound.io/Function webhook-use1-dev', attributes: ['logging_config.#', 'logging_config.0.log_format'] },
     ]);
     expect(readProviderLog(log, kinds, read.end).counts.size).toBe(0);
+    const upToDate = `2026-12-02T08:05:18Z\tDEBUG\tprovider-aws\tExternal resource is up to date\t{${controller}}`;
+    fs.appendFileSync(log, upToDate);
+    expect(readProviderLog(log, kinds, read.end)).toMatchObject({ end: read.end, counts: new Map() });
+    fs.appendFileSync(log, '\n');
+    expect([...readProviderLog(log, kinds, read.end).counts.values()]).toEqual([1]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

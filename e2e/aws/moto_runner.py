@@ -16,9 +16,9 @@ With a DNS address (inside the e2e's private network namespace, where the host's
 unreachable), it also answers every DNS A query there with 127.0.0.1: the SDK puts the account id in
 front of the S3 Control host (000000000000.127.0.0.1), which must resolve to moto.
 The process exits when its parent goes away, so no server outlives an interrupted run.
-Four moto defects that would stop a global database or a secret from ever being deleted or
-tagged are corrected before it serves (correct_moto; each has a test on moto in
-test/e2e/aws/moto.test.ts):
+Six moto defects that would stop a global database or a secret from ever being deleted or
+tagged, or leave a deleted network behind, are corrected before it serves (correct_moto; each has a
+test on moto in test/e2e/aws/moto.test.ts):
 - RDS tagging accepts ARNs of a fixed list of resource types without global-cluster, so
   AddTagsToResource and ListTagsForResource refuse a global cluster's ARN, which AWS tags;
 - DescribeGlobalClusters ignores GlobalClusterIdentifier and Filters (db-cluster-id), answering
@@ -26,7 +26,10 @@ test/e2e/aws/moto.test.ts):
 - RemoveFromGlobalCluster looks the member up in the calling region only and drops the error, so
   a member in the other region is never removed;
 - ListSecretVersionIds of a deleted secret raises KeyError (HTTP 500, which the SDK retries)
-  instead of ResourceNotFoundException, so a secret version is never seen gone.
+  instead of ResourceNotFoundException, so a secret version is never seen gone;
+- DeleteNatGateway keeps the gateway's network interface (AWS deletes it and disassociates the
+  Elastic IP), so the interface, its subnet and security group outlive them;
+- DeleteVpc keeps the VPC's default network ACL, which AWS deletes with it.
 """
 
 import json
@@ -46,6 +49,8 @@ def exit_with_parent() -> None:
 
 def correct_moto() -> None:
     from moto.core.responses import ActionResult
+    from moto.ec2.models.nat_gateways import NatGatewayBackend
+    from moto.ec2.models.vpcs import VPCBackend
     from moto.rds.models import RDSBackend, rds_backends
     from moto.rds.responses import RDSResponse
     from moto.secretsmanager.exceptions import SecretNotFoundException
@@ -90,10 +95,30 @@ def correct_moto() -> None:
             raise SecretNotFoundException()
         return list_versions(self, secret_id)
 
+    delete_nat = NatGatewayBackend.delete_nat_gateway
+
+    def delete_nat_gateway_and_interface(self, nat_gateway_id: str):
+        nat_gateway = delete_nat(self, nat_gateway_id)
+        interface = nat_gateway._eni
+        for address in [a for a in self.addresses if a.eni is interface]:
+            self.disassociate_address(address=address.public_ip)
+        self.enis.pop(interface.id, None)
+        return nat_gateway
+
+    delete_vpc = VPCBackend.delete_vpc
+
+    def delete_vpc_and_default_acl(self, vpc_id: str):
+        vpc = delete_vpc(self, vpc_id)
+        for acl_id in [i for i, acl in self.network_acls.items() if acl.vpc_id == vpc_id and acl.default]:
+            del self.network_acls[acl_id]
+        return vpc
+
     RDSBackend._get_resource_for_tagging = find_with_global_clusters
     RDSResponse.describe_global_clusters = describe_global_clusters
     RDSBackend.remove_from_global_cluster = remove_from_global_cluster
     SecretsManagerBackend.list_secret_version_ids = list_secret_version_ids
+    NatGatewayBackend.delete_nat_gateway = delete_nat_gateway_and_interface
+    VPCBackend.delete_vpc = delete_vpc_and_default_acl
 
 
 def switch_writer(global_cluster_identifier: str, writer_region: str) -> dict:

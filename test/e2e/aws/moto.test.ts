@@ -10,11 +10,20 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   AcceptVpcPeeringConnectionCommand,
+  AllocateAddressCommand,
+  CreateNatGatewayCommand,
+  CreateSubnetCommand,
   CreateTagsCommand,
   CreateVpcCommand,
   CreateVpcPeeringConnectionCommand,
+  DeleteNatGatewayCommand,
+  DeleteSubnetCommand,
+  DeleteVpcCommand,
+  DescribeNetworkAclsCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeVpcPeeringConnectionsCommand,
   EC2Client,
+  ReleaseAddressCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
@@ -235,5 +244,28 @@ describe('moto as the AWS e2e runs it', () => {
     await expect(sm.send(new ListSecretVersionIdsCommand({ SecretId: ARN, IncludeDeprecated: true }))).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
     });
+  }, 30_000);
+
+  test('a deleted VPC with a NAT gateway leaves nothing: no network interface, no default ACL (corrections)', async () => {
+    const inventory = await Inventory.baseline(moto, ['ec2'], ['us-east-1']);
+    const ec2 = new EC2Client(client(moto, 'us-east-1'));
+    const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }));
+    const VpcId = Vpc!.VpcId!;
+    const { Subnet } = await ec2.send(new CreateSubnetCommand({ VpcId, CidrBlock: '10.9.0.0/24', AvailabilityZone: 'us-east-1a' }));
+    const { AllocationId } = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+    const { NatGateway } = await ec2.send(new CreateNatGatewayCommand({ SubnetId: Subnet!.SubnetId!, AllocationId }));
+    const interfaceId = NatGateway!.NatGatewayAddresses![0].NetworkInterfaceId!;
+    const inSubnet = { Filters: [{ Name: 'subnet-id', Values: [Subnet!.SubnetId!] }] };
+    expect((await ec2.send(new DescribeNetworkInterfacesCommand(inSubnet))).NetworkInterfaces?.map((i) => i.NetworkInterfaceId)).toEqual([
+      interfaceId,
+    ]);
+    await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: NatGateway!.NatGatewayId! }));
+    expect((await ec2.send(new DescribeNetworkInterfacesCommand(inSubnet))).NetworkInterfaces).toEqual([]);
+    await ec2.send(new ReleaseAddressCommand({ AllocationId }));
+    await ec2.send(new DeleteSubnetCommand({ SubnetId: Subnet!.SubnetId! }));
+    await ec2.send(new DeleteVpcCommand({ VpcId }));
+    const acls = await ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: [VpcId] }] }));
+    expect(acls.NetworkAcls).toEqual([]);
+    expect(await inventory.since(moto)).toEqual([]);
   }, 30_000);
 });

@@ -10,7 +10,7 @@
 #
 # Usage:
 #   scripts/build-tools.sh [TOOL...]     build the named tools, or all but provider-aws; idempotent
-#                                        (provider-aws is only for npm run e2e:aws: 45-90 min cold)
+#                                        (provider-aws is only for npm run e2e:aws: 32-45 min cold)
 #   scripts/build-tools.sh --list        print "tool version path" for every tool (no build)
 #   scripts/build-tools.sh --path TOOL   print the binary path of TOOL (no build)
 #

@@ -4,7 +4,7 @@
  * loopback. It proves what only the provider can: every managed resource moto can serve becomes
  * Ready and Synced; N forced reconciles afterwards — and N more after a switchover on moto's side —
  * make zero mutating AWS calls (offenders printed by MR and action); deleting the claims leaves
- * nothing in moto. Not part of `npm test` (the provider build alone is 45-90 min cold). README
+ * nothing in moto. Not part of `npm test` (the provider build alone is 32-45 min cold). README
  * "End-to-end against moto".
  */
 import * as fs from 'node:fs';

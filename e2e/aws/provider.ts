@@ -48,7 +48,7 @@ export function findProvider(): ProviderBuild {
   if (!fs.existsSync(binary))
     throw new E2eError(
       `the provider-aws monolith is not built (${binary}): run scripts/build-tools.sh provider-aws ` +
-        '(45-90 min cold on 2 cores, > 8 GB at link; seconds once built)',
+        '(32-45 min cold on 2 cores, > 8 GB at link; seconds once built)',
     );
   const moduleDir = execFileSync('go', ['list', '-mod=readonly', '-m', '-f', '{{.Dir}}', PROVIDER_MODULE], {
     cwd: path.join(REPO_ROOT, 'tools', 'provider-aws'),

@@ -86,16 +86,14 @@ export function readProviderLog(
   const counts = new Map<string, number>();
   const diffs: ProviderDiff[] = [];
   const tail = readFrom(log, from);
-  const end = from + tail.lastIndexOf(0x0a) + 1;
-  if (end <= from) return { counts, diffs, end: from };
+  const complete = tail.subarray(0, tail.lastIndexOf(0x0a) + 1);
+  const end = from + complete.length;
+  if (complete.length === 0) return { counts, diffs, end };
   const idOf = (group: string, kind: string, name: string): string | undefined => {
     const type = kinds.get(`${group}|${kind.toLowerCase()}`);
     return type && managedId(type, name);
   };
-  for (const line of tail
-    .subarray(0, end - from)
-    .toString('utf8')
-    .split('\n')) {
+  for (const line of complete.toString('utf8').split('\n')) {
     if (line.includes('\tDiff detected\t')) {
       const gvk = /"gvk":\s*"([^/"]+)\/[^,"]+, Kind=([^"]+)"/.exec(line);
       const name = /"name":\s*"([^"]+)"/.exec(line);

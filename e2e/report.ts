@@ -65,7 +65,7 @@ export function printReport(r: Report): void {
         `+${seconds(u.ofDeleting)}${u.ofRefusedFirst ? ' (its earlier delete was refused by the webhook)' : ''}`,
     );
   if (r.deletion.released.length)
-    out.push(`    used resources of other claims kept and released (in-use label removed): ${r.deletion.released.join(', ')}`);
+    out.push(`    used resources of other claims kept and released (no Usage left, delete admitted): ${r.deletion.released.join(', ')}`);
   if (r.sync.skipped.size)
     out.push(
       '  not applied (packages need a registry; the functions run locally, the stand-in provider plays ' +
